@@ -1,0 +1,110 @@
+import { expect, test } from "@playwright/test";
+import { admin, base, cli, open, orgUrl, signIn, unique } from "./helpers";
+
+test("super admin creates an organization and its admin, who then signs in on the subdomain", async ({ browser }) => {
+  const slug = unique("org");
+  const email = `${slug}@example.com`;
+  const password = "a sturdy password 42";
+
+  const console = await browser.newPage();
+  await signIn(console, "/login", admin.email, admin.password);
+  await expect(console.getByRole("heading", { name: "Organizations", exact: true })).toBeVisible();
+
+  // Create the organization; the slug follows the name until edited.
+  await console.getByLabel("Name").fill(`E2E ${slug}`);
+  await console.getByLabel("Slug").fill(slug);
+  await console.getByRole("button", { name: "Create organization" }).click();
+  await expect(console.getByText("Organization created.")).toBeVisible();
+  const row = console.getByRole("row", { name: new RegExp(`E2E ${slug}`) });
+  await expect(row).toContainText("Active");
+
+  // A bad slug keeps what was typed and says what is wrong.
+  await console.getByLabel("Name").fill("Broken");
+  await console.getByLabel("Slug").fill("Not OK");
+  await console.getByRole("button", { name: "Create organization" }).click();
+  await expect(console.getByText("Use lower-case letters, digits and hyphens only.")).toBeVisible();
+  await expect(console.getByLabel("Slug")).toHaveValue("Not OK");
+
+  // Create the user, then make them the organization's admin.
+  await open(console, "/users");
+  await console.getByLabel("Email").fill(email);
+  await console.getByLabel("Password").fill(password);
+  await console.getByRole("button", { name: "Create user" }).click();
+  await expect(console.getByText("User created.")).toBeVisible();
+  await expect(console.getByRole("cell", { name: email })).toBeVisible();
+
+  await open(console, "/");
+  await console.getByRole("link", { name: `E2E ${slug}` }).click();
+  await expect(console.getByRole("heading", { name: new RegExp(`E2E ${slug}`) })).toBeVisible();
+  await console.getByLabel("User's email").fill(email);
+  await console.getByLabel("Role").selectOption("admin");
+  await console.getByRole("button", { name: "Add member" }).click();
+  await expect(console.getByRole("cell", { name: email })).toBeVisible();
+
+  // The new admin signs in on the organization's own subdomain.
+  const member = await browser.newPage();
+  await signIn(member, orgUrl(slug, "/login"), email, password);
+  await expect(member.getByRole("heading", { name: `E2E ${slug}` })).toBeVisible();
+  await expect(member.getByText("Signed in as")).toContainText(email);
+  await expect(member.getByRole("link", { name: "Team" })).toBeVisible();
+
+  // Sign out, and the home page sends them back to sign in.
+  await member.getByRole("button", { name: "Sign out" }).click();
+  await expect(member).toHaveURL(/\/login$/);
+  await member.goto(orgUrl(slug, "/"));
+  await expect(member).toHaveURL(/\/login$/);
+});
+
+test("a viewer is refused the admin-only team page", async ({ page }) => {
+  const slug = unique("view");
+  const email = `${slug}@example.com`;
+  const password = "viewer password 12345";
+  cli("org", "create", "--name", `Viewer ${slug}`, "--slug", slug);
+  cli("user", "create", "--email", email, "--password", password);
+  cli("user", "add-member", "--email", email, "--org", slug, "--role", "viewer");
+
+  await signIn(page, orgUrl(slug, "/login"), email, password);
+  await expect(page.getByRole("heading", { name: `Viewer ${slug}` })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Team" })).toHaveCount(0);
+
+  const res = await page.goto(orgUrl(slug, "/team"));
+  expect(res?.status()).toBe(403);
+  await expect(page.getByRole("heading", { name: "You do not have access to this page" })).toBeVisible();
+});
+
+test("wrong password and another organization's host are refused", async ({ page }) => {
+  const a = unique("orga");
+  const b = unique("orgb");
+  const email = `${a}@example.com`;
+  cli("org", "create", "--name", `A ${a}`, "--slug", a);
+  cli("org", "create", "--name", `B ${b}`, "--slug", b);
+  cli("user", "create", "--email", email, "--password", "member password 123");
+  cli("user", "add-member", "--email", email, "--org", a, "--role", "admin");
+
+  await signIn(page, orgUrl(a, "/login"), email, "not the password");
+  await expect(page.getByRole("alert")).toHaveText("The email or password is incorrect.");
+  await expect(page.getByLabel("Email")).toHaveValue(email);
+
+  await signIn(page, orgUrl(b, "/login"), email, "member password 123");
+  await expect(page.getByRole("alert")).toHaveText("The email or password is incorrect.");
+
+  cli("org", "suspend", "--org", a);
+  await signIn(page, orgUrl(a, "/login"), email, "member password 123");
+  await expect(page.getByRole("alert")).toContainText("suspended");
+});
+
+test("pages render on the server before any script runs", async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(orgUrl("no-such-org-here", "/login")).then((r) => expect(r?.status()).toBe(404));
+  const slug = unique("ssr");
+  cli("org", "create", "--name", `SSR ${slug}`, "--slug", slug);
+  const res = await page.goto(orgUrl(slug, "/login"));
+  expect(res?.status()).toBe(200);
+  await expect(page.getByRole("heading", { name: `SSR ${slug}` })).toBeVisible();
+  await expect(page.getByLabel("Email")).toBeVisible();
+  // Signed out, the console home redirects to sign-in on the server.
+  const home = await page.goto(`${base.origin}/`);
+  expect(home?.url()).toMatch(/\/login$/);
+  await context.close();
+});

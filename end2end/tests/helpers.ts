@@ -1,0 +1,36 @@
+import { expect, type Page } from "@playwright/test";
+import { execFileSync } from "node:child_process";
+
+export const base = new URL(process.env.E2E_BASE_URL ?? "http://callboard.localhost:3100");
+export const admin = {
+  email: process.env.E2E_ADMIN_EMAIL ?? "e2e-admin@callboard.localhost",
+  password: process.env.E2E_ADMIN_PASSWORD ?? "",
+};
+
+/** The URL of an organization's subdomain. */
+export function orgUrl(subdomain: string, path = "/"): string {
+  return `${base.protocol}//${subdomain}.${base.host}${path}`;
+}
+
+/** A name no other test (or earlier run) uses. */
+export function unique(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`;
+}
+
+/** Navigates and waits until the page has hydrated, so clicks are handled. */
+export async function open(page: Page, url: string) {
+  await page.goto(url);
+  await expect(page.locator("body[data-hydrated]")).toBeAttached();
+}
+
+export async function signIn(page: Page, url: string, email: string, password: string) {
+  await open(page, url);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** Runs the operator CLI against the e2e database (same binary as the server). */
+export function cli(...args: string[]): string {
+  return execFileSync(process.env.E2E_BIN ?? "../target/debug/callboard", args, { encoding: "utf8" });
+}

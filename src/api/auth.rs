@@ -1,0 +1,65 @@
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Which site this is and who is signed in (nobody is a valid answer).
+#[server(prefix = "/api", endpoint = "auth/whoami")]
+pub async fn whoami() -> Result<crate::domain::Whoami, AppError> {
+    use crate::auth::guard::{request_ctx, require_member, require_super_admin};
+    use crate::domain::Viewer;
+    use crate::server::host::HostSite;
+    super::respond(
+        async {
+            let ctx = request_ctx().await?;
+            let viewer = match &ctx.site {
+                HostSite::Platform => require_super_admin(&ctx).await.map(|sa| Viewer {
+                    email: sa.email,
+                    is_super_admin: true,
+                    role: None,
+                }),
+                HostSite::Org(_) => require_member(&ctx).await.map(|u| Viewer {
+                    email: u.email,
+                    is_super_admin: false,
+                    role: Some(u.role),
+                }),
+            };
+            let viewer = match viewer {
+                Ok(v) => Some(v),
+                Err(AppError::Unauthorized | AppError::Forbidden | AppError::Refused(_)) => None,
+                Err(e) => return Err(e),
+            };
+            Ok(crate::domain::Whoami {
+                site: ctx.site.to_site(),
+                viewer,
+            })
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "auth/login")]
+pub async fn login(email: String, password: String) -> Result<(), AppError> {
+    use crate::auth::guard::request_ctx;
+    super::respond(
+        async {
+            let ctx = request_ctx().await?;
+            crate::auth::login::sign_in(&ctx, &email, password).await?;
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "auth/logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::auth::guard::request_ctx;
+    super::respond(
+        async {
+            let ctx = request_ctx().await?;
+            crate::auth::login::sign_out(&ctx).await?;
+            leptos_axum::redirect("/login");
+            Ok(())
+        }
+        .await,
+    )
+}

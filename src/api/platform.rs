@@ -1,0 +1,194 @@
+//! Server functions of the platform console (super admins, root domain).
+
+use crate::domain::{OrgDetail, OrgSummary, UserSummary};
+use crate::error::AppError;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    pub use crate::auth::guard::{request_ctx, require_super_admin, RequestCtx};
+    pub use crate::auth::SuperAdmin;
+    pub use crate::error::AppError;
+
+    /// The first two lines of every console server function.
+    pub async fn super_admin() -> Result<(RequestCtx, SuperAdmin), AppError> {
+        let ctx = request_ctx().await?;
+        let sa = require_super_admin(&ctx).await?;
+        Ok((ctx, sa))
+    }
+}
+
+#[server(prefix = "/api", endpoint = "platform/orgs")]
+pub async fn list_orgs() -> Result<Vec<OrgSummary>, AppError> {
+    super::respond(
+        async {
+            let (ctx, sa) = ssr::super_admin().await?;
+            crate::services::orgs::list(&ctx.state.pool, sa.platform()).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "platform/orgs/get")]
+pub async fn get_org(id: Uuid) -> Result<OrgDetail, AppError> {
+    super::respond(
+        async {
+            let (ctx, sa) = ssr::super_admin().await?;
+            let config = ctx.state.config.clone();
+            crate::services::orgs::detail(&ctx.state.pool, sa.platform(), id, |s| config.org_url(s)).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "platform/orgs/create")]
+pub async fn create_org(
+    name: String,
+    slug: String,
+    subdomain: String,
+    custom_domain: String,
+) -> Result<OrgSummary, AppError> {
+    use crate::services::orgs::OrgInput;
+    super::respond(
+        async {
+            let (ctx, sa) = ssr::super_admin().await?;
+            let input = OrgInput {
+                name,
+                slug,
+                subdomain,
+                custom_domain,
+            };
+            crate::services::orgs::create(&ctx.state.pool, sa.platform(), &sa.actor(), &input).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "platform/orgs/update")]
+pub async fn update_org(
+    id: Uuid,
+    name: String,
+    slug: String,
+    subdomain: String,
+    custom_domain: String,
+) -> Result<OrgSummary, AppError> {
+    use crate::services::orgs::OrgInput;
+    super::respond(
+        async {
+            let (ctx, sa) = ssr::super_admin().await?;
+            let input = OrgInput {
+                name,
+                slug,
+                subdomain,
+                custom_domain,
+            };
+            crate::services::orgs::update(&ctx.state.pool, sa.platform(), &sa.actor(), id, &input).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "platform/orgs/status")]
+pub async fn set_org_status(id: Uuid, status: String) -> Result<OrgSummary, AppError> {
+    use crate::domain::OrgStatus;
+    super::respond(
+        async {
+            let (ctx, sa) = ssr::super_admin().await?;
+            let status = OrgStatus::parse(&status).ok_or_else(|| AppError::field("status", "Unknown status."))?;
+            crate::services::orgs::set_status(&ctx.state.pool, sa.platform(), &sa.actor(), id, status).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "platform/orgs/delete")]
+pub async fn delete_org(id: Uuid, confirm_slug: String) -> Result<(), AppError> {
+    super::respond(
+        async {
+            let (ctx, sa) = ssr::super_admin().await?;
+            crate::services::orgs::delete(&ctx.state.pool, sa.platform(), &sa.actor(), id, &confirm_slug).await?;
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "platform/users")]
+pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
+    super::respond(
+        async {
+            let (ctx, sa) = ssr::super_admin().await?;
+            crate::services::users::list(&ctx.state.pool, sa.platform()).await
+        }
+        .await,
+    )
+}
+
+/// Creates a user; with `org_id` and `role`, also adds them to that organization.
+#[server(prefix = "/api", endpoint = "platform/users/create")]
+pub async fn create_user(
+    email: String,
+    password: String,
+    #[server(default)] super_admin: Option<String>,
+) -> Result<Uuid, AppError> {
+    super::respond(
+        async {
+            let (ctx, sa) = ssr::super_admin().await?;
+            let make_super = super_admin.is_some_and(|v| v == "on" || v == "true");
+            crate::services::users::create(&ctx.state.pool, sa.platform(), &sa.actor(), &email, password, make_super)
+                .await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "platform/users/disabled")]
+pub async fn set_user_disabled(user_id: Uuid, disabled: bool) -> Result<(), AppError> {
+    super::respond(
+        async {
+            let (ctx, sa) = ssr::super_admin().await?;
+            crate::services::users::set_disabled(&ctx.state.pool, sa.platform(), &sa.actor(), user_id, disabled).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "platform/members/add")]
+pub async fn add_member(org_id: Uuid, email: String, role: String) -> Result<(), AppError> {
+    use crate::domain::Role;
+    super::respond(
+        async {
+            let (ctx, sa) = ssr::super_admin().await?;
+            let role = Role::parse(&role).ok_or_else(|| AppError::field("role", "Choose admin or viewer."))?;
+            crate::services::users::add_member(&ctx.state.pool, sa.platform(), &sa.actor(), org_id, &email, role).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "platform/members/role")]
+pub async fn change_member_role(org_id: Uuid, user_id: Uuid, role: String) -> Result<(), AppError> {
+    use crate::domain::Role;
+    super::respond(
+        async {
+            let (ctx, sa) = ssr::super_admin().await?;
+            let role = Role::parse(&role).ok_or_else(|| AppError::field("role", "Choose admin or viewer."))?;
+            crate::services::users::change_role(&ctx.state.pool, sa.platform(), &sa.actor(), org_id, user_id, role)
+                .await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "platform/members/remove")]
+pub async fn remove_member(org_id: Uuid, user_id: Uuid) -> Result<(), AppError> {
+    super::respond(
+        async {
+            let (ctx, sa) = ssr::super_admin().await?;
+            crate::services::users::remove_member(&ctx.state.pool, sa.platform(), &sa.actor(), org_id, user_id).await
+        }
+        .await,
+    )
+}

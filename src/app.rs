@@ -1,0 +1,65 @@
+//! The HTML shell and the route table.
+
+use crate::components::context::Session;
+use crate::pages::{
+    home::HomePage, login::LoginPage, not_found::NotFound, org::team::TeamPage,
+    platform::org_detail::OrgDetailPage, platform::users::UsersPage,
+};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    page_security_headers();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// A fresh nonce per page, used by the hydration scripts and named in the CSP.
+#[cfg(feature = "ssr")]
+fn page_security_headers() {
+    use leptos::nonce::{provide_nonce, use_nonce};
+    provide_nonce();
+    if let (Some(nonce), Some(res)) = (use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
+        let csp = crate::server::security::page_csp(&nonce.to_string());
+        if let Ok(value) = http::HeaderValue::from_str(&csp) {
+            res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    Session::provide();
+    // Pages wait for their data before the first byte, so a page can still
+    // set its status (403, 404) or redirect; they are small and fast.
+    view! {
+        <Stylesheet id="leptos" href="/pkg/callboard.css"/>
+        <Title formatter=|text: String| if text.is_empty() { "Callboard".to_string() } else { text }/>
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async/>
+                <Route path=path!("/orgs/:id") view=OrgDetailPage ssr=SsrMode::Async/>
+                <Route path=path!("/team") view=TeamPage ssr=SsrMode::Async/>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,161 @@
+//! Who is calling, and may they? Every server function starts here. Route
+//! guards in the UI are only for comfort; these checks are the security.
+
+use super::session::{self, SessionAuth};
+use crate::db::{self, audit::Actor, PlatformAccess, TenantCtx};
+use crate::domain::{OrgStatus, Role};
+use crate::error::AppError;
+use crate::server::host::{HostSite, OrgSite};
+use crate::server::state::AppState;
+use axum::extract::ConnectInfo;
+use std::net::{IpAddr, SocketAddr};
+use tower_sessions::Session;
+use uuid::Uuid;
+
+/// The parts of the current request that authorization needs.
+#[derive(Clone)]
+pub struct RequestCtx {
+    pub state: AppState,
+    pub session: Session,
+    pub site: HostSite,
+    pub ip: Option<IpAddr>,
+}
+
+/// Gathers the request context inside a server function or SSR render.
+pub async fn request_ctx() -> Result<RequestCtx, AppError> {
+    use leptos::prelude::use_context;
+    let state = use_context::<AppState>().ok_or_else(|| internal("AppState missing from context"))?;
+    let session: Session = leptos_axum::extract()
+        .await
+        .map_err(|e| internal(&format!("session layer missing: {e}")))?;
+    let axum::Extension(site): axum::Extension<HostSite> = leptos_axum::extract()
+        .await
+        .map_err(|e| internal(&format!("host layer missing: {e}")))?;
+    let ip = leptos_axum::extract::<ConnectInfo<SocketAddr>>()
+        .await
+        .ok()
+        .map(|ConnectInfo(addr)| addr.ip());
+    Ok(RequestCtx {
+        state,
+        session,
+        site,
+        ip,
+    })
+}
+
+fn internal(msg: &str) -> AppError {
+    tracing::error!("{msg}");
+    AppError::Internal
+}
+
+/// A signed-in member of the organization whose host this request came to.
+#[derive(Debug, Clone)]
+pub struct OrgUser {
+    pub org: OrgSite,
+    pub user_id: Uuid,
+    pub email: String,
+    pub role: Role,
+    pub ip: Option<IpAddr>,
+}
+
+impl OrgUser {
+    pub fn tenant(&self) -> TenantCtx {
+        TenantCtx::user(self.org.id, self.user_id)
+    }
+
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: Some(self.user_id),
+            label: self.email.clone(),
+            ip: self.ip,
+        }
+    }
+}
+
+/// A signed-in super admin on the platform host. Holding one is the only way
+/// (besides named system purposes) to use the platform database path.
+#[derive(Debug, Clone)]
+pub struct SuperAdmin {
+    pub user_id: Uuid,
+    pub email: String,
+    pub ip: Option<IpAddr>,
+}
+
+impl SuperAdmin {
+    pub fn platform(&self) -> PlatformAccess {
+        PlatformAccess::super_admin(self.user_id)
+    }
+
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: Some(self.user_id),
+            label: self.email.clone(),
+            ip: self.ip,
+        }
+    }
+}
+
+async fn session_auth(ctx: &RequestCtx) -> Result<SessionAuth, AppError> {
+    session::get(&ctx.session).await.ok_or(AppError::Unauthorized)
+}
+
+/// Any member (admin or viewer) of the host's organization.
+pub async fn require_member(ctx: &RequestCtx) -> Result<OrgUser, AppError> {
+    let HostSite::Org(org) = &ctx.site else {
+        return Err(AppError::Forbidden);
+    };
+    let auth = session_auth(ctx).await?;
+    // Cookies are host-only, so a mismatch means the session was opened for
+    // another organization (or before a subdomain change): not valid here.
+    if auth.org_id != Some(org.id) {
+        return Err(AppError::Unauthorized);
+    }
+    if org.status != OrgStatus::Active {
+        return Err(AppError::Refused(SUSPENDED.into()));
+    }
+    let mut tx = db::tx::tenant(&ctx.state.pool, &TenantCtx::user(org.id, auth.user_id)).await?;
+    let user = db::users::current(&mut tx).await?;
+    tx.commit().await?;
+    let user = user.filter(|u| !u.disabled).ok_or(AppError::Unauthorized)?;
+    let role = user.role.ok_or(AppError::Forbidden)?;
+    Ok(OrgUser {
+        org: org.clone(),
+        user_id: user.id,
+        email: user.email,
+        role,
+        ip: ctx.ip,
+    })
+}
+
+pub async fn require_org_admin(ctx: &RequestCtx) -> Result<OrgUser, AppError> {
+    let user = require_member(ctx).await?;
+    match user.role {
+        Role::Admin => Ok(user),
+        Role::Viewer => Err(AppError::Forbidden),
+    }
+}
+
+pub async fn require_super_admin(ctx: &RequestCtx) -> Result<SuperAdmin, AppError> {
+    if !matches!(ctx.site, HostSite::Platform) {
+        return Err(AppError::Forbidden);
+    }
+    let auth = session_auth(ctx).await?;
+    if auth.org_id.is_some() {
+        return Err(AppError::Unauthorized);
+    }
+    let mut tx = db::tx::user_only(&ctx.state.pool, auth.user_id).await?;
+    let user = db::users::current(&mut tx).await?;
+    tx.commit().await?;
+    let user = user.filter(|u| !u.disabled).ok_or(AppError::Unauthorized)?;
+    if !user.is_super_admin {
+        return Err(AppError::Forbidden);
+    }
+    Ok(SuperAdmin {
+        user_id: user.id,
+        email: user.email,
+        ip: ctx.ip,
+    })
+}
+
+pub const SUSPENDED: &str =
+    "Access to this organization is suspended. Please contact your account manager.";

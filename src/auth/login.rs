@@ -1,0 +1,169 @@
+//! Signing in and out. Every attempt, successful or not, lands in the audit log.
+
+use super::guard::{RequestCtx, SUSPENDED};
+use super::{password, session};
+use crate::db::{self, audit::Actor, audit::Entry, PlatformAccess};
+use crate::domain::{OrgStatus, Role};
+use crate::error::AppError;
+use crate::server::host::HostSite;
+use serde_json::json;
+use uuid::Uuid;
+
+/// Why an attempt failed, for the audit log only; the person sees one message.
+#[derive(Debug, Clone, Copy)]
+enum Failure {
+    UnknownEmail,
+    WrongPassword,
+    Disabled,
+    NotAMember,
+    NotSuperAdmin,
+    OrgSuspended,
+}
+
+impl Failure {
+    fn code(self) -> &'static str {
+        match self {
+            Failure::UnknownEmail => "unknown_email",
+            Failure::WrongPassword => "wrong_password",
+            Failure::Disabled => "disabled",
+            Failure::NotAMember => "not_a_member",
+            Failure::NotSuperAdmin => "not_super_admin",
+            Failure::OrgSuspended => "org_suspended",
+        }
+    }
+
+    /// What the person is told. Only failures that happen after a correct
+    /// password say more than "incorrect", and never whether an email exists.
+    fn error(self) -> AppError {
+        match self {
+            Failure::Disabled => {
+                AppError::Refused("This account is disabled. Please contact your administrator.".into())
+            }
+            Failure::OrgSuspended => AppError::Refused(SUSPENDED.into()),
+            _ => AppError::InvalidCredentials,
+        }
+    }
+}
+
+pub async fn sign_in(ctx: &RequestCtx, email: &str, password: String) -> Result<(), AppError> {
+    let email = email.trim().to_lowercase();
+    if email.is_empty() || password.is_empty() {
+        return Err(AppError::InvalidCredentials);
+    }
+    let org = match &ctx.site {
+        HostSite::Platform => None,
+        HostSite::Org(org) => Some(org.clone()),
+    };
+    if !ctx.state.limits.allow(ctx.ip, &email) {
+        record(ctx, org.as_ref().map(|o| o.id), None, &email, Err("rate_limited")).await?;
+        return Err(AppError::RateLimited);
+    }
+
+    let pool = &ctx.state.pool;
+    let mut tx = db::tx::platform(pool, PlatformAccess::sign_in()).await?;
+    let creds = db::users::credentials(&mut tx, &email).await?;
+    let role = match (&creds, &org) {
+        (Some(c), Some(o)) => db::memberships::role_of(&mut tx, o.id, c.id).await?,
+        _ => None,
+    };
+    tx.commit().await?;
+
+    let password_ok = password::verify(password, creds.as_ref().map(|c| c.password_hash.clone())).await;
+    let outcome = decide(creds.as_ref(), password_ok, org.as_ref().map(|o| o.status), role);
+    let user_id = creds.as_ref().map(|c| c.id);
+    match outcome {
+        Err(failure) => {
+            record(ctx, org.as_ref().map(|o| o.id), user_id, &email, Err(failure.code())).await?;
+            Err(failure.error())
+        }
+        Ok(user_id) => {
+            let auth = session::SessionAuth {
+                user_id,
+                org_id: org.as_ref().map(|o| o.id),
+            };
+            session::start(&ctx.session, auth).await.map_err(|e| {
+                tracing::error!(error = %e, "could not start session");
+                AppError::Internal
+            })?;
+            record(ctx, auth.org_id, Some(user_id), &email, Ok(())).await
+        }
+    }
+}
+
+fn decide(
+    creds: Option<&db::users::Credentials>,
+    password_ok: bool,
+    org_status: Option<OrgStatus>,
+    role: Option<Role>,
+) -> Result<Uuid, Failure> {
+    let creds = creds.ok_or(Failure::UnknownEmail)?;
+    if !password_ok {
+        return Err(Failure::WrongPassword);
+    }
+    if creds.disabled {
+        return Err(Failure::Disabled);
+    }
+    match org_status {
+        None if creds.is_super_admin => Ok(creds.id),
+        None => Err(Failure::NotSuperAdmin),
+        Some(_) if role.is_none() => Err(Failure::NotAMember),
+        Some(OrgStatus::Suspended) => Err(Failure::OrgSuspended),
+        Some(OrgStatus::Active) => Ok(creds.id),
+    }
+}
+
+async fn record(
+    ctx: &RequestCtx,
+    org_id: Option<Uuid>,
+    user_id: Option<Uuid>,
+    email: &str,
+    result: Result<(), &str>,
+) -> Result<(), AppError> {
+    let actor = Actor {
+        user_id,
+        label: email.to_string(),
+        ip: ctx.ip,
+    };
+    let (action, metadata) = match result {
+        Ok(()) => ("auth.sign_in", json!({})),
+        Err(reason) => ("auth.sign_in_failed", json!({ "reason": reason })),
+    };
+    let mut tx = db::tx::platform(&ctx.state.pool, PlatformAccess::sign_in()).await?;
+    db::audit::record(
+        &mut tx,
+        &actor,
+        Entry {
+            org_id,
+            action,
+            target: Some(email.to_string()),
+            metadata,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn sign_out(ctx: &RequestCtx) -> Result<(), AppError> {
+    if let Some(auth) = session::get(&ctx.session).await {
+        let mut tx = db::tx::platform(&ctx.state.pool, PlatformAccess::sign_in()).await?;
+        let email = db::users::email_by_id(&mut tx, auth.user_id).await.unwrap_or_default();
+        let actor = Actor {
+            user_id: Some(auth.user_id),
+            label: email.clone(),
+            ip: ctx.ip,
+        };
+        let entry = Entry {
+            org_id: auth.org_id,
+            action: "auth.sign_out",
+            target: Some(email),
+            metadata: json!({}),
+        };
+        db::audit::record(&mut tx, &actor, entry).await?;
+        tx.commit().await?;
+    }
+    session::end(&ctx.session).await.map_err(|e| {
+        tracing::error!(error = %e, "could not end session");
+        AppError::Internal
+    })
+}

@@ -1,0 +1,106 @@
+//! Demo data: a super admin and two fictional clients with different looks,
+//! an admin and a viewer in each. Safe to run again: existing records are
+//! kept and every demo password is reset and printed.
+
+use super::ops::{explain, pool};
+use crate::db::{self, audit::Actor, PlatformAccess};
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::server::config::Config;
+use crate::services::{self, orgs::OrgInput};
+use rand::distributions::{Alphanumeric, DistString};
+use sqlx::PgPool;
+
+pub const SUPER_ADMIN_EMAIL: &str = "admin@callboard.localhost";
+
+struct DemoOrg {
+    name: &'static str,
+    slug: &'static str,
+    admin: &'static str,
+    viewer: &'static str,
+}
+
+const ORGS: [DemoOrg; 2] = [
+    DemoOrg {
+        name: "Mesa Verde Shuttle Co.",
+        slug: "mesa-shuttle",
+        admin: "dispatch@mesa-shuttle.example",
+        viewer: "driver-lead@mesa-shuttle.example",
+    },
+    DemoOrg {
+        name: "Northlight Creative Studio",
+        slug: "northlight",
+        admin: "hello@northlight.example",
+        viewer: "intern@northlight.example",
+    },
+];
+
+fn new_password() -> String {
+    Alphanumeric.sample_string(&mut rand::thread_rng(), 20)
+}
+
+pub async fn seed(config: &Config) -> anyhow::Result<()> {
+    let pool = pool(config).await?;
+    let access = PlatformAccess::operator();
+    let actor = Actor::operator();
+    let mut lines = Vec::new();
+
+    let password = new_password();
+    services::users::ensure_super_admin(&pool, access, &actor, SUPER_ADMIN_EMAIL, password.clone())
+        .await
+        .map_err(explain)?;
+    lines.push(("super admin".to_string(), config.public_url.clone(), SUPER_ADMIN_EMAIL.to_string(), password));
+
+    for demo in ORGS {
+        let org = match services::orgs::by_slug(&pool, access, demo.slug).await {
+            Ok(org) => org,
+            Err(AppError::NotFound) => {
+                let input = OrgInput {
+                    name: demo.name.into(),
+                    slug: demo.slug.into(),
+                    ..OrgInput::default()
+                };
+                services::orgs::create(&pool, access, &actor, &input).await.map_err(explain)?
+            }
+            Err(e) => return Err(explain(e)),
+        };
+        let url = config.org_url(&org.subdomain);
+        for (email, role) in [(demo.admin, Role::Admin), (demo.viewer, Role::Viewer)] {
+            let password = new_password();
+            ensure_user(&pool, &actor, email, &password).await?;
+            services::users::add_member(&pool, access, &actor, org.id, email, role)
+                .await
+                .map_err(explain)?;
+            lines.push((format!("{} {}", demo.slug, role.as_str()), url.clone(), email.into(), password));
+        }
+    }
+
+    println!("Demo data is ready. Sign in with:");
+    for (who, url, email, password) in lines {
+        println!("  {who:<20} {url:<45} {email:<36} {password}");
+    }
+    Ok(())
+}
+
+/// Creates the user, or resets the password of the existing one.
+async fn ensure_user(pool: &PgPool, actor: &Actor, email: &str, password: &str) -> anyhow::Result<()> {
+    let access = PlatformAccess::operator();
+    let mut tx = db::tx::platform(pool, access).await.map_err(explain)?;
+    let existing = db::users::id_by_email(&mut tx, email).await.map_err(explain)?;
+    tx.commit().await?;
+    match existing {
+        None => {
+            services::users::create(pool, access, actor, email, password.to_string(), false)
+                .await
+                .map_err(explain)?;
+        }
+        Some(id) => {
+            let hash = crate::auth::password::hash(password.to_string()).await.map_err(explain)?;
+            let mut tx = db::tx::platform(pool, access).await.map_err(explain)?;
+            db::users::set_password(&mut tx, id, &hash).await.map_err(explain)?;
+            db::users::set_disabled(&mut tx, id, false).await.map_err(explain)?;
+            tx.commit().await?;
+        }
+    }
+    Ok(())
+}

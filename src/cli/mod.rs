@@ -1,0 +1,84 @@
+//! The command line: `serve` (default), `migrate`, bootstrap and demo data,
+//! and the operator commands. Operator commands call the same services as the
+//! console, so they are validated and audited the same way.
+
+mod demo;
+mod ops;
+
+use crate::server::config::Config;
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "callboard", version, about = "Callboard server and operator tools")]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (the default).
+    Serve,
+    /// Apply database migrations (connects with DATABASE_ADMIN_URL).
+    Migrate,
+    /// Create a super admin, or reset an existing user's password and make them one.
+    CreateSuperAdmin {
+        #[arg(long)]
+        email: String,
+        /// Read from standard input when omitted.
+        #[arg(long)]
+        password: Option<String>,
+    },
+    /// Load demo organizations and users, printing their credentials.
+    SeedDemo,
+    /// Manage organizations.
+    #[command(subcommand)]
+    Org(ops::OrgCommand),
+    /// Manage users and memberships.
+    #[command(subcommand)]
+    User(ops::UserCommand),
+}
+
+pub async fn main() -> ExitCode {
+    let _ = dotenvy::dotenv();
+    init_tracing();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => crate::server::serve(config).await,
+        Command::Migrate => ops::migrate(&config).await,
+        Command::CreateSuperAdmin { email, password } => {
+            let password = ops::password_arg(password)?;
+            ops::create_super_admin(&config, &email, password).await
+        }
+        Command::SeedDemo => demo::seed(&config).await,
+        Command::Org(cmd) => ops::org(&config, cmd).await,
+        Command::User(cmd) => ops::user(&config, cmd).await,
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn,tower_http=info"));
+    let json = std::env::var("CALLBOARD_LOG_FORMAT").is_ok_and(|v| v == "json");
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.compact().init();
+    }
+}

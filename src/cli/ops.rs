@@ -1,0 +1,192 @@
+use crate::db::{self, audit::Actor, PlatformAccess};
+use crate::domain::{OrgStatus, Role};
+use crate::error::AppError;
+use crate::server::config::Config;
+use crate::services::{self, orgs::OrgInput};
+use anyhow::{anyhow, Context};
+use clap::Subcommand;
+use sqlx::PgPool;
+use std::io::{BufRead, IsTerminal, Write};
+
+#[derive(Subcommand)]
+pub enum OrgCommand {
+    /// Create an organization; prints its id.
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        slug: String,
+        /// Defaults to the slug.
+        #[arg(long)]
+        subdomain: Option<String>,
+    },
+    /// List organizations.
+    List,
+    /// Suspend an organization: its users can no longer sign in.
+    Suspend {
+        #[arg(long = "org")]
+        slug: String,
+    },
+    /// Lift a suspension.
+    Reactivate {
+        #[arg(long = "org")]
+        slug: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Create a user; the password comes from --password or standard input.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password: Option<String>,
+    },
+    /// Add a user to an organization, or change their role there.
+    AddMember {
+        #[arg(long)]
+        email: String,
+        #[arg(long = "org")]
+        slug: String,
+        #[arg(long, value_parser = ["admin", "viewer"])]
+        role: String,
+    },
+}
+
+pub async fn pool(config: &Config) -> anyhow::Result<PgPool> {
+    let pool = db::connect_lazy(&config.database_url, 2)?;
+    sqlx::query("SELECT 1")
+        .execute(&pool)
+        .await
+        .context("cannot reach the database (is DATABASE_URL right and PostgreSQL running?)")?;
+    Ok(pool)
+}
+
+/// A person-readable message for an error from the services.
+pub fn explain(e: AppError) -> anyhow::Error {
+    match &e {
+        AppError::Validation { fields, message } if !fields.is_empty() => anyhow!(
+            "{}",
+            fields
+                .iter()
+                .map(|f| format!("{}: {}", f.field.replace('_', "-"), f.message))
+                .collect::<Vec<_>>()
+                .join("; ")
+        )
+        .context(message.clone()),
+        AppError::NotFound => anyhow!("not found"),
+        _ => anyhow!("{e}"),
+    }
+}
+
+pub fn password_arg(given: Option<String>) -> anyhow::Result<String> {
+    if let Some(p) = given {
+        return Ok(p);
+    }
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("Password: ");
+        let _ = std::io::stderr().flush();
+    }
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line).context("reading the password from standard input")?;
+    let password = line.trim_end_matches(['\r', '\n']).to_string();
+    if password.is_empty() {
+        anyhow::bail!("no password given (use --password or pipe it on standard input)");
+    }
+    Ok(password)
+}
+
+pub async fn migrate(config: &Config) -> anyhow::Result<()> {
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .connect(&config.database_admin_url)
+        .await
+        .context("connecting with DATABASE_ADMIN_URL")?;
+    db::MIGRATOR.run(&pool).await.context("applying migrations")?;
+    println!("migrations are up to date");
+    Ok(())
+}
+
+pub async fn create_super_admin(config: &Config, email: &str, password: String) -> anyhow::Result<()> {
+    let pool = pool(config).await?;
+    let id = services::users::ensure_super_admin(&pool, PlatformAccess::operator(), &Actor::operator(), email, password)
+        .await
+        .map_err(explain)?;
+    println!("{id}");
+    Ok(())
+}
+
+async fn org_by_slug(pool: &PgPool, slug: &str) -> anyhow::Result<crate::domain::OrgSummary> {
+    services::orgs::by_slug(pool, PlatformAccess::operator(), slug)
+        .await
+        .map_err(|e| match e {
+            AppError::NotFound => anyhow!("no organization with slug {slug:?}"),
+            other => explain(other),
+        })
+}
+
+pub async fn org(config: &Config, cmd: OrgCommand) -> anyhow::Result<()> {
+    let pool = pool(config).await?;
+    let access = PlatformAccess::operator();
+    let actor = Actor::operator();
+    match cmd {
+        OrgCommand::Create { name, slug, subdomain } => {
+            let input = OrgInput {
+                name,
+                slug,
+                subdomain: subdomain.unwrap_or_default(),
+                custom_domain: String::new(),
+            };
+            let org = services::orgs::create(&pool, access, &actor, &input).await.map_err(explain)?;
+            println!("{}", org.id);
+        }
+        OrgCommand::List => {
+            let orgs = services::orgs::list(&pool, access).await.map_err(explain)?;
+            println!("{:<36}  {:<20}  {:<10}  {:>7}  NAME", "ID", "SLUG", "STATUS", "MEMBERS");
+            for o in orgs {
+                println!("{:<36}  {:<20}  {:<10}  {:>7}  {}", o.id, o.slug, o.status.as_str(), o.members, o.name);
+            }
+        }
+        OrgCommand::Suspend { slug } => {
+            let org = org_by_slug(&pool, &slug).await?;
+            services::orgs::set_status(&pool, access, &actor, org.id, OrgStatus::Suspended)
+                .await
+                .map_err(explain)?;
+            println!("suspended {slug}");
+        }
+        OrgCommand::Reactivate { slug } => {
+            let org = org_by_slug(&pool, &slug).await?;
+            services::orgs::set_status(&pool, access, &actor, org.id, OrgStatus::Active)
+                .await
+                .map_err(explain)?;
+            println!("reactivated {slug}");
+        }
+    }
+    Ok(())
+}
+
+pub async fn user(config: &Config, cmd: UserCommand) -> anyhow::Result<()> {
+    let pool = pool(config).await?;
+    let access = PlatformAccess::operator();
+    let actor = Actor::operator();
+    match cmd {
+        UserCommand::Create { email, password } => {
+            let password = password_arg(password)?;
+            let id = services::users::create(&pool, access, &actor, &email, password, false)
+                .await
+                .map_err(explain)?;
+            println!("{id}");
+        }
+        UserCommand::AddMember { email, slug, role } => {
+            let org = org_by_slug(&pool, &slug).await?;
+            let role = Role::parse(&role).ok_or_else(|| anyhow!("role must be admin or viewer"))?;
+            services::users::add_member(&pool, access, &actor, org.id, &email, role)
+                .await
+                .map_err(explain)?;
+            println!("{email} is now {} of {slug}", role.as_str());
+        }
+    }
+    Ok(())
+}

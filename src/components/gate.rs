@@ -1,0 +1,57 @@
+//! Page guards. They spare people pages they cannot use; the server
+//! functions behind every page do the real checking.
+
+use super::context::use_session;
+use super::status::{set_status, Loading};
+use crate::domain::{Role, Site, Whoami};
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    SuperAdmin,
+    Member,
+    OrgAdmin,
+}
+
+fn allowed(who: &Whoami, need: Need) -> bool {
+    let Some(v) = &who.viewer else { return false };
+    match (need, &who.site) {
+        (Need::SuperAdmin, Site::Platform) => v.is_super_admin,
+        (Need::Member, Site::Org { .. }) => v.role.is_some(),
+        (Need::OrgAdmin, Site::Org { .. }) => v.role == Some(Role::Admin),
+        _ => false,
+    }
+}
+
+/// Renders `children` only for a viewer who meets `need`; sends visitors
+/// who are not signed in to the sign-in page.
+#[component]
+pub fn Gate(need: Need, children: ChildrenFn) -> impl IntoView {
+    let session = use_session();
+    let children = StoredValue::new(children);
+    view! {
+        <Suspense fallback=|| view! { <Loading/> }>
+            {move || Suspend::new(async move {
+                match session.whoami.await {
+                    Err(e) => view! { <super::status::ErrorNotice error=e/> }.into_any(),
+                    Ok(who) if who.viewer.is_none() => view! { <Redirect path="/login"/> }.into_any(),
+                    Ok(who) if allowed(&who, need) => children.read_value()().into_any(),
+                    Ok(_) => view! { <Forbidden/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn Forbidden() -> impl IntoView {
+    set_status(403);
+    view! {
+        <section class="card empty">
+            <h1>"You do not have access to this page"</h1>
+            <p>"Ask an administrator of your organization if you need it."</p>
+            <a class="button" href="/">"Back to home"</a>
+        </section>
+    }
+}

@@ -1,0 +1,59 @@
+use super::context::use_session;
+use crate::domain::{Role, Site, Whoami};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// The page frame: brand, navigation for this viewer, and sign-out.
+#[component]
+pub fn Frame(children: Children) -> impl IntoView {
+    let session = use_session();
+    view! {
+        <div class="frame">
+            <header class="topbar">
+                <Transition fallback=|| view! { <span class="brand">"\u{00a0}"</span> }>
+                    {move || Suspend::new(async move {
+                        session.whoami.await.ok().map(|who| view! { <TopBar who/> })
+                    })}
+                </Transition>
+            </header>
+            <main class="content">{children()}</main>
+        </div>
+    }
+}
+
+#[component]
+fn TopBar(who: Whoami) -> impl IntoView {
+    let session = use_session();
+    let brand = match &who.site {
+        Site::Platform => "Callboard".to_string(),
+        Site::Org { name, .. } => name.clone(),
+    };
+    let links: Vec<(&'static str, &'static str)> = match (&who.site, &who.viewer) {
+        (_, None) => vec![],
+        (Site::Platform, Some(_)) => vec![("/", "Organizations"), ("/users", "Users")],
+        (Site::Org { .. }, Some(v)) if v.role == Some(Role::Admin) => vec![("/", "Home"), ("/team", "Team")],
+        (Site::Org { .. }, Some(_)) => vec![("/", "Home")],
+    };
+    let console = matches!(who.site, Site::Platform).then(|| view! { <span class="brand-tag">"Console"</span> });
+    view! {
+        <a class="brand" href="/">{brand}{console}</a>
+        <nav class="nav" aria-label="Main">
+            {links
+                .into_iter()
+                .map(|(href, label)| view! { <A href=href exact=true>{label}</A> })
+                .collect_view()}
+        </nav>
+        {who.viewer.map(|v| {
+            let role = v.role.map(Role::label).unwrap_or("Super admin");
+            view! {
+                <div class="account">
+                    <span class="account-email">{v.email}</span>
+                    <span class="badge badge-neutral">{role}</span>
+                    <ActionForm action=session.logout>
+                        <button type="submit" class="button button-quiet">"Sign out"</button>
+                    </ActionForm>
+                </div>
+            }
+        })}
+    }
+}

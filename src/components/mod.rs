@@ -1,0 +1,7 @@
+//! Reusable pieces of the UI.
+
+pub mod context;
+pub mod form;
+pub mod gate;
+pub mod layout;
+pub mod status;

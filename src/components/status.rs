@@ -1,0 +1,37 @@
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[component]
+pub fn Loading() -> impl IntoView {
+    view! { <p class="loading" aria-live="polite">"Loading…"</p> }
+}
+
+/// An error for a person: the message only, never internals.
+#[component]
+pub fn ErrorNotice(error: AppError) -> impl IntoView {
+    set_status(error.status());
+    view! {
+        <div class="notice notice-error" role="alert">
+            <p>{error.to_string()}</p>
+        </div>
+    }
+}
+
+/// Sets the HTTP status of a server-rendered page (no-op in the browser).
+pub fn set_status(_code: u16) {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(code) = http::StatusCode::from_u16(_code) {
+            res.set_status(code);
+        }
+    }
+}
+
+#[component]
+pub fn Badge(#[prop(into)] text: String, #[prop(into)] tone: String) -> impl IntoView {
+    view! { <span class=format!("badge badge-{tone}")>{text}</span> }
+}
+
+pub fn date(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%b %-d, %Y").to_string()
+}

@@ -1,0 +1,30 @@
+//! Database access. Every query that touches an organization's data runs in a
+//! transaction opened by [`tx`], which is the only code that sets the
+//! row-level-security context. Functions here take `&mut PgConnection` so they
+//! run inside whichever transaction the caller opened.
+
+pub mod audit;
+pub mod memberships;
+pub mod orgs;
+pub mod roles;
+pub mod tx;
+pub mod users;
+
+pub use tx::{PlatformAccess, TenantCtx, Tx};
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::PgPool;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Opens the server's pool. Connections are made lazily so the server starts
+/// (and `/health` can answer 503) while the database is down.
+pub fn connect_lazy(url: &str, max_connections: u32) -> Result<PgPool, sqlx::Error> {
+    let options = PgConnectOptions::from_str(url)?.application_name("callboard");
+    Ok(PgPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(3))
+        .connect_lazy_with(options))
+}
+
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");

@@ -1,0 +1,130 @@
+//! Organizations. Reading one's own organization works in a tenant
+//! transaction; everything else needs the platform path.
+
+use crate::domain::{OrgStatus, OrgSummary};
+use crate::error::AppError;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+#[derive(sqlx::FromRow)]
+struct OrgRow {
+    id: Uuid,
+    name: String,
+    slug: String,
+    subdomain: String,
+    custom_domain: Option<String>,
+    status: String,
+    members: i64,
+    created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<OrgRow> for OrgSummary {
+    fn from(r: OrgRow) -> Self {
+        OrgSummary {
+            id: r.id,
+            name: r.name,
+            slug: r.slug,
+            subdomain: r.subdomain,
+            custom_domain: r.custom_domain,
+            status: OrgStatus::parse(&r.status).unwrap_or(OrgStatus::Suspended),
+            members: r.members,
+            created_at: r.created_at,
+        }
+    }
+}
+
+const SELECT: &str = "SELECT o.id, o.name, o.slug, o.subdomain, o.custom_domain, o.status, o.created_at,
+        (SELECT count(*) FROM memberships m WHERE m.organization_id = o.id) AS members
+   FROM organizations o";
+
+pub async fn list(conn: &mut PgConnection) -> Result<Vec<OrgSummary>, AppError> {
+    let rows: Vec<OrgRow> = sqlx::query_as(&format!("{SELECT} ORDER BY lower(o.name), o.slug"))
+        .fetch_all(conn)
+        .await?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+pub async fn get(conn: &mut PgConnection, id: Uuid) -> Result<OrgSummary, AppError> {
+    let row: OrgRow = sqlx::query_as(&format!("{SELECT} WHERE o.id = $1"))
+        .bind(id)
+        .fetch_one(conn)
+        .await?;
+    Ok(row.into())
+}
+
+pub async fn by_slug(conn: &mut PgConnection, slug: &str) -> Result<OrgSummary, AppError> {
+    let row: OrgRow = sqlx::query_as(&format!("{SELECT} WHERE o.slug = $1"))
+        .bind(slug)
+        .fetch_one(conn)
+        .await?;
+    Ok(row.into())
+}
+
+/// The organization served on a host: its subdomain label, or its exact custom domain.
+pub async fn by_host(
+    conn: &mut PgConnection,
+    subdomain: Option<&str>,
+    custom_domain: &str,
+) -> Result<Option<OrgSummary>, AppError> {
+    let row: Option<OrgRow> = sqlx::query_as(&format!(
+        "{SELECT} WHERE o.subdomain = $1 OR o.custom_domain = $2 LIMIT 1"
+    ))
+    .bind(subdomain)
+    .bind(custom_domain)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(Into::into))
+}
+
+pub struct NewOrg<'a> {
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub subdomain: &'a str,
+    pub custom_domain: Option<&'a str>,
+}
+
+pub async fn insert(conn: &mut PgConnection, org: &NewOrg<'_>) -> Result<Uuid, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO organizations (name, slug, subdomain, custom_domain)
+         VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(org.name)
+    .bind(org.slug)
+    .bind(org.subdomain)
+    .bind(org.custom_domain)
+    .fetch_one(conn)
+    .await
+}
+
+pub async fn update(conn: &mut PgConnection, id: Uuid, org: &NewOrg<'_>) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE organizations
+            SET name = $2, slug = $3, subdomain = $4, custom_domain = $5, updated_at = now()
+          WHERE id = $1",
+    )
+    .bind(id)
+    .bind(org.name)
+    .bind(org.slug)
+    .bind(org.subdomain)
+    .bind(org.custom_domain)
+    .execute(conn)
+    .await?
+    .rows_affected())
+}
+
+pub async fn set_status(conn: &mut PgConnection, id: Uuid, status: OrgStatus) -> Result<u64, AppError> {
+    Ok(sqlx::query("UPDATE organizations SET status = $2, updated_at = now() WHERE id = $1")
+        .bind(id)
+        .bind(status.as_str())
+        .execute(conn)
+        .await?
+        .rows_affected())
+}
+
+pub async fn delete(conn: &mut PgConnection, id: Uuid) -> Result<u64, AppError> {
+    Ok(sqlx::query("DELETE FROM organizations WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?
+        .rows_affected())
+}

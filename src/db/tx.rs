@@ -1,0 +1,131 @@
+//! The two ways into the database. This file is the only place that writes
+//! `app.org_id`, `app.user_id` and `app.impersonator_id`, and the only place
+//! that switches to the platform role.
+//!
+//! * [`tenant`]: one organization's data. Row-level security admits only rows
+//!   whose `organization_id` equals the org set here, for this transaction only
+//!   (`set_config(..., true)`), so a pooled connection never carries it over.
+//! * [`platform`]: cross-organization work (super-admin console, sign-in,
+//!   host lookups). It runs `SET LOCAL ROLE callboard_platform`, whose policies
+//!   see every row. It needs a [`PlatformAccess`], which only the super-admin
+//!   guard and a few named system purposes can produce.
+
+use crate::error::AppError;
+use sqlx::{PgPool, Postgres, Transaction};
+use uuid::Uuid;
+
+pub type Tx = Transaction<'static, Postgres>;
+
+/// Who is acting, inside which organization. Built from the server-side
+/// session or from a verified machine identity, never from request input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TenantCtx {
+    pub org_id: Uuid,
+    pub user_id: Option<Uuid>,
+    pub impersonator_id: Option<Uuid>,
+}
+
+impl TenantCtx {
+    pub fn user(org_id: Uuid, user_id: Uuid) -> Self {
+        TenantCtx {
+            org_id,
+            user_id: Some(user_id),
+            impersonator_id: None,
+        }
+    }
+}
+
+/// Opens a transaction scoped to one organization. Fails closed: if the
+/// context cannot be set, no transaction is returned.
+pub async fn tenant(pool: &PgPool, ctx: &TenantCtx) -> Result<Tx, AppError> {
+    let mut tx = pool.begin().await?;
+    set_context(&mut tx, Some(ctx.org_id), ctx.user_id, ctx.impersonator_id).await?;
+    Ok(tx)
+}
+
+/// Opens a transaction that knows the signed-in user but no organization:
+/// enough to read one's own user row, and nothing of any tenant.
+pub async fn user_only(pool: &PgPool, user_id: Uuid) -> Result<Tx, AppError> {
+    let mut tx = pool.begin().await?;
+    set_context(&mut tx, None, Some(user_id), None).await?;
+    Ok(tx)
+}
+
+/// Why the platform path is being used. Constructed only by
+/// `auth::guard::require_super_admin` (through [`PlatformAccess::super_admin`])
+/// or by the named system purposes below; grep for them to audit every use.
+#[derive(Debug, Clone, Copy)]
+pub struct PlatformAccess {
+    actor: Option<Uuid>,
+    purpose: &'static str,
+}
+
+impl PlatformAccess {
+    /// A super admin acting in the console. Only the guard calls this, after
+    /// checking the session's user is a super admin.
+    pub(crate) fn super_admin(user_id: Uuid) -> Self {
+        PlatformAccess {
+            actor: Some(user_id),
+            purpose: "super-admin",
+        }
+    }
+
+    /// An operator at the server's command line (the CLI has the database
+    /// credentials already, so it holds every right).
+    pub fn operator() -> Self {
+        PlatformAccess {
+            actor: None,
+            purpose: "operator-cli",
+        }
+    }
+
+    /// Resolving a request's Host to an organization (branding, routing).
+    pub(crate) fn host_lookup() -> Self {
+        PlatformAccess {
+            actor: None,
+            purpose: "host-lookup",
+        }
+    }
+
+    /// Checking a password at sign-in, and recording the attempt.
+    pub(crate) fn sign_in() -> Self {
+        PlatformAccess {
+            actor: None,
+            purpose: "sign-in",
+        }
+    }
+
+    pub fn purpose(&self) -> &'static str {
+        self.purpose
+    }
+}
+
+pub async fn platform(pool: &PgPool, access: PlatformAccess) -> Result<Tx, AppError> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SET LOCAL ROLE callboard_platform")
+        .execute(&mut *tx)
+        .await?;
+    set_context(&mut tx, None, access.actor, None).await?;
+    tracing::debug!(purpose = access.purpose, "platform transaction");
+    Ok(tx)
+}
+
+async fn set_context(
+    tx: &mut Tx,
+    org: Option<Uuid>,
+    user: Option<Uuid>,
+    impersonator: Option<Uuid>,
+) -> Result<(), AppError> {
+    let text = |id: Option<Uuid>| id.map(|u| u.to_string()).unwrap_or_default();
+    sqlx::query(
+        "SELECT set_config('app.org_id', $1, true),
+                set_config('app.user_id', $2, true),
+                set_config('app.impersonator_id', $3, true)",
+    )
+    .bind(text(org))
+    .bind(text(user))
+    .bind(text(impersonator))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,7 @@
+//! Types and rules shared by the server and the browser. Nothing here touches
+//! the database or the network, so it compiles to WebAssembly too.
+
+pub mod types;
+pub mod validate;
+
+pub use types::*;

@@ -1,0 +1,56 @@
+use crate::components::context::use_session;
+use crate::components::form::outcome;
+use crate::components::form::FormMessage;
+use crate::domain::Site;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let session = use_session();
+    let login = session.login;
+    let pending = login.pending();
+    view! {
+        <Title text="Sign in"/>
+        <main class="auth">
+            <section class="card auth-card">
+                <Suspense fallback=|| view! { <h1>"Sign in"</h1> }>
+                    {move || Suspend::new(async move {
+                        let who = session.whoami.await.ok();
+                        let signed_in = who.as_ref().is_some_and(|w| w.viewer.is_some());
+                        let heading = match who.map(|w| w.site) {
+                            Some(Site::Org { name, .. }) => name,
+                            _ => "Callboard console".to_string(),
+                        };
+                        view! {
+                            {signed_in.then(|| view! { <Redirect path="/"/> })}
+                            <h1>{heading}</h1>
+                        }
+                    })}
+                </Suspense>
+                <p class="muted">"Sign in with your email and password."</p>
+                <ActionForm action=login>
+                    <div class="field">
+                        <label for="email">"Email"</label>
+                        <input id="email" name="email" type="email" autocomplete="username" required/>
+                    </div>
+                    <div class="field">
+                        <label for="password">"Password"</label>
+                        <input
+                            id="password"
+                            name="password"
+                            type="password"
+                            autocomplete="current-password"
+                            required
+                        />
+                    </div>
+                    <FormMessage value=outcome(login.value())/>
+                    <button type="submit" class="button button-primary button-wide" disabled=move || pending.get()>
+                        {move || if pending.get() { "Signing in…" } else { "Sign in" }}
+                    </button>
+                </ActionForm>
+            </section>
+        </main>
+    }
+}

@@ -1,0 +1,7 @@
+//! One module per page; the route table is in `app.rs`.
+
+pub mod home;
+pub mod login;
+pub mod not_found;
+pub mod org;
+pub mod platform;

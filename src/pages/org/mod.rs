@@ -1,0 +1,4 @@
+//! Pages on an organization's own subdomain.
+
+pub mod home;
+pub mod team;

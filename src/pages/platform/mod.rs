@@ -1,0 +1,5 @@
+//! The platform console (super admins, on the root domain).
+
+pub mod org_detail;
+pub mod orgs;
+pub mod users;

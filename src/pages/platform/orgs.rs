@@ -1,0 +1,162 @@
+use crate::api::platform::{list_orgs, CreateOrg};
+use crate::components::form::outcome;
+use crate::components::form::{last_error, Field, FormMessage, Submit};
+use crate::components::gate::{Gate, Need};
+use crate::components::layout::Frame;
+use crate::components::status::{date, Badge, ErrorNotice, Loading};
+use crate::domain::{validate::slugify, OrgStatus, OrgSummary};
+use leptos::html;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// The console's home: every organization, and a form to add one.
+#[component]
+pub fn OrgsPage() -> impl IntoView {
+    view! {
+        <Title text="Organizations"/>
+        <Frame>
+            <Gate need=Need::SuperAdmin>
+                <OrgsList/>
+            </Gate>
+        </Frame>
+    }
+}
+
+#[component]
+fn OrgsList() -> impl IntoView {
+    let create = ServerAction::<CreateOrg>::new();
+    let orgs = Resource::new(move || create.version().get(), |_| list_orgs());
+    view! {
+        <div class="page-head">
+            <h1>"Organizations"</h1>
+        </div>
+        <Suspense fallback=|| view! { <Loading/> }>
+            {move || Suspend::new(async move {
+                match orgs.await {
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Ok(list) if list.is_empty() => view! {
+                        <section class="card empty">
+                            <h2>"No organizations yet"</h2>
+                            <p>"Create your first client organization with the form below."</p>
+                        </section>
+                    }
+                    .into_any(),
+                    Ok(list) => view! { <OrgsTable list/> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <CreateOrgForm create/>
+    }
+}
+
+#[component]
+fn OrgsTable(list: Vec<OrgSummary>) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table class="table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Subdomain"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col" class="num">"Members"</th>
+                        <th scope="col">"Created"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {list
+                        .into_iter()
+                        .map(|o| {
+                            let (label, tone) = match o.status {
+                                OrgStatus::Active => ("Active", "good"),
+                                OrgStatus::Suspended => ("Suspended", "warn"),
+                            };
+                            view! {
+                                <tr>
+                                    <td><a href=format!("/orgs/{}", o.id)>{o.name}</a></td>
+                                    <td class="mono">{o.subdomain}</td>
+                                    <td><Badge text=label tone=tone/></td>
+                                    <td class="num">{o.members}</td>
+                                    <td>{date(o.created_at)}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn CreateOrgForm(create: ServerAction<CreateOrg>) -> impl IntoView {
+    let error = last_error(create.value());
+    let form = NodeRef::<html::Form>::new();
+    // The slug follows the name until someone edits it by hand.
+    let slug = RwSignal::new(String::new());
+    let slug_edited = RwSignal::new(false);
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = create.value().get() {
+            if let Some(f) = form.get() {
+                f.reset();
+            }
+            slug.set(String::new());
+            slug_edited.set(false);
+        }
+    });
+    view! {
+        <section class="card">
+            <h2>"New organization"</h2>
+            <ActionForm action=create node_ref=form>
+                <div class="grid-2">
+                    <div class="field" class:field-invalid=move || error.get().and_then(|e| e.field_message("name")).is_some()>
+                        <label for="f-name">"Name"</label>
+                        <input
+                            id="f-name"
+                            name="name"
+                            required
+                            placeholder="Acme Shuttle Co."
+                            on:input=move |ev| {
+                                if !slug_edited.get_untracked() {
+                                    slug.set(slugify(&event_target_value(&ev)));
+                                }
+                            }
+                        />
+                        <p class="field-error">{move || error.get().and_then(|e| e.field_message("name"))}</p>
+                    </div>
+                    <div class="field" class:field-invalid=move || error.get().and_then(|e| e.field_message("slug")).is_some()>
+                        <label for="f-slug">"Slug"</label>
+                        <input
+                            id="f-slug"
+                            name="slug"
+                            required
+                            placeholder="acme"
+                            prop:value=move || slug.get()
+                            on:input=move |ev| {
+                                slug_edited.set(true);
+                                slug.set(event_target_value(&ev));
+                            }
+                        />
+                        <p class="hint">"Lower-case letters, digits and hyphens."</p>
+                        <p class="field-error">{move || error.get().and_then(|e| e.field_message("slug"))}</p>
+                    </div>
+                    <Field
+                        name="subdomain"
+                        label="Subdomain"
+                        placeholder="Same as the slug"
+                        hint="Where the client signs in. Leave empty to use the slug."
+                        error
+                    />
+                    <Field
+                        name="custom_domain"
+                        label="Custom domain (optional)"
+                        placeholder="portal.example.com"
+                        error
+                    />
+                </div>
+                <FormMessage value=outcome(create.value()) success="Organization created."/>
+                <Submit label="Create organization" busy_label="Creating…" pending=create.pending().into()/>
+            </ActionForm>
+        </section>
+    }
+}

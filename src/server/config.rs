@@ -1,0 +1,162 @@
+//! Configuration from the environment (and a `.env` file, loaded by `main`).
+//! Every variable is documented in the README with its default.
+
+use anyhow::{bail, Context};
+use base64::Engine;
+use std::net::SocketAddr;
+
+#[derive(Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub database_admin_url: String,
+    pub site_addr: SocketAddr,
+    /// e.g. `callboard.localhost`: `acme.callboard.localhost` is org `acme`.
+    pub base_domain: String,
+    /// Used to build links and webhook URLs; never the request's Host.
+    pub public_url: String,
+    /// AES-256 key for stored third-party secrets (used by credential storage).
+    pub encryption_key: [u8; 32],
+    pub production: bool,
+    pub sign_in_per_ip_per_minute: u32,
+    pub sign_in_per_account_per_minute: u32,
+    pub db_max_connections: u32,
+    pub site_root: String,
+}
+
+impl std::fmt::Debug for Config {
+    // Hand-written so that URLs with passwords and the key never reach a log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("site_addr", &self.site_addr)
+            .field("base_domain", &self.base_domain)
+            .field("public_url", &self.public_url)
+            .field("production", &self.production)
+            .finish_non_exhaustive()
+    }
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn number(name: &str, default: u32) -> anyhow::Result<u32> {
+    match var(name) {
+        None => Ok(default),
+        Some(v) => v.trim().parse().with_context(|| format!("{name} must be a whole number")),
+    }
+}
+
+impl Config {
+    pub fn from_env() -> anyhow::Result<Self> {
+        let database_url = var("DATABASE_URL").context("DATABASE_URL is not set (scripts/dev writes one to .env)")?;
+        let database_admin_url = var("DATABASE_ADMIN_URL").unwrap_or_else(|| database_url.clone());
+        let site_addr: SocketAddr = var("LEPTOS_SITE_ADDR")
+            .unwrap_or_else(|| "127.0.0.1:3000".into())
+            .parse()
+            .context("LEPTOS_SITE_ADDR must look like 127.0.0.1:3000")?;
+        let base_domain = var("CALLBOARD_BASE_DOMAIN")
+            .unwrap_or_else(|| "callboard.localhost".into())
+            .trim()
+            .trim_end_matches('.')
+            .to_lowercase();
+        let public_url = var("CALLBOARD_PUBLIC_URL")
+            .unwrap_or_else(|| format!("http://{}:{}", base_domain, site_addr.port()))
+            .trim_end_matches('/')
+            .to_string();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            bail!("CALLBOARD_PUBLIC_URL must start with http:// or https://");
+        }
+        let production = var("CALLBOARD_ENV").is_some_and(|v| v == "production");
+        let encryption_key = match var("CALLBOARD_ENCRYPTION_KEY") {
+            Some(k) => decode_key(&k)?,
+            None if production => bail!("CALLBOARD_ENCRYPTION_KEY is required in production"),
+            None => {
+                tracing::warn!("CALLBOARD_ENCRYPTION_KEY is not set; using a random key for this process only");
+                rand::random()
+            }
+        };
+        Ok(Config {
+            database_url,
+            database_admin_url,
+            site_addr,
+            base_domain,
+            public_url,
+            encryption_key,
+            production,
+            sign_in_per_ip_per_minute: number("CALLBOARD_SIGNIN_PER_IP_PER_MINUTE", 30)?,
+            sign_in_per_account_per_minute: number("CALLBOARD_SIGNIN_PER_ACCOUNT_PER_MINUTE", 10)?,
+            db_max_connections: number("CALLBOARD_DB_MAX_CONNECTIONS", 10)?,
+            site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+        })
+    }
+
+    /// Cookies get `Secure` when the public URL is https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    /// Where an organization's users sign in: the public URL with the
+    /// organization's subdomain in front of the base domain.
+    pub fn org_url(&self, subdomain: &str) -> String {
+        let (scheme, rest) = self.public_url.split_once("://").unwrap_or(("http", &self.public_url));
+        let port = rest
+            .split('/')
+            .next()
+            .and_then(|authority| authority.rsplit_once(':'))
+            .map(|(_, p)| format!(":{p}"))
+            .unwrap_or_default();
+        format!("{scheme}://{subdomain}.{}{port}", self.base_domain)
+    }
+}
+
+pub fn decode_key(text: &str) -> anyhow::Result<[u8; 32]> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(text.trim())
+        .context("CALLBOARD_ENCRYPTION_KEY must be base64")?;
+    bytes
+        .try_into()
+        .map_err(|_| anyhow::anyhow!("CALLBOARD_ENCRYPTION_KEY must decode to exactly 32 bytes"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(public_url: &str) -> Config {
+        Config {
+            database_url: String::new(),
+            database_admin_url: String::new(),
+            site_addr: "127.0.0.1:3000".parse().unwrap(),
+            base_domain: "callboard.localhost".into(),
+            public_url: public_url.into(),
+            encryption_key: [0; 32],
+            production: false,
+            sign_in_per_ip_per_minute: 1,
+            sign_in_per_account_per_minute: 1,
+            db_max_connections: 1,
+            site_root: String::new(),
+        }
+    }
+
+    #[test]
+    fn org_urls_keep_scheme_and_port() {
+        assert_eq!(
+            config("http://callboard.localhost:3000").org_url("acme"),
+            "http://acme.callboard.localhost:3000"
+        );
+        assert_eq!(config("https://callboard.localhost").org_url("acme"), "https://acme.callboard.localhost");
+    }
+
+    #[test]
+    fn secure_cookies_follow_https() {
+        assert!(config("https://x.example").secure_cookies());
+        assert!(!config("http://x.example").secure_cookies());
+    }
+
+    #[test]
+    fn keys_must_be_32_bytes() {
+        assert!(decode_key(&base64::engine::general_purpose::STANDARD.encode([7u8; 32])).is_ok());
+        assert!(decode_key(&base64::engine::general_purpose::STANDARD.encode([7u8; 16])).is_err());
+        assert!(decode_key("not base64!").is_err());
+    }
+}

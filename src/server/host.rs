@@ -1,0 +1,170 @@
+//! The request's Host decides which front door it came through: the platform
+//! (root domain) or one organization (its subdomain or exact custom domain).
+//! It picks presentation and the organization a sign-in is for; it never
+//! grants access by itself (the session must match, see `auth::guard`).
+
+use super::state::AppState;
+use crate::db::{self, PlatformAccess};
+use crate::domain::{OrgStatus, Site};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgSite {
+    pub id: Uuid,
+    pub name: String,
+    pub slug: String,
+    pub status: OrgStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostSite {
+    Platform,
+    Org(OrgSite),
+}
+
+impl HostSite {
+    pub fn to_site(&self) -> Site {
+        match self {
+            HostSite::Platform => Site::Platform,
+            HostSite::Org(o) => Site::Org {
+                name: o.name.clone(),
+                slug: o.slug.clone(),
+            },
+        }
+    }
+}
+
+/// How a host name relates to the base domain, before any database lookup.
+#[derive(Debug, PartialEq, Eq)]
+pub enum HostKind<'a> {
+    Platform,
+    /// `<label>.<base>`: one label only; deeper names are not ours.
+    Subdomain(&'a str),
+    /// Anything else may be an organization's custom domain.
+    Other(&'a str),
+}
+
+/// Lower-cased host without port; `None` when the header is unusable.
+pub fn host_name(raw: &str) -> Option<String> {
+    let raw = raw.trim().to_ascii_lowercase();
+    let name = if raw.starts_with('[') {
+        raw.split(']').next().map(|s| format!("{s}]"))?
+    } else {
+        raw.split(':').next()?.to_string()
+    };
+    let name = name.trim_end_matches('.').to_string();
+    (!name.is_empty()).then_some(name)
+}
+
+pub fn classify<'a>(host: &'a str, base: &str) -> HostKind<'a> {
+    if host == base {
+        return HostKind::Platform;
+    }
+    match host.strip_suffix(base).and_then(|s| s.strip_suffix('.')) {
+        Some(label) if !label.is_empty() && !label.contains('.') => HostKind::Subdomain(label),
+        _ => HostKind::Other(host),
+    }
+}
+
+/// Middleware: resolves the Host and stores a [`HostSite`] in the request's
+/// extensions; unknown hosts get a plain 404 before any page code runs.
+pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let raw = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_string)
+        .or_else(|| req.uri().authority().map(|a| a.to_string()));
+    let Some(host) = raw.as_deref().and_then(host_name) else {
+        return not_found();
+    };
+    let site = match classify(&host, &state.config.base_domain) {
+        HostKind::Platform => Some(Ok(HostSite::Platform)),
+        HostKind::Subdomain(label) => lookup(&state, Some(label), &host).await,
+        HostKind::Other(name) => lookup(&state, None, name).await,
+    };
+    match site {
+        Some(Ok(site)) => {
+            req.extensions_mut().insert(site);
+            next.run(req).await
+        }
+        Some(Err(())) => unavailable(),
+        None => not_found(),
+    }
+}
+
+async fn lookup(state: &AppState, label: Option<&str>, host: &str) -> Option<Result<HostSite, ()>> {
+    let found = async {
+        let mut tx = db::tx::platform(&state.pool, PlatformAccess::host_lookup()).await?;
+        let org = db::orgs::by_host(&mut tx, label, host).await?;
+        tx.commit().await?;
+        Ok::<_, crate::error::AppError>(org)
+    }
+    .await;
+    match found {
+        Ok(Some(org)) => Some(Ok(HostSite::Org(OrgSite {
+            id: org.id,
+            name: org.name,
+            slug: org.slug,
+            status: org.status,
+        }))),
+        Ok(None) => None,
+        Err(_) => Some(Err(())),
+    }
+}
+
+fn not_found() -> Response {
+    plain(StatusCode::NOT_FOUND, "Not found", "There is no site at this address.")
+}
+
+fn unavailable() -> Response {
+    plain(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Temporarily unavailable",
+        "This site is temporarily unavailable. Please try again in a moment.",
+    )
+}
+
+/// A page with no branding at all: we do not know whose site this is.
+fn plain(status: StatusCode, title: &str, text: &str) -> Response {
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head>\
+         <body style=\"font-family:system-ui,sans-serif;margin:4rem auto;max-width:32rem;color:#222\">\
+         <h1>{title}</h1><p>{text}</p></body></html>"
+    );
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        Body::from(html),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_names_drop_ports_and_case() {
+        assert_eq!(host_name("Acme.Callboard.localhost:3000").as_deref(), Some("acme.callboard.localhost"));
+        assert_eq!(host_name("callboard.localhost.").as_deref(), Some("callboard.localhost"));
+        assert_eq!(host_name("[::1]:3000").as_deref(), Some("[::1]"));
+        assert_eq!(host_name(""), None);
+    }
+
+    #[test]
+    fn classification() {
+        let base = "callboard.localhost";
+        assert_eq!(classify("callboard.localhost", base), HostKind::Platform);
+        assert_eq!(classify("acme.callboard.localhost", base), HostKind::Subdomain("acme"));
+        assert_eq!(classify("a.b.callboard.localhost", base), HostKind::Other("a.b.callboard.localhost"));
+        assert_eq!(classify("evilcallboard.localhost", base), HostKind::Other("evilcallboard.localhost"));
+        assert_eq!(classify("portal.acme.com", base), HostKind::Other("portal.acme.com"));
+    }
+}

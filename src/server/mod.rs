@@ -1,0 +1,63 @@
+//! The HTTP server (server only): configuration, shared state, middleware and
+//! the router.
+
+pub mod config;
+pub mod health;
+pub mod host;
+pub mod router;
+pub mod security;
+pub mod state;
+
+use anyhow::Context;
+use std::net::SocketAddr;
+
+/// Runs the server until Ctrl-C / SIGTERM.
+pub async fn serve(config: config::Config) -> anyhow::Result<()> {
+    let state = state::AppState::new(config).await?;
+    crate::db::roles::check_app_role(&state.pool)
+        .await
+        .context("checking the database role")?;
+    let pending = crate::db::MIGRATOR
+        .iter()
+        .filter(|m| m.migration_type.is_up_migration())
+        .count();
+    let applied: i64 = sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations WHERE success")
+        .fetch_one(&state.pool)
+        .await
+        .context("reading the migration table (run `callboard migrate` first)")?;
+    if applied < pending as i64 {
+        anyhow::bail!(
+            "the database is {} migration(s) behind; run `callboard migrate`",
+            pending as i64 - applied
+        );
+    }
+    state.spawn_housekeeping();
+    let addr = state.config.site_addr;
+    let app = router::build(state.clone());
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("binding {addr}"))?;
+    tracing::info!(%addr, url = %state.config.public_url, "callboard listening");
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

@@ -1,0 +1,60 @@
+use super::{health, host, security, state::AppState};
+use crate::app::{shell, App};
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, Request};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::get;
+use axum::Router;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::PostgresStore;
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Sessions end after 12 hours without activity.
+const SESSION_IDLE_HOURS: i64 = 12;
+
+/// The whole HTTP surface. The server and the integration tests both use this.
+pub fn build(state: AppState) -> Router {
+    let sessions = SessionManagerLayer::new(PostgresStore::new(state.pool.clone()))
+        .with_name("cb_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.config.secure_cookies())
+        .with_expiry(Expiry::OnInactivity(time::Duration::hours(SESSION_IDLE_HOURS)));
+
+    let ctx_state = state.clone();
+    let context = move || provide_context(ctx_state.clone());
+    let options = state.leptos_options.clone();
+    let pages = Router::new()
+        .leptos_routes_with_context(&state, generate_route_list(App), context.clone(), move || {
+            shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(sessions)
+        .layer(from_fn_with_state(state.clone(), host::resolve));
+
+    Router::new()
+        .route("/health", get(health::health))
+        .merge(pages)
+        .layer(from_fn(security::refuse_cross_site))
+        .layer(from_fn(security::headers))
+        .layer(DefaultBodyLimit::max(1024 * 1024))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                let id = req
+                    .headers()
+                    .get(&REQUEST_ID)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+            }),
+        )
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .with_state(state)
+}

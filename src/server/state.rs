@@ -1,0 +1,75 @@
+use super::config::Config;
+use crate::auth::rate_limit::SignInLimits;
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use sqlx::PgPool;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Everything a request handler or server function may need, provided to
+/// axum as state and to Leptos as context.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub pool: PgPool,
+    pub config: Arc<Config>,
+    pub limits: SignInLimits,
+}
+
+impl AppState {
+    pub async fn new(config: Config) -> anyhow::Result<Self> {
+        let pool = crate::db::connect_lazy(&config.database_url, config.db_max_connections)?;
+        Ok(Self::with_pool(config, pool))
+    }
+
+    pub fn with_pool(config: Config, pool: PgPool) -> Self {
+        let leptos_options = leptos_options(&config);
+        AppState {
+            leptos_options,
+            pool,
+            limits: SignInLimits::new(config.sign_in_per_ip_per_minute, config.sign_in_per_account_per_minute),
+            config: Arc::new(config),
+        }
+    }
+
+    /// Background chores: forget recovered rate-limit keys, delete expired sessions.
+    pub fn spawn_housekeeping(&self) {
+        let state = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(300));
+            loop {
+                tick.tick().await;
+                state.limits.prune();
+                if let Err(e) = sqlx::query("DELETE FROM tower_sessions.session WHERE expiry_date < now()")
+                    .execute(&state.pool)
+                    .await
+                {
+                    tracing::warn!(error = %e, "could not delete expired sessions");
+                }
+            }
+        });
+    }
+}
+
+/// Leptos's site settings. `Leptos.toml` holds them (cargo-leptos keeps its
+/// build settings in Cargo.toml); environment variables set by cargo-leptos
+/// (`LEPTOS_*`) override both.
+fn leptos_options(config: &Config) -> LeptosOptions {
+    let file = leptos::config::get_configuration(Some("Leptos.toml"))
+        .map(|c| c.leptos_options)
+        .ok();
+    let output_name = std::env::var("LEPTOS_OUTPUT_NAME")
+        .ok()
+        .or_else(|| file.as_ref().map(|o| o.output_name.to_string()))
+        .unwrap_or_else(|| "callboard".into());
+    let pkg_dir = file
+        .as_ref()
+        .map(|o| o.site_pkg_dir.to_string())
+        .unwrap_or_else(|| "pkg".into());
+    LeptosOptions::builder()
+        .output_name(output_name)
+        .site_root(config.site_root.clone())
+        .site_pkg_dir(pkg_dir)
+        .site_addr(config.site_addr)
+        .build()
+}

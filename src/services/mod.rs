@@ -1,0 +1,7 @@
+//! Domain operations. The console's server functions and the operator CLI
+//! both call these, so a change made either way is validated and audited the
+//! same way. Each opens its own transaction and commits it.
+
+pub mod orgs;
+pub mod team;
+pub mod users;

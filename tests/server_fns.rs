@@ -1,0 +1,136 @@
+//! Every server function is a public HTTP endpoint. This checks all of them:
+//! without a session each answers 401/403, and the admin-only ones refuse a
+//! viewer with 403. A new server function fails this test until it is listed
+//! here with the access it requires.
+
+mod support;
+
+use reqwest::StatusCode;
+use std::collections::BTreeSet;
+use support::{fixture, TestApp, PASSWORD};
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Access {
+    Public,
+    OrgMember,
+    OrgAdmin,
+    SuperAdmin,
+}
+
+const ENDPOINTS: &[(&str, Access)] = &[
+    ("/api/auth/whoami", Access::Public),
+    ("/api/auth/login", Access::Public),
+    ("/api/auth/logout", Access::Public),
+    ("/api/org/home", Access::OrgMember),
+    ("/api/org/team", Access::OrgAdmin),
+    ("/api/org/team/role", Access::OrgAdmin),
+    ("/api/org/team/remove", Access::OrgAdmin),
+    ("/api/platform/orgs", Access::SuperAdmin),
+    ("/api/platform/orgs/get", Access::SuperAdmin),
+    ("/api/platform/orgs/create", Access::SuperAdmin),
+    ("/api/platform/orgs/update", Access::SuperAdmin),
+    ("/api/platform/orgs/status", Access::SuperAdmin),
+    ("/api/platform/orgs/delete", Access::SuperAdmin),
+    ("/api/platform/users", Access::SuperAdmin),
+    ("/api/platform/users/create", Access::SuperAdmin),
+    ("/api/platform/users/disabled", Access::SuperAdmin),
+    ("/api/platform/members/add", Access::SuperAdmin),
+    ("/api/platform/members/role", Access::SuperAdmin),
+    ("/api/platform/members/remove", Access::SuperAdmin),
+];
+
+/// Arguments that satisfy every server function's signature, so the request
+/// reaches the authorization check instead of failing to parse.
+fn args(uuid: &str) -> Vec<(&'static str, String)> {
+    [
+        ("id", uuid),
+        ("org_id", uuid),
+        ("user_id", uuid),
+        ("name", "Probe"),
+        ("slug", "probe"),
+        ("subdomain", "probe"),
+        ("custom_domain", ""),
+        ("status", "suspended"),
+        ("confirm_slug", "probe"),
+        ("email", "probe@example.com"),
+        ("password", "probe password 123"),
+        ("role", "admin"),
+        ("disabled", "true"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k, v.to_string()))
+    .collect()
+}
+
+#[tokio::test]
+async fn the_list_matches_what_is_registered() {
+    let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_string())
+        .collect();
+    let listed: BTreeSet<String> = ENDPOINTS.iter().map(|(p, _)| p.to_string()).collect();
+    assert_eq!(registered, listed, "classify every server function in ENDPOINTS");
+}
+
+#[tokio::test]
+async fn nothing_but_public_endpoints_answers_without_a_session() {
+    let app = TestApp::spawn().await;
+    let f = fixture(&app.db.app).await;
+    let id = f.alpha.id.to_string();
+    for host in [app.platform(""), app.org("alpha", "")] {
+        for (path, access) in ENDPOINTS.iter().filter(|(_, a)| *a != Access::Public) {
+            let res = app.client().post(format!("{host}{path}")).form(&args(&id)).send().await.unwrap();
+            let s = res.status();
+            assert!(
+                s == StatusCode::UNAUTHORIZED || s == StatusCode::FORBIDDEN,
+                "{host}{path} ({access:?}) answered {s} without a session"
+            );
+        }
+    }
+    // Nothing was changed by those calls.
+    let mut tx = callboard::db::tx::platform(&app.db.app, callboard::db::PlatformAccess::operator()).await.unwrap();
+    let orgs = callboard::db::orgs::list(&mut tx).await.unwrap();
+    assert_eq!(orgs.len(), 2);
+    assert!(orgs.iter().all(|o| o.status == callboard::domain::OrgStatus::Active));
+}
+
+#[tokio::test]
+async fn viewers_are_refused_admin_endpoints() {
+    let app = TestApp::spawn().await;
+    let f = fixture(&app.db.app).await;
+    let alpha = app.org("alpha", "");
+    let viewer = app.client();
+    app.login(&viewer, &alpha, "viewer@alpha.example", PASSWORD).await;
+    let admin = app.client();
+    app.login(&admin, &alpha, "admin@alpha.example", PASSWORD).await;
+    let id = f.alpha_viewer.to_string();
+    // Public ones are skipped: logout would end the viewer's session.
+    for (path, access) in ENDPOINTS.iter().filter(|(_, a)| *a != Access::Public) {
+        let url = format!("{alpha}{path}");
+        let s = viewer.post(&url).form(&args(&id)).send().await.unwrap().status();
+        match access {
+            Access::OrgAdmin | Access::SuperAdmin => {
+                assert_eq!(s, StatusCode::FORBIDDEN, "viewer reached {path}")
+            }
+            Access::OrgMember => assert_eq!(s, StatusCode::OK, "viewer refused {path}"),
+            Access::Public => unreachable!(),
+        }
+    }
+    // Positive control: the admin reaches the admin-only read.
+    let s = admin.post(format!("{alpha}/api/org/team")).send().await.unwrap().status();
+    assert_eq!(s, StatusCode::OK);
+    // Org admins never reach platform endpoints, not even on the platform host.
+    let s = admin.post(app.platform("/api/platform/orgs")).send().await.unwrap().status();
+    assert!(s == StatusCode::UNAUTHORIZED || s == StatusCode::FORBIDDEN, "{s}");
+}
+
+#[tokio::test]
+async fn super_admins_use_the_console_only_on_the_platform_host() {
+    let app = TestApp::spawn().await;
+    fixture(&app.db.app).await;
+    let c = app.client();
+    app.login(&c, &app.platform(""), "root@callboard.localhost", PASSWORD).await;
+    let res = c.post(app.platform("/api/platform/orgs")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let orgs: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(orgs.as_array().unwrap().len(), 2);
+}

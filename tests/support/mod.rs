@@ -1,0 +1,248 @@
+//! Test support: a fresh database per test, cloned from the migrated template
+//! that scripts/test prepares, reached as the same non-owner role the server
+//! uses; and the real router served on a random loopback port.
+#![allow(dead_code)]
+
+use callboard::auth::password;
+use callboard::db::{self, PlatformAccess};
+use callboard::domain::{OrgSummary, Role};
+use callboard::server::{config::Config, router, state::AppState};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Connection, Executor, PgConnection, PgPool};
+use std::net::SocketAddr;
+use std::str::FromStr;
+use std::sync::{Arc, OnceLock};
+use uuid::Uuid;
+
+pub const BASE: &str = "callboard.localhost";
+pub const PASSWORD: &str = "correct horse battery staple";
+
+pub struct TestDb {
+    pub name: String,
+    pub app: PgPool,
+    super_opts: PgConnectOptions,
+}
+
+impl TestDb {
+    pub async fn new() -> Self {
+        let super_url = std::env::var("CALLBOARD_TEST_PG_SUPER")
+            .expect("CALLBOARD_TEST_PG_SUPER is not set: run the tests through scripts/test");
+        let template = std::env::var("CALLBOARD_TEST_TEMPLATE").unwrap_or_else(|_| "callboard_test_template".into());
+        let super_opts = PgConnectOptions::from_str(&super_url).expect("superuser URL");
+        let name = format!("cbt_{}", Uuid::new_v4().simple());
+        let mut conn = PgConnection::connect_with(&super_opts).await.expect("connect as superuser");
+        let mut tries = 0;
+        loop {
+            let sql = format!("CREATE DATABASE \"{name}\" TEMPLATE \"{template}\" OWNER callboard_owner");
+            match conn.execute(sql.as_str()).await {
+                Ok(_) => break,
+                // Another test may be cloning the template at this very moment.
+                Err(e) if tries < 20 => {
+                    tries += 1;
+                    eprintln!("retrying database creation: {e}");
+                    tokio::time::sleep(std::time::Duration::from_millis(100 * tries)).await;
+                }
+                Err(e) => panic!("cannot create the test database: {e}"),
+            }
+        }
+        let app = Self::pool(&super_opts, &name, "callboard_app", 5).await;
+        TestDb { name, app, super_opts }
+    }
+
+    async fn pool(super_opts: &PgConnectOptions, name: &str, user: &str, max: u32) -> PgPool {
+        PgPoolOptions::new()
+            .max_connections(max)
+            .connect_with(super_opts.clone().username(user).database(name))
+            .await
+            .expect("connect to the test database")
+    }
+
+    /// Another pool as the app role, with exactly `max` connections.
+    pub async fn app_pool(&self, max: u32) -> PgPool {
+        Self::pool(&self.super_opts, &self.name, "callboard_app", max).await
+    }
+
+    /// A pool as the owner role (the one that runs migrations).
+    pub async fn owner_pool(&self) -> PgPool {
+        Self::pool(&self.super_opts, &self.name, "callboard_owner", 2).await
+    }
+
+    pub fn app_url(&self) -> String {
+        let host = self.super_opts.get_host();
+        let port = self.super_opts.get_port();
+        format!("postgresql://callboard_app@{host}:{port}/{}", self.name)
+    }
+}
+
+/// One argon2 hash for every fixture user, computed once per test binary.
+pub fn fixture_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| password::hash_blocking(PASSWORD).unwrap())
+}
+
+pub async fn make_org(pool: &PgPool, slug: &str) -> OrgSummary {
+    let mut tx = db::tx::platform(pool, PlatformAccess::operator()).await.unwrap();
+    let name = format!("Org {slug}");
+    let new = db::orgs::NewOrg {
+        name: &name,
+        slug,
+        subdomain: slug,
+        custom_domain: None,
+    };
+    let id = db::orgs::insert(&mut tx, &new).await.unwrap();
+    let org = db::orgs::get(&mut tx, id).await.unwrap();
+    tx.commit().await.unwrap();
+    org
+}
+
+pub async fn make_user(pool: &PgPool, email: &str, super_admin: bool) -> Uuid {
+    let mut tx = db::tx::platform(pool, PlatformAccess::operator()).await.unwrap();
+    let id = db::users::insert(&mut tx, email, fixture_hash(), super_admin).await.unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
+pub async fn make_member(pool: &PgPool, org: Uuid, user: Uuid, role: Role) {
+    let mut tx = db::tx::platform(pool, PlatformAccess::operator()).await.unwrap();
+    db::memberships::upsert(&mut tx, org, user, role).await.unwrap();
+    tx.commit().await.unwrap();
+}
+
+/// Two organizations whose data overlaps: one person belongs to both, and
+/// each has an admin and a viewer of its own.
+pub struct Fixture {
+    pub alpha: OrgSummary,
+    pub bravo: OrgSummary,
+    pub super_admin: Uuid,
+    pub alpha_admin: Uuid,
+    pub alpha_viewer: Uuid,
+    pub bravo_admin: Uuid,
+    pub shared: Uuid,
+}
+
+pub async fn fixture(pool: &PgPool) -> Fixture {
+    let alpha = make_org(pool, "alpha").await;
+    let bravo = make_org(pool, "bravo").await;
+    let super_admin = make_user(pool, "root@callboard.localhost", true).await;
+    let alpha_admin = make_user(pool, "admin@alpha.example", false).await;
+    let alpha_viewer = make_user(pool, "viewer@alpha.example", false).await;
+    let bravo_admin = make_user(pool, "admin@bravo.example", false).await;
+    let shared = make_user(pool, "shared@both.example", false).await;
+    make_member(pool, alpha.id, alpha_admin, Role::Admin).await;
+    make_member(pool, alpha.id, alpha_viewer, Role::Viewer).await;
+    make_member(pool, alpha.id, shared, Role::Viewer).await;
+    make_member(pool, bravo.id, bravo_admin, Role::Admin).await;
+    make_member(pool, bravo.id, shared, Role::Admin).await;
+    Fixture {
+        alpha,
+        bravo,
+        super_admin,
+        alpha_admin,
+        alpha_viewer,
+        bravo_admin,
+        shared,
+    }
+}
+
+pub fn test_config(port: u16) -> Config {
+    Config {
+        database_url: String::new(),
+        database_admin_url: String::new(),
+        site_addr: SocketAddr::from(([127, 0, 0, 1], port)),
+        base_domain: BASE.into(),
+        public_url: format!("http://{BASE}:{port}"),
+        encryption_key: [7; 32],
+        production: false,
+        sign_in_per_ip_per_minute: 1000,
+        sign_in_per_account_per_minute: 1000,
+        db_max_connections: 5,
+        site_root: "target/site".into(),
+    }
+}
+
+pub struct TestApp {
+    pub db: Arc<TestDb>,
+    pub addr: SocketAddr,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(Arc::new(TestDb::new().await), |_| {}).await
+    }
+
+    /// Serves the real router over `db`, after `tweak` adjusts the configuration.
+    pub async fn spawn_with(db: Arc<TestDb>, tweak: impl FnOnce(&mut Config)) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let mut config = test_config(addr.port());
+        tweak(&mut config);
+        let state = AppState::with_pool(config, db.app.clone());
+        let app = router::build(state);
+        let server = tokio::spawn(async move {
+            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+                .await
+                .unwrap();
+        });
+        TestApp { db, addr, server }
+    }
+
+    pub fn stop(self) {
+        self.server.abort();
+    }
+
+    pub fn url(&self, host: &str, path: &str) -> String {
+        format!("http://{host}:{}{path}", self.addr.port())
+    }
+
+    pub fn platform(&self, path: &str) -> String {
+        self.url(BASE, path)
+    }
+
+    pub fn org(&self, slug: &str, path: &str) -> String {
+        self.url(&format!("{slug}.{BASE}"), path)
+    }
+
+    /// A browser-like client: keeps cookies, resolves every host to the test
+    /// server, and does not follow redirects (tests look at them).
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .dns_resolver(Arc::new(Loopback))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// Signs in through the real server function; returns the response.
+    pub async fn login(&self, client: &reqwest::Client, host_url: &str, email: &str, password: &str) -> reqwest::Response {
+        client
+            .post(format!("{host_url}/api/auth/login"))
+            .form(&[("email", email), ("password", password)])
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+/// Resolves every name to 127.0.0.1 (the URL's port is kept).
+struct Loopback;
+
+impl reqwest::dns::Resolve for Loopback {
+    fn resolve(&self, _name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        Box::pin(async {
+            let addrs: reqwest::dns::Addrs = Box::new(std::iter::once(SocketAddr::from(([127, 0, 0, 1], 0))));
+            Ok(addrs)
+        })
+    }
+}
+
+/// The session cookie's value from a response, if it set one.
+pub fn session_cookie(res: &reqwest::Response) -> Option<String> {
+    res.headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("cb_session="))
+        .map(|v| v.split(';').next().unwrap().trim_start_matches("cb_session=").to_string())
+}
