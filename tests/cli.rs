@@ -28,55 +28,131 @@ fn run(db: &TestDb, args: &[&str], stdin: Option<&str>) -> Output {
 }
 
 fn text(o: &Output) -> (String, String) {
-    (String::from_utf8_lossy(&o.stdout).into(), String::from_utf8_lossy(&o.stderr).into())
+    (
+        String::from_utf8_lossy(&o.stdout).into(),
+        String::from_utf8_lossy(&o.stderr).into(),
+    )
 }
 
 #[tokio::test]
 async fn operators_manage_orgs_and_users_from_the_shell() {
     let db = TestDb::new().await;
 
-    let out = run(&db, &["org", "create", "--name", "Acme Shuttle", "--slug", "acme"], None);
+    let out = run(
+        &db,
+        &["org", "create", "--name", "Acme Shuttle", "--slug", "acme"],
+        None,
+    );
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stderr}");
     let id = uuid::Uuid::parse_str(stdout.trim()).expect("prints the new id");
 
-    let out = run(&db, &["org", "create", "--name", "Again", "--slug", "acme"], None);
+    let out = run(
+        &db,
+        &["org", "create", "--name", "Again", "--slug", "acme"],
+        None,
+    );
     assert!(!out.status.success());
-    assert!(text(&out).1.contains("slug: Another organization already uses this slug"), "{:?}", text(&out));
+    assert!(
+        text(&out)
+            .1
+            .contains("slug: Another organization already uses this slug"),
+        "{:?}",
+        text(&out)
+    );
 
-    let out = run(&db, &["org", "create", "--name", "Bad", "--slug", "Not A Slug"], None);
+    let out = run(
+        &db,
+        &["org", "create", "--name", "Bad", "--slug", "Not A Slug"],
+        None,
+    );
     assert!(!out.status.success());
     assert!(text(&out).1.contains("slug:"), "{:?}", text(&out));
 
-    let out = run(&db, &["user", "create", "--email", "Ops@Acme.example"], Some("a long enough password\n"));
+    let out = run(
+        &db,
+        &["user", "create", "--email", "Ops@Acme.example"],
+        Some("a long enough password\n"),
+    );
     assert!(out.status.success(), "{:?}", text(&out));
 
-    let out = run(&db, &["user", "create", "--email", "short@acme.example", "--password", "short"], None);
+    let out = run(
+        &db,
+        &[
+            "user",
+            "create",
+            "--email",
+            "short@acme.example",
+            "--password",
+            "short",
+        ],
+        None,
+    );
     assert!(!out.status.success());
     assert!(text(&out).1.contains("password:"), "{:?}", text(&out));
 
-    let out = run(&db, &["user", "add-member", "--email", "ops@acme.example", "--org", "acme", "--role", "admin"], None);
+    let out = run(
+        &db,
+        &[
+            "user",
+            "add-member",
+            "--email",
+            "ops@acme.example",
+            "--org",
+            "acme",
+            "--role",
+            "admin",
+        ],
+        None,
+    );
     assert!(out.status.success(), "{:?}", text(&out));
 
-    let out = run(&db, &["user", "add-member", "--email", "ops@acme.example", "--org", "nope", "--role", "admin"], None);
+    let out = run(
+        &db,
+        &[
+            "user",
+            "add-member",
+            "--email",
+            "ops@acme.example",
+            "--org",
+            "nope",
+            "--role",
+            "admin",
+        ],
+        None,
+    );
     assert!(!out.status.success());
-    assert!(text(&out).1.contains("no organization with slug"), "{:?}", text(&out));
+    assert!(
+        text(&out).1.contains("no organization with slug"),
+        "{:?}",
+        text(&out)
+    );
 
     let out = run(&db, &["org", "list"], None);
     let (stdout, _) = text(&out);
-    assert!(stdout.contains(&id.to_string()) && stdout.contains("acme") && stdout.contains("active"), "{stdout}");
+    assert!(
+        stdout.contains(&id.to_string()) && stdout.contains("acme") && stdout.contains("active"),
+        "{stdout}"
+    );
 
     let out = run(&db, &["org", "suspend", "--org", "acme"], None);
     assert!(out.status.success(), "{:?}", text(&out));
-    assert!(text(&run(&db, &["org", "list"], None)).0.contains("suspended"));
+    assert!(text(&run(&db, &["org", "list"], None))
+        .0
+        .contains("suspended"));
 
     // Every change was audited with the operator as actor.
-    let mut tx = callboard::db::tx::platform(&db.app, callboard::db::PlatformAccess::operator()).await.unwrap();
+    let mut tx = callboard::db::tx::platform(&db.app, callboard::db::PlatformAccess::operator())
+        .await
+        .unwrap();
     let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log ORDER BY id")
         .fetch_all(&mut *tx)
         .await
         .unwrap();
-    assert_eq!(actions, ["org.create", "user.create", "member.add", "org.suspend"]);
+    assert_eq!(
+        actions,
+        ["org.create", "user.create", "member.add", "org.suspend"]
+    );
     let label: String = sqlx::query_scalar("SELECT actor_label FROM audit_log LIMIT 1")
         .fetch_one(&mut *tx)
         .await
@@ -87,16 +163,33 @@ async fn operators_manage_orgs_and_users_from_the_shell() {
 #[tokio::test]
 async fn bootstrap_and_demo_data() {
     let db = TestDb::new().await;
-    let out = run(&db, &["create-super-admin", "--email", "boss@callboard.localhost"], Some("a long enough password\n"));
+    let out = run(
+        &db,
+        &["create-super-admin", "--email", "boss@callboard.localhost"],
+        Some("a long enough password\n"),
+    );
     assert!(out.status.success(), "{:?}", text(&out));
     // Running it again resets the password instead of failing.
-    let out = run(&db, &["create-super-admin", "--email", "boss@callboard.localhost", "--password", "another long password"], None);
+    let out = run(
+        &db,
+        &[
+            "create-super-admin",
+            "--email",
+            "boss@callboard.localhost",
+            "--password",
+            "another long password",
+        ],
+        None,
+    );
     assert!(out.status.success(), "{:?}", text(&out));
 
     let out = run(&db, &["seed-demo"], None);
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stderr}");
-    assert!(stdout.contains("mesa-shuttle") && stdout.contains("northlight"), "{stdout}");
+    assert!(
+        stdout.contains("mesa-shuttle") && stdout.contains("northlight"),
+        "{stdout}"
+    );
     // Idempotent.
     assert!(run(&db, &["seed-demo"], None).status.success());
     let orgs = text(&run(&db, &["org", "list"], None)).0;
@@ -109,14 +202,30 @@ async fn clear_errors_and_exit_codes() {
     let out = run(&db, &["org", "suspend", "--org", "ghost"], None);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out).1.starts_with("error:"), "{:?}", text(&out));
-    let out = run(&db, &["user", "add-member", "--email", "x@y.example", "--org", "ghost", "--role", "owner"], None);
+    let out = run(
+        &db,
+        &[
+            "user",
+            "add-member",
+            "--email",
+            "x@y.example",
+            "--org",
+            "ghost",
+            "--role",
+            "owner",
+        ],
+        None,
+    );
     assert!(!out.status.success());
 
     // No database: a clear message, non-zero exit.
     let out = Command::new(env!("CARGO_BIN_EXE_callboard"))
         .args(["org", "list"])
         .current_dir(std::env::temp_dir())
-        .env("DATABASE_URL", "postgresql://callboard_app@127.0.0.1:1/none")
+        .env(
+            "DATABASE_URL",
+            "postgresql://callboard_app@127.0.0.1:1/none",
+        )
         .output()
         .unwrap();
     assert!(!out.status.success());

@@ -26,7 +26,9 @@ async fn count_in(pool: &PgPool, org: Uuid, sql: &str) -> i64 {
 }
 
 fn sqlstate(err: &sqlx::Error) -> Option<String> {
-    err.as_database_error().and_then(|e| e.code()).map(|c| c.to_string())
+    err.as_database_error()
+        .and_then(|e| e.code())
+        .map(|c| c.to_string())
 }
 
 #[tokio::test]
@@ -34,10 +36,19 @@ async fn memberships_are_invisible_across_tenants() {
     let db = TestDb::new().await;
     let f = fixture(&db.app).await;
     // Positive: each tenant sees exactly its own memberships (alpha 3, bravo 2).
-    assert_eq!(count_in(&db.app, f.alpha.id, "SELECT count(*) FROM memberships").await, 3);
-    assert_eq!(count_in(&db.app, f.bravo.id, "SELECT count(*) FROM memberships").await, 2);
+    assert_eq!(
+        count_in(&db.app, f.alpha.id, "SELECT count(*) FROM memberships").await,
+        3
+    );
+    assert_eq!(
+        count_in(&db.app, f.bravo.id, "SELECT count(*) FROM memberships").await,
+        2
+    );
     // Negative: even asking for the other tenant's rows by id finds nothing.
-    let sql = format!("SELECT count(*) FROM memberships WHERE organization_id = '{}'", f.bravo.id);
+    let sql = format!(
+        "SELECT count(*) FROM memberships WHERE organization_id = '{}'",
+        f.bravo.id
+    );
     assert_eq!(count_in(&db.app, f.alpha.id, &sql).await, 0);
     // The shared user is visible in both, but only with the local role.
     let mut tx = db::tx::tenant(&db.app, &ctx(f.alpha.id)).await.unwrap();
@@ -57,40 +68,48 @@ async fn cannot_insert_into_another_tenant() {
 
     // Negative: acting as alpha, a row claiming bravo is refused by the policy.
     let mut tx = db::tx::tenant(&db.app, &ctx(f.alpha.id)).await.unwrap();
-    let err = sqlx::query("INSERT INTO memberships (organization_id, user_id, role) VALUES ($1, $2, 'admin')")
-        .bind(f.bravo.id)
-        .bind(newcomer)
-        .execute(&mut *tx)
-        .await
-        .unwrap_err();
+    let err = sqlx::query(
+        "INSERT INTO memberships (organization_id, user_id, role) VALUES ($1, $2, 'admin')",
+    )
+    .bind(f.bravo.id)
+    .bind(newcomer)
+    .execute(&mut *tx)
+    .await
+    .unwrap_err();
     assert_eq!(sqlstate(&err).as_deref(), Some("42501"), "{err}");
     drop(tx);
 
     // Positive: the same insert for alpha's own id succeeds.
     let mut tx = db::tx::tenant(&db.app, &ctx(f.alpha.id)).await.unwrap();
-    sqlx::query("INSERT INTO memberships (organization_id, user_id, role) VALUES ($1, $2, 'viewer')")
-        .bind(f.alpha.id)
-        .bind(newcomer)
-        .execute(&mut *tx)
-        .await
-        .unwrap();
+    sqlx::query(
+        "INSERT INTO memberships (organization_id, user_id, role) VALUES ($1, $2, 'viewer')",
+    )
+    .bind(f.alpha.id)
+    .bind(newcomer)
+    .execute(&mut *tx)
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
 
     // Audit rows too.
     let mut tx = db::tx::tenant(&db.app, &ctx(f.alpha.id)).await.unwrap();
-    let err = sqlx::query("INSERT INTO audit_log (organization_id, actor_label, action) VALUES ($1, 'x', 'y')")
-        .bind(f.bravo.id)
-        .execute(&mut *tx)
-        .await
-        .unwrap_err();
+    let err = sqlx::query(
+        "INSERT INTO audit_log (organization_id, actor_label, action) VALUES ($1, 'x', 'y')",
+    )
+    .bind(f.bravo.id)
+    .execute(&mut *tx)
+    .await
+    .unwrap_err();
     assert_eq!(sqlstate(&err).as_deref(), Some("42501"));
     drop(tx);
     let mut tx = db::tx::tenant(&db.app, &ctx(f.alpha.id)).await.unwrap();
-    sqlx::query("INSERT INTO audit_log (organization_id, actor_label, action) VALUES ($1, 'x', 'y')")
-        .bind(f.alpha.id)
-        .execute(&mut *tx)
-        .await
-        .unwrap();
+    sqlx::query(
+        "INSERT INTO audit_log (organization_id, actor_label, action) VALUES ($1, 'x', 'y')",
+    )
+    .bind(f.alpha.id)
+    .execute(&mut *tx)
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
 }
 
@@ -102,15 +121,23 @@ async fn a_foreign_parent_id_fails_exactly_like_a_missing_one() {
     let mut errors = Vec::new();
     for org in [f.bravo.id, Uuid::new_v4()] {
         let mut tx = db::tx::tenant(&db.app, &ctx(f.alpha.id)).await.unwrap();
-        let err = sqlx::query("INSERT INTO memberships (organization_id, user_id, role) VALUES ($1, $2, 'admin')")
-            .bind(org)
-            .bind(user)
-            .execute(&mut *tx)
-            .await
-            .unwrap_err();
-        errors.push((sqlstate(&err), err.as_database_error().map(|e| e.message().to_string())));
+        let err = sqlx::query(
+            "INSERT INTO memberships (organization_id, user_id, role) VALUES ($1, $2, 'admin')",
+        )
+        .bind(org)
+        .bind(user)
+        .execute(&mut *tx)
+        .await
+        .unwrap_err();
+        errors.push((
+            sqlstate(&err),
+            err.as_database_error().map(|e| e.message().to_string()),
+        ));
     }
-    assert_eq!(errors[0], errors[1], "another tenant's id must be indistinguishable from no id");
+    assert_eq!(
+        errors[0], errors[1],
+        "another tenant's id must be indistinguishable from no id"
+    );
 }
 
 #[tokio::test]
@@ -157,7 +184,15 @@ async fn updates_and_deletes_of_another_tenants_rows_affect_nothing() {
     tx.commit().await.unwrap();
     assert_eq!((updated, deleted), (0, 0));
     // Positive: bravo's rows are intact, and bravo itself can change them.
-    assert_eq!(count_in(&db.app, f.bravo.id, "SELECT count(*) FROM memberships WHERE role = 'admin'").await, 2);
+    assert_eq!(
+        count_in(
+            &db.app,
+            f.bravo.id,
+            "SELECT count(*) FROM memberships WHERE role = 'admin'"
+        )
+        .await,
+        2
+    );
     let mut tx = db::tx::tenant(&db.app, &ctx(f.bravo.id)).await.unwrap();
     let n = sqlx::query("UPDATE memberships SET role = 'viewer' WHERE user_id = $1")
         .bind(f.shared)
@@ -172,7 +207,10 @@ async fn updates_and_deletes_of_another_tenants_rows_affect_nothing() {
 async fn organizations_and_users_are_scoped_too() {
     let db = TestDb::new().await;
     let f = fixture(&db.app).await;
-    assert_eq!(count_in(&db.app, f.alpha.id, "SELECT count(*) FROM organizations").await, 1);
+    assert_eq!(
+        count_in(&db.app, f.alpha.id, "SELECT count(*) FROM organizations").await,
+        1
+    );
     let mut tx = db::tx::tenant(&db.app, &ctx(f.alpha.id)).await.unwrap();
     let names: Vec<String> = sqlx::query_scalar("SELECT slug::text FROM organizations")
         .fetch_all(&mut *tx)
@@ -185,11 +223,21 @@ async fn organizations_and_users_are_scoped_too() {
         .await
         .unwrap();
     emails.sort();
-    assert_eq!(emails, vec!["admin@alpha.example", "shared@both.example", "viewer@alpha.example"]);
+    assert_eq!(
+        emails,
+        vec![
+            "admin@alpha.example",
+            "shared@both.example",
+            "viewer@alpha.example"
+        ]
+    );
     drop(tx);
     // Tenants cannot write organizations at all.
     let mut tx = db::tx::tenant(&db.app, &ctx(f.alpha.id)).await.unwrap();
-    let err = sqlx::query("UPDATE organizations SET name = 'x'").execute(&mut *tx).await.unwrap_err();
+    let err = sqlx::query("UPDATE organizations SET name = 'x'")
+        .execute(&mut *tx)
+        .await
+        .unwrap_err();
     assert_eq!(sqlstate(&err).as_deref(), Some("42501"));
 }
 
@@ -197,13 +245,23 @@ async fn organizations_and_users_are_scoped_too() {
 async fn the_app_role_never_reads_password_hashes() {
     let db = TestDb::new().await;
     let f = fixture(&db.app).await;
-    let mut tx = db::tx::tenant(&db.app, &TenantCtx::user(f.alpha.id, f.alpha_admin)).await.unwrap();
-    let err = sqlx::query("SELECT password_hash FROM users").fetch_all(&mut *tx).await.unwrap_err();
+    let mut tx = db::tx::tenant(&db.app, &TenantCtx::user(f.alpha.id, f.alpha_admin))
+        .await
+        .unwrap();
+    let err = sqlx::query("SELECT password_hash FROM users")
+        .fetch_all(&mut *tx)
+        .await
+        .unwrap_err();
     assert_eq!(sqlstate(&err).as_deref(), Some("42501"));
     drop(tx);
     // Positive: the platform path (used by sign-in) can.
-    let mut tx = db::tx::platform(&db.app, PlatformAccess::operator()).await.unwrap();
-    let creds = db::users::credentials(&mut tx, "admin@alpha.example").await.unwrap().unwrap();
+    let mut tx = db::tx::platform(&db.app, PlatformAccess::operator())
+        .await
+        .unwrap();
+    let creds = db::users::credentials(&mut tx, "admin@alpha.example")
+        .await
+        .unwrap()
+        .unwrap();
     assert!(creds.password_hash.starts_with("$argon2id$"));
 }
 
@@ -218,23 +276,37 @@ async fn no_context_means_no_rows_and_no_writes() {
             .unwrap();
         assert_eq!(n, 0, "{table} without context");
     }
-    let err = sqlx::query("INSERT INTO memberships (organization_id, user_id, role) VALUES ($1, $2, 'admin')")
-        .bind(f.alpha.id)
-        .bind(f.bravo_admin)
-        .execute(&db.app)
-        .await
-        .unwrap_err();
+    let err = sqlx::query(
+        "INSERT INTO memberships (organization_id, user_id, role) VALUES ($1, $2, 'admin')",
+    )
+    .bind(f.alpha.id)
+    .bind(f.bravo_admin)
+    .execute(&db.app)
+    .await
+    .unwrap_err();
     assert_eq!(sqlstate(&err).as_deref(), Some("42501"));
     // An empty setting is the same as none.
     let mut tx = db.app.begin().await.unwrap();
-    sqlx::query("SELECT set_config('app.org_id', '', true)").execute(&mut *tx).await.unwrap();
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM memberships").fetch_one(&mut *tx).await.unwrap();
+    sqlx::query("SELECT set_config('app.org_id', '', true)")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM memberships")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
     assert_eq!(n, 0);
     drop(tx);
     // Garbage is an error, not a match.
     let mut tx = db.app.begin().await.unwrap();
-    sqlx::query("SELECT set_config('app.org_id', 'not-a-uuid', true)").execute(&mut *tx).await.unwrap();
-    assert!(sqlx::query("SELECT count(*) FROM memberships").fetch_one(&mut *tx).await.is_err());
+    sqlx::query("SELECT set_config('app.org_id', 'not-a-uuid', true)")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    assert!(sqlx::query("SELECT count(*) FROM memberships")
+        .fetch_one(&mut *tx)
+        .await
+        .is_err());
 }
 
 #[tokio::test]
@@ -243,23 +315,41 @@ async fn a_reused_connection_carries_no_context() {
     let f = fixture(&db.app).await;
     let one = db.app_pool(1).await;
     let mut tx = db::tx::tenant(&one, &ctx(f.alpha.id)).await.unwrap();
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM memberships").fetch_one(&mut *tx).await.unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM memberships")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
     assert_eq!(n, 3);
-    let pid: i32 = sqlx::query_scalar("SELECT pg_backend_pid()").fetch_one(&mut *tx).await.unwrap();
+    let pid: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
 
     let mut tx = one.begin().await.unwrap();
-    let again: i32 = sqlx::query_scalar("SELECT pg_backend_pid()").fetch_one(&mut *tx).await.unwrap();
+    let again: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
     assert_eq!(pid, again, "the pool of one reused its connection");
     let setting: Option<String> = sqlx::query_scalar("SELECT current_setting('app.org_id', true)")
         .fetch_one(&mut *tx)
         .await
         .unwrap();
     assert!(setting.unwrap_or_default().is_empty());
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM memberships").fetch_one(&mut *tx).await.unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM memberships")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
     assert_eq!(n, 0);
-    let role: String = sqlx::query_scalar("SELECT current_user::text").fetch_one(&mut *tx).await.unwrap();
-    assert_eq!(role, "callboard_app", "SET LOCAL ROLE must not outlive its transaction");
+    let role: String = sqlx::query_scalar("SELECT current_user::text")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(
+        role, "callboard_app",
+        "SET LOCAL ROLE must not outlive its transaction"
+    );
 }
 
 #[tokio::test]
@@ -267,9 +357,14 @@ async fn the_platform_role_does_not_leak_into_the_next_transaction() {
     let db = TestDb::new().await;
     support::fixture(&db.app).await;
     let one = db.app_pool(1).await;
-    let tx = db::tx::platform(&one, PlatformAccess::operator()).await.unwrap();
+    let tx = db::tx::platform(&one, PlatformAccess::operator())
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM organizations").fetch_one(&one).await.unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM organizations")
+        .fetch_one(&one)
+        .await
+        .unwrap();
     assert_eq!(n, 0);
 }
 
@@ -290,8 +385,14 @@ async fn every_tenant_table_has_forced_rls_and_no_open_policy_for_the_app() {
     assert!(rows.len() >= 2, "expected the tenant tables");
     for r in &rows {
         let name: String = r.get("name");
-        assert!(r.get::<bool, _>("relrowsecurity"), "{name}: RLS not enabled");
-        assert!(r.get::<bool, _>("relforcerowsecurity"), "{name}: RLS not forced");
+        assert!(
+            r.get::<bool, _>("relrowsecurity"),
+            "{name}: RLS not enabled"
+        );
+        assert!(
+            r.get::<bool, _>("relforcerowsecurity"),
+            "{name}: RLS not forced"
+        );
         assert!(r.get::<i64, _>("policies") > 0, "{name}: no policy");
     }
     // No policy that admits everything applies to the app role or PUBLIC.
@@ -322,22 +423,37 @@ async fn the_audit_log_is_append_only() {
     let db = TestDb::new().await;
     let f = fixture(&db.app).await;
     let mut tx = db::tx::tenant(&db.app, &ctx(f.alpha.id)).await.unwrap();
-    sqlx::query("INSERT INTO audit_log (organization_id, actor_label, action) VALUES ($1, 'me', 'test')")
-        .bind(f.alpha.id)
-        .execute(&mut *tx)
-        .await
-        .unwrap();
+    sqlx::query(
+        "INSERT INTO audit_log (organization_id, actor_label, action) VALUES ($1, 'me', 'test')",
+    )
+    .bind(f.alpha.id)
+    .execute(&mut *tx)
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
-    for sql in ["UPDATE audit_log SET action = 'forged'", "DELETE FROM audit_log"] {
+    for sql in [
+        "UPDATE audit_log SET action = 'forged'",
+        "DELETE FROM audit_log",
+    ] {
         let mut tx = db::tx::tenant(&db.app, &ctx(f.alpha.id)).await.unwrap();
         let err = sqlx::query(sql).execute(&mut *tx).await.unwrap_err();
         assert_eq!(sqlstate(&err).as_deref(), Some("42501"), "tenant: {sql}");
         drop(tx);
-        let mut tx = db::tx::platform(&db.app, PlatformAccess::operator()).await.unwrap();
+        let mut tx = db::tx::platform(&db.app, PlatformAccess::operator())
+            .await
+            .unwrap();
         let err = sqlx::query(sql).execute(&mut *tx).await.unwrap_err();
         assert_eq!(sqlstate(&err).as_deref(), Some("42501"), "platform: {sql}");
     }
-    assert_eq!(count_in(&db.app, f.alpha.id, "SELECT count(*) FROM audit_log WHERE action = 'test'").await, 1);
+    assert_eq!(
+        count_in(
+            &db.app,
+            f.alpha.id,
+            "SELECT count(*) FROM audit_log WHERE action = 'test'"
+        )
+        .await,
+        1
+    );
 }
 
 #[tokio::test]
@@ -352,11 +468,16 @@ async fn the_server_refuses_unsafe_roles() {
             .unwrap();
     assert!(!sup && !bypass);
     // ...and cannot become the owner.
-    let err = sqlx::query("SET ROLE callboard_owner").execute(&db.app).await.unwrap_err();
+    let err = sqlx::query("SET ROLE callboard_owner")
+        .execute(&db.app)
+        .await
+        .unwrap_err();
     assert_eq!(sqlstate(&err).as_deref(), Some("42501"));
     // The owner role is refused: it owns the tables.
     let owner = db.owner_pool().await;
-    let err = callboard::db::roles::check_app_role(&owner).await.unwrap_err();
+    let err = callboard::db::roles::check_app_role(&owner)
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("owns"), "{err}");
 }
 
@@ -366,12 +487,19 @@ async fn role_changes_through_the_domain_layer_stay_in_tenant() {
     let f = fixture(&db.app).await;
     let mut tx = db::tx::tenant(&db.app, &ctx(f.alpha.id)).await.unwrap();
     // Alpha tries to promote the shared user inside bravo via the db layer.
-    let n = db::memberships::set_role(&mut tx, f.bravo.id, f.shared, Role::Viewer).await.unwrap();
+    let n = db::memberships::set_role(&mut tx, f.bravo.id, f.shared, Role::Viewer)
+        .await
+        .unwrap();
     assert_eq!(n, 0);
-    let n = db::memberships::remove(&mut tx, f.bravo.id, f.bravo_admin).await.unwrap();
+    let n = db::memberships::remove(&mut tx, f.bravo.id, f.bravo_admin)
+        .await
+        .unwrap();
     assert_eq!(n, 0);
     let list = db::memberships::list(&mut tx, f.bravo.id).await.unwrap();
     assert!(list.is_empty());
     tx.commit().await.unwrap();
-    assert_eq!(count_in(&db.app, f.bravo.id, "SELECT count(*) FROM memberships").await, 2);
+    assert_eq!(
+        count_in(&db.app, f.bravo.id, "SELECT count(*) FROM memberships").await,
+        2
+    );
 }

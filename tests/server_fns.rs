@@ -68,7 +68,10 @@ async fn the_list_matches_what_is_registered() {
         .map(|(path, _)| path.to_string())
         .collect();
     let listed: BTreeSet<String> = ENDPOINTS.iter().map(|(p, _)| p.to_string()).collect();
-    assert_eq!(registered, listed, "classify every server function in ENDPOINTS");
+    assert_eq!(
+        registered, listed,
+        "classify every server function in ENDPOINTS"
+    );
 }
 
 #[tokio::test]
@@ -78,7 +81,13 @@ async fn nothing_but_public_endpoints_answers_without_a_session() {
     let id = f.alpha.id.to_string();
     for host in [app.platform(""), app.org("alpha", "")] {
         for (path, access) in ENDPOINTS.iter().filter(|(_, a)| *a != Access::Public) {
-            let res = app.client().post(format!("{host}{path}")).form(&args(&id)).send().await.unwrap();
+            let res = app
+                .client()
+                .post(format!("{host}{path}"))
+                .form(&args(&id))
+                .send()
+                .await
+                .unwrap();
             let s = res.status();
             assert!(
                 s == StatusCode::UNAUTHORIZED || s == StatusCode::FORBIDDEN,
@@ -87,10 +96,15 @@ async fn nothing_but_public_endpoints_answers_without_a_session() {
         }
     }
     // Nothing was changed by those calls.
-    let mut tx = callboard::db::tx::platform(&app.db.app, callboard::db::PlatformAccess::operator()).await.unwrap();
+    let mut tx =
+        callboard::db::tx::platform(&app.db.app, callboard::db::PlatformAccess::operator())
+            .await
+            .unwrap();
     let orgs = callboard::db::orgs::list(&mut tx).await.unwrap();
     assert_eq!(orgs.len(), 2);
-    assert!(orgs.iter().all(|o| o.status == callboard::domain::OrgStatus::Active));
+    assert!(orgs
+        .iter()
+        .all(|o| o.status == callboard::domain::OrgStatus::Active));
 }
 
 #[tokio::test]
@@ -99,14 +113,22 @@ async fn viewers_are_refused_admin_endpoints() {
     let f = fixture(&app.db.app).await;
     let alpha = app.org("alpha", "");
     let viewer = app.client();
-    app.login(&viewer, &alpha, "viewer@alpha.example", PASSWORD).await;
+    app.login(&viewer, &alpha, "viewer@alpha.example", PASSWORD)
+        .await;
     let admin = app.client();
-    app.login(&admin, &alpha, "admin@alpha.example", PASSWORD).await;
+    app.login(&admin, &alpha, "admin@alpha.example", PASSWORD)
+        .await;
     let id = f.alpha_viewer.to_string();
     // Public ones are skipped: logout would end the viewer's session.
     for (path, access) in ENDPOINTS.iter().filter(|(_, a)| *a != Access::Public) {
         let url = format!("{alpha}{path}");
-        let s = viewer.post(&url).form(&args(&id)).send().await.unwrap().status();
+        let s = viewer
+            .post(&url)
+            .form(&args(&id))
+            .send()
+            .await
+            .unwrap()
+            .status();
         match access {
             Access::OrgAdmin | Access::SuperAdmin => {
                 assert_eq!(s, StatusCode::FORBIDDEN, "viewer reached {path}")
@@ -116,11 +138,24 @@ async fn viewers_are_refused_admin_endpoints() {
         }
     }
     // Positive control: the admin reaches the admin-only read.
-    let s = admin.post(format!("{alpha}/api/org/team")).send().await.unwrap().status();
+    let s = admin
+        .post(format!("{alpha}/api/org/team"))
+        .send()
+        .await
+        .unwrap()
+        .status();
     assert_eq!(s, StatusCode::OK);
     // Org admins never reach platform endpoints, not even on the platform host.
-    let s = admin.post(app.platform("/api/platform/orgs")).send().await.unwrap().status();
-    assert!(s == StatusCode::UNAUTHORIZED || s == StatusCode::FORBIDDEN, "{s}");
+    let s = admin
+        .post(app.platform("/api/platform/orgs"))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert!(
+        s == StatusCode::UNAUTHORIZED || s == StatusCode::FORBIDDEN,
+        "{s}"
+    );
 }
 
 #[tokio::test]
@@ -128,8 +163,13 @@ async fn super_admins_use_the_console_only_on_the_platform_host() {
     let app = TestApp::spawn().await;
     fixture(&app.db.app).await;
     let c = app.client();
-    app.login(&c, &app.platform(""), "root@callboard.localhost", PASSWORD).await;
-    let res = c.post(app.platform("/api/platform/orgs")).send().await.unwrap();
+    app.login(&c, &app.platform(""), "root@callboard.localhost", PASSWORD)
+        .await;
+    let res = c
+        .post(app.platform("/api/platform/orgs"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let orgs: serde_json::Value = res.json().await.unwrap();
     assert_eq!(orgs.as_array().unwrap().len(), 2);

@@ -9,11 +9,14 @@ pub mod platform;
 /// Sets the HTTP status of the response from the error, so that API clients
 /// (and SSR pages) see 401/403/422/429 rather than a generic 500.
 #[cfg(feature = "ssr")]
-pub(crate) fn respond<T>(result: Result<T, crate::error::AppError>) -> Result<T, crate::error::AppError> {
+pub(crate) fn respond<T>(
+    result: Result<T, crate::error::AppError>,
+) -> Result<T, crate::error::AppError> {
     if let Err(e) = &result {
         if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
             res.set_status(
-                http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+                http::StatusCode::from_u16(e.status())
+                    .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
             );
         }
     }

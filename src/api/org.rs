@@ -39,7 +39,8 @@ pub async fn team_change_role(user_id: Uuid, role: String) -> Result<(), AppErro
         async {
             let ctx = request_ctx().await?;
             let admin = require_org_admin(&ctx).await?;
-            let role = Role::parse(&role).ok_or_else(|| AppError::field("role", "Choose admin or viewer."))?;
+            let role = Role::parse(&role)
+                .ok_or_else(|| AppError::field("role", "Choose admin or viewer."))?;
             crate::services::team::change_role(&ctx.state.pool, &admin, user_id, role).await
         }
         .await,

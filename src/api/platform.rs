@@ -36,7 +36,8 @@ pub async fn get_org(id: Uuid) -> Result<OrgDetail, AppError> {
         async {
             let (ctx, sa) = ssr::super_admin().await?;
             let config = ctx.state.config.clone();
-            crate::services::orgs::detail(&ctx.state.pool, sa.platform(), id, |s| config.org_url(s)).await
+            crate::services::orgs::detail(&ctx.state.pool, sa.platform(), id, |s| config.org_url(s))
+                .await
         }
         .await,
     )
@@ -83,7 +84,8 @@ pub async fn update_org(
                 subdomain,
                 custom_domain,
             };
-            crate::services::orgs::update(&ctx.state.pool, sa.platform(), &sa.actor(), id, &input).await
+            crate::services::orgs::update(&ctx.state.pool, sa.platform(), &sa.actor(), id, &input)
+                .await
         }
         .await,
     )
@@ -95,8 +97,16 @@ pub async fn set_org_status(id: Uuid, status: String) -> Result<OrgSummary, AppE
     super::respond(
         async {
             let (ctx, sa) = ssr::super_admin().await?;
-            let status = OrgStatus::parse(&status).ok_or_else(|| AppError::field("status", "Unknown status."))?;
-            crate::services::orgs::set_status(&ctx.state.pool, sa.platform(), &sa.actor(), id, status).await
+            let status = OrgStatus::parse(&status)
+                .ok_or_else(|| AppError::field("status", "Unknown status."))?;
+            crate::services::orgs::set_status(
+                &ctx.state.pool,
+                sa.platform(),
+                &sa.actor(),
+                id,
+                status,
+            )
+            .await
         }
         .await,
     )
@@ -107,7 +117,14 @@ pub async fn delete_org(id: Uuid, confirm_slug: String) -> Result<(), AppError> 
     super::respond(
         async {
             let (ctx, sa) = ssr::super_admin().await?;
-            crate::services::orgs::delete(&ctx.state.pool, sa.platform(), &sa.actor(), id, &confirm_slug).await?;
+            crate::services::orgs::delete(
+                &ctx.state.pool,
+                sa.platform(),
+                &sa.actor(),
+                id,
+                &confirm_slug,
+            )
+            .await?;
             leptos_axum::redirect("/");
             Ok(())
         }
@@ -137,8 +154,15 @@ pub async fn create_user(
         async {
             let (ctx, sa) = ssr::super_admin().await?;
             let make_super = super_admin.is_some_and(|v| v == "on" || v == "true");
-            crate::services::users::create(&ctx.state.pool, sa.platform(), &sa.actor(), &email, password, make_super)
-                .await
+            crate::services::users::create(
+                &ctx.state.pool,
+                sa.platform(),
+                &sa.actor(),
+                &email,
+                password,
+                make_super,
+            )
+            .await
         }
         .await,
     )
@@ -149,7 +173,14 @@ pub async fn set_user_disabled(user_id: Uuid, disabled: bool) -> Result<(), AppE
     super::respond(
         async {
             let (ctx, sa) = ssr::super_admin().await?;
-            crate::services::users::set_disabled(&ctx.state.pool, sa.platform(), &sa.actor(), user_id, disabled).await
+            crate::services::users::set_disabled(
+                &ctx.state.pool,
+                sa.platform(),
+                &sa.actor(),
+                user_id,
+                disabled,
+            )
+            .await
         }
         .await,
     )
@@ -161,8 +192,17 @@ pub async fn add_member(org_id: Uuid, email: String, role: String) -> Result<(),
     super::respond(
         async {
             let (ctx, sa) = ssr::super_admin().await?;
-            let role = Role::parse(&role).ok_or_else(|| AppError::field("role", "Choose admin or viewer."))?;
-            crate::services::users::add_member(&ctx.state.pool, sa.platform(), &sa.actor(), org_id, &email, role).await
+            let role = Role::parse(&role)
+                .ok_or_else(|| AppError::field("role", "Choose admin or viewer."))?;
+            crate::services::users::add_member(
+                &ctx.state.pool,
+                sa.platform(),
+                &sa.actor(),
+                org_id,
+                &email,
+                role,
+            )
+            .await
         }
         .await,
     )
@@ -174,9 +214,17 @@ pub async fn change_member_role(org_id: Uuid, user_id: Uuid, role: String) -> Re
     super::respond(
         async {
             let (ctx, sa) = ssr::super_admin().await?;
-            let role = Role::parse(&role).ok_or_else(|| AppError::field("role", "Choose admin or viewer."))?;
-            crate::services::users::change_role(&ctx.state.pool, sa.platform(), &sa.actor(), org_id, user_id, role)
-                .await
+            let role = Role::parse(&role)
+                .ok_or_else(|| AppError::field("role", "Choose admin or viewer."))?;
+            crate::services::users::change_role(
+                &ctx.state.pool,
+                sa.platform(),
+                &sa.actor(),
+                org_id,
+                user_id,
+                role,
+            )
+            .await
         }
         .await,
     )
@@ -187,7 +235,14 @@ pub async fn remove_member(org_id: Uuid, user_id: Uuid) -> Result<(), AppError> 
     super::respond(
         async {
             let (ctx, sa) = ssr::super_admin().await?;
-            crate::services::users::remove_member(&ctx.state.pool, sa.platform(), &sa.actor(), org_id, user_id).await
+            crate::services::users::remove_member(
+                &ctx.state.pool,
+                sa.platform(),
+                &sa.actor(),
+                org_id,
+                user_id,
+            )
+            .await
         }
         .await,
     )

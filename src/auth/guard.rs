@@ -24,7 +24,8 @@ pub struct RequestCtx {
 /// Gathers the request context inside a server function or SSR render.
 pub async fn request_ctx() -> Result<RequestCtx, AppError> {
     use leptos::prelude::use_context;
-    let state = use_context::<AppState>().ok_or_else(|| internal("AppState missing from context"))?;
+    let state =
+        use_context::<AppState>().ok_or_else(|| internal("AppState missing from context"))?;
     let session: Session = leptos_axum::extract()
         .await
         .map_err(|e| internal(&format!("session layer missing: {e}")))?;
@@ -96,7 +97,9 @@ impl SuperAdmin {
 }
 
 async fn session_auth(ctx: &RequestCtx) -> Result<SessionAuth, AppError> {
-    session::get(&ctx.session).await.ok_or(AppError::Unauthorized)
+    session::get(&ctx.session)
+        .await
+        .ok_or(AppError::Unauthorized)
 }
 
 /// Any member (admin or viewer) of the host's organization.

@@ -36,9 +36,9 @@ impl Failure {
     /// password say more than "incorrect", and never whether an email exists.
     fn error(self) -> AppError {
         match self {
-            Failure::Disabled => {
-                AppError::Refused("This account is disabled. Please contact your administrator.".into())
-            }
+            Failure::Disabled => AppError::Refused(
+                "This account is disabled. Please contact your administrator.".into(),
+            ),
             Failure::OrgSuspended => AppError::Refused(SUSPENDED.into()),
             _ => AppError::InvalidCredentials,
         }
@@ -55,7 +55,14 @@ pub async fn sign_in(ctx: &RequestCtx, email: &str, password: String) -> Result<
         HostSite::Org(org) => Some(org.clone()),
     };
     if !ctx.state.limits.allow(ctx.ip, &email) {
-        record(ctx, org.as_ref().map(|o| o.id), None, &email, Err("rate_limited")).await?;
+        record(
+            ctx,
+            org.as_ref().map(|o| o.id),
+            None,
+            &email,
+            Err("rate_limited"),
+        )
+        .await?;
         return Err(AppError::RateLimited);
     }
 
@@ -68,12 +75,25 @@ pub async fn sign_in(ctx: &RequestCtx, email: &str, password: String) -> Result<
     };
     tx.commit().await?;
 
-    let password_ok = password::verify(password, creds.as_ref().map(|c| c.password_hash.clone())).await;
-    let outcome = decide(creds.as_ref(), password_ok, org.as_ref().map(|o| o.status), role);
+    let password_ok =
+        password::verify(password, creds.as_ref().map(|c| c.password_hash.clone())).await;
+    let outcome = decide(
+        creds.as_ref(),
+        password_ok,
+        org.as_ref().map(|o| o.status),
+        role,
+    );
     let user_id = creds.as_ref().map(|c| c.id);
     match outcome {
         Err(failure) => {
-            record(ctx, org.as_ref().map(|o| o.id), user_id, &email, Err(failure.code())).await?;
+            record(
+                ctx,
+                org.as_ref().map(|o| o.id),
+                user_id,
+                &email,
+                Err(failure.code()),
+            )
+            .await?;
             Err(failure.error())
         }
         Ok(user_id) => {
@@ -147,7 +167,9 @@ async fn record(
 pub async fn sign_out(ctx: &RequestCtx) -> Result<(), AppError> {
     if let Some(auth) = session::get(&ctx.session).await {
         let mut tx = db::tx::platform(&ctx.state.pool, PlatformAccess::sign_in()).await?;
-        let email = db::users::email_by_id(&mut tx, auth.user_id).await.unwrap_or_default();
+        let email = db::users::email_by_id(&mut tx, auth.user_id)
+            .await
+            .unwrap_or_default();
         let actor = Actor {
             user_id: Some(auth.user_id),
             label: email.clone(),

@@ -2,7 +2,9 @@
 //! so it runs on the blocking pool, never on the async runtime's threads.
 
 use crate::error::AppError;
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 use std::sync::OnceLock;
 
@@ -78,6 +80,9 @@ mod tests {
 
     #[test]
     fn same_password_different_hashes() {
-        assert_ne!(hash_blocking("same").unwrap(), hash_blocking("same").unwrap());
+        assert_ne!(
+            hash_blocking("same").unwrap(),
+            hash_blocking("same").unwrap()
+        );
     }
 }

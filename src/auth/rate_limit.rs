@@ -51,7 +51,10 @@ mod tests {
             assert!(limits.allow(ip, "a@example.com"));
         }
         assert!(!limits.allow(ip, "a@example.com"));
-        assert!(limits.allow(ip, "b@example.com"), "other accounts are unaffected");
+        assert!(
+            limits.allow(ip, "b@example.com"),
+            "other accounts are unaffected"
+        );
     }
 
     #[test]

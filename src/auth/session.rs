@@ -21,7 +21,10 @@ pub async fn get(session: &Session) -> Option<SessionAuth> {
 
 /// Starts an authenticated session under a new id, so an id planted before
 /// sign-in is worthless afterwards.
-pub async fn start(session: &Session, auth: SessionAuth) -> Result<(), tower_sessions::session::Error> {
+pub async fn start(
+    session: &Session,
+    auth: SessionAuth,
+) -> Result<(), tower_sessions::session::Error> {
     session.cycle_id().await?;
     session.insert(KEY, auth).await
 }

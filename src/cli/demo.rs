@@ -49,7 +49,12 @@ pub async fn seed(config: &Config) -> anyhow::Result<()> {
     services::users::ensure_super_admin(&pool, access, &actor, SUPER_ADMIN_EMAIL, password.clone())
         .await
         .map_err(explain)?;
-    lines.push(("super admin".to_string(), config.public_url.clone(), SUPER_ADMIN_EMAIL.to_string(), password));
+    lines.push((
+        "super admin".to_string(),
+        config.public_url.clone(),
+        SUPER_ADMIN_EMAIL.to_string(),
+        password,
+    ));
 
     for demo in ORGS {
         let org = match services::orgs::by_slug(&pool, access, demo.slug).await {
@@ -60,7 +65,9 @@ pub async fn seed(config: &Config) -> anyhow::Result<()> {
                     slug: demo.slug.into(),
                     ..OrgInput::default()
                 };
-                services::orgs::create(&pool, access, &actor, &input).await.map_err(explain)?
+                services::orgs::create(&pool, access, &actor, &input)
+                    .await
+                    .map_err(explain)?
             }
             Err(e) => return Err(explain(e)),
         };
@@ -71,7 +78,12 @@ pub async fn seed(config: &Config) -> anyhow::Result<()> {
             services::users::add_member(&pool, access, &actor, org.id, email, role)
                 .await
                 .map_err(explain)?;
-            lines.push((format!("{} {}", demo.slug, role.as_str()), url.clone(), email.into(), password));
+            lines.push((
+                format!("{} {}", demo.slug, role.as_str()),
+                url.clone(),
+                email.into(),
+                password,
+            ));
         }
     }
 
@@ -83,10 +95,17 @@ pub async fn seed(config: &Config) -> anyhow::Result<()> {
 }
 
 /// Creates the user, or resets the password of the existing one.
-async fn ensure_user(pool: &PgPool, actor: &Actor, email: &str, password: &str) -> anyhow::Result<()> {
+async fn ensure_user(
+    pool: &PgPool,
+    actor: &Actor,
+    email: &str,
+    password: &str,
+) -> anyhow::Result<()> {
     let access = PlatformAccess::operator();
     let mut tx = db::tx::platform(pool, access).await.map_err(explain)?;
-    let existing = db::users::id_by_email(&mut tx, email).await.map_err(explain)?;
+    let existing = db::users::id_by_email(&mut tx, email)
+        .await
+        .map_err(explain)?;
     tx.commit().await?;
     match existing {
         None => {
@@ -95,10 +114,16 @@ async fn ensure_user(pool: &PgPool, actor: &Actor, email: &str, password: &str) 
                 .map_err(explain)?;
         }
         Some(id) => {
-            let hash = crate::auth::password::hash(password.to_string()).await.map_err(explain)?;
+            let hash = crate::auth::password::hash(password.to_string())
+                .await
+                .map_err(explain)?;
             let mut tx = db::tx::platform(pool, access).await.map_err(explain)?;
-            db::users::set_password(&mut tx, id, &hash).await.map_err(explain)?;
-            db::users::set_disabled(&mut tx, id, false).await.map_err(explain)?;
+            db::users::set_password(&mut tx, id, &hash)
+                .await
+                .map_err(explain)?;
+            db::users::set_disabled(&mut tx, id, false)
+                .await
+                .map_err(explain)?;
             tx.commit().await?;
         }
     }

@@ -10,7 +10,11 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "callboard", version, about = "Callboard server and operator tools")]
+#[command(
+    name = "callboard",
+    version,
+    about = "Callboard server and operator tools"
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Option<Command>,

@@ -90,7 +90,10 @@ pub fn password_arg(given: Option<String>) -> anyhow::Result<String> {
         let _ = std::io::stderr().flush();
     }
     let mut line = String::new();
-    stdin.lock().read_line(&mut line).context("reading the password from standard input")?;
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .context("reading the password from standard input")?;
     let password = line.trim_end_matches(['\r', '\n']).to_string();
     if password.is_empty() {
         anyhow::bail!("no password given (use --password or pipe it on standard input)");
@@ -104,16 +107,29 @@ pub async fn migrate(config: &Config) -> anyhow::Result<()> {
         .connect(&config.database_admin_url)
         .await
         .context("connecting with DATABASE_ADMIN_URL")?;
-    db::MIGRATOR.run(&pool).await.context("applying migrations")?;
+    db::MIGRATOR
+        .run(&pool)
+        .await
+        .context("applying migrations")?;
     println!("migrations are up to date");
     Ok(())
 }
 
-pub async fn create_super_admin(config: &Config, email: &str, password: String) -> anyhow::Result<()> {
+pub async fn create_super_admin(
+    config: &Config,
+    email: &str,
+    password: String,
+) -> anyhow::Result<()> {
     let pool = pool(config).await?;
-    let id = services::users::ensure_super_admin(&pool, PlatformAccess::operator(), &Actor::operator(), email, password)
-        .await
-        .map_err(explain)?;
+    let id = services::users::ensure_super_admin(
+        &pool,
+        PlatformAccess::operator(),
+        &Actor::operator(),
+        email,
+        password,
+    )
+    .await
+    .map_err(explain)?;
     println!("{id}");
     Ok(())
 }
@@ -132,21 +148,37 @@ pub async fn org(config: &Config, cmd: OrgCommand) -> anyhow::Result<()> {
     let access = PlatformAccess::operator();
     let actor = Actor::operator();
     match cmd {
-        OrgCommand::Create { name, slug, subdomain } => {
+        OrgCommand::Create {
+            name,
+            slug,
+            subdomain,
+        } => {
             let input = OrgInput {
                 name,
                 slug,
                 subdomain: subdomain.unwrap_or_default(),
                 custom_domain: String::new(),
             };
-            let org = services::orgs::create(&pool, access, &actor, &input).await.map_err(explain)?;
+            let org = services::orgs::create(&pool, access, &actor, &input)
+                .await
+                .map_err(explain)?;
             println!("{}", org.id);
         }
         OrgCommand::List => {
             let orgs = services::orgs::list(&pool, access).await.map_err(explain)?;
-            println!("{:<36}  {:<20}  {:<10}  {:>7}  NAME", "ID", "SLUG", "STATUS", "MEMBERS");
+            println!(
+                "{:<36}  {:<20}  {:<10}  {:>7}  NAME",
+                "ID", "SLUG", "STATUS", "MEMBERS"
+            );
             for o in orgs {
-                println!("{:<36}  {:<20}  {:<10}  {:>7}  {}", o.id, o.slug, o.status.as_str(), o.members, o.name);
+                println!(
+                    "{:<36}  {:<20}  {:<10}  {:>7}  {}",
+                    o.id,
+                    o.slug,
+                    o.status.as_str(),
+                    o.members,
+                    o.name
+                );
             }
         }
         OrgCommand::Suspend { slug } => {

@@ -71,7 +71,9 @@ pub fn FormMessage<T: Clone + Send + Sync + 'static>(
     #[prop(into, optional)] success: Option<String>,
 ) -> impl IntoView {
     move || match value.get() {
-        Some(Err(e)) => Some(view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any()),
+        Some(Err(e)) => {
+            Some(view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any())
+        }
         Some(Ok(_)) => success
             .clone()
             .map(|s| view! { <p class="form-success" role="status">{s}</p> }.into_any()),
@@ -80,7 +82,11 @@ pub fn FormMessage<T: Clone + Send + Sync + 'static>(
 }
 
 #[component]
-pub fn Submit(#[prop(into)] label: String, #[prop(into)] busy_label: String, pending: Signal<bool>) -> impl IntoView {
+pub fn Submit(
+    #[prop(into)] label: String,
+    #[prop(into)] busy_label: String,
+    pending: Signal<bool>,
+) -> impl IntoView {
     view! {
         <button type="submit" class="button button-primary" disabled=move || pending.get()>
             {move || if pending.get() { busy_label.clone() } else { label.clone() }}

@@ -31,10 +31,13 @@ fn TopBar(who: Whoami) -> impl IntoView {
     let links: Vec<(&'static str, &'static str)> = match (&who.site, &who.viewer) {
         (_, None) => vec![],
         (Site::Platform, Some(_)) => vec![("/", "Organizations"), ("/users", "Users")],
-        (Site::Org { .. }, Some(v)) if v.role == Some(Role::Admin) => vec![("/", "Home"), ("/team", "Team")],
+        (Site::Org { .. }, Some(v)) if v.role == Some(Role::Admin) => {
+            vec![("/", "Home"), ("/team", "Team")]
+        }
         (Site::Org { .. }, Some(_)) => vec![("/", "Home")],
     };
-    let console = matches!(who.site, Site::Platform).then(|| view! { <span class="brand-tag">"Console"</span> });
+    let console = matches!(who.site, Site::Platform)
+        .then(|| view! { <span class="brand-tag">"Console"</span> });
     view! {
         <a class="brand" href="/">{brand}{console}</a>
         <nav class="nav" aria-label="Main">

@@ -33,7 +33,11 @@ pub struct Entry<'a> {
     pub metadata: Value,
 }
 
-pub async fn record(conn: &mut PgConnection, actor: &Actor, entry: Entry<'_>) -> Result<(), AppError> {
+pub async fn record(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    entry: Entry<'_>,
+) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO audit_log (organization_id, actor_user_id, actor_label, action, target, metadata, ip)
          VALUES ($1, $2, $3, $4, $5, $6, $7::inet)",

@@ -31,10 +31,12 @@ pub async fn list(conn: &mut PgConnection, org_id: Uuid) -> Result<Vec<Member>, 
 }
 
 pub async fn count(conn: &mut PgConnection, org_id: Uuid) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar("SELECT count(*) FROM memberships WHERE organization_id = $1")
-        .bind(org_id)
-        .fetch_one(conn)
-        .await?)
+    Ok(
+        sqlx::query_scalar("SELECT count(*) FROM memberships WHERE organization_id = $1")
+            .bind(org_id)
+            .fetch_one(conn)
+            .await?,
+    )
 }
 
 /// Adds the membership, or changes its role if it exists. Returns the previous role.
@@ -63,23 +65,32 @@ pub async fn upsert(
     Ok(previous.as_deref().and_then(Role::parse))
 }
 
-pub async fn set_role(conn: &mut PgConnection, org_id: Uuid, user_id: Uuid, role: Role) -> Result<u64, AppError> {
-    Ok(sqlx::query("UPDATE memberships SET role = $3 WHERE organization_id = $1 AND user_id = $2")
-        .bind(org_id)
-        .bind(user_id)
-        .bind(role.as_str())
-        .execute(conn)
-        .await?
-        .rows_affected())
+pub async fn set_role(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+    user_id: Uuid,
+    role: Role,
+) -> Result<u64, AppError> {
+    Ok(
+        sqlx::query("UPDATE memberships SET role = $3 WHERE organization_id = $1 AND user_id = $2")
+            .bind(org_id)
+            .bind(user_id)
+            .bind(role.as_str())
+            .execute(conn)
+            .await?
+            .rows_affected(),
+    )
 }
 
 pub async fn remove(conn: &mut PgConnection, org_id: Uuid, user_id: Uuid) -> Result<u64, AppError> {
-    Ok(sqlx::query("DELETE FROM memberships WHERE organization_id = $1 AND user_id = $2")
-        .bind(org_id)
-        .bind(user_id)
-        .execute(conn)
-        .await?
-        .rows_affected())
+    Ok(
+        sqlx::query("DELETE FROM memberships WHERE organization_id = $1 AND user_id = $2")
+            .bind(org_id)
+            .bind(user_id)
+            .execute(conn)
+            .await?
+            .rows_affected(),
+    )
 }
 
 /// Locks the organization's admin memberships and counts them, so two admins
@@ -93,12 +104,17 @@ pub async fn lock_admins(conn: &mut PgConnection, org_id: Uuid) -> Result<Vec<Uu
     .await?)
 }
 
-pub async fn role_of(conn: &mut PgConnection, org_id: Uuid, user_id: Uuid) -> Result<Option<Role>, AppError> {
-    let role: Option<String> =
-        sqlx::query_scalar("SELECT role FROM memberships WHERE organization_id = $1 AND user_id = $2")
-            .bind(org_id)
-            .bind(user_id)
-            .fetch_optional(conn)
-            .await?;
+pub async fn role_of(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+    user_id: Uuid,
+) -> Result<Option<Role>, AppError> {
+    let role: Option<String> = sqlx::query_scalar(
+        "SELECT role FROM memberships WHERE organization_id = $1 AND user_id = $2",
+    )
+    .bind(org_id)
+    .bind(user_id)
+    .fetch_optional(conn)
+    .await?;
     Ok(role.as_deref().and_then(Role::parse))
 }

@@ -33,7 +33,8 @@ impl From<OrgRow> for OrgSummary {
     }
 }
 
-const SELECT: &str = "SELECT o.id, o.name, o.slug, o.subdomain, o.custom_domain, o.status, o.created_at,
+const SELECT: &str =
+    "SELECT o.id, o.name, o.slug, o.subdomain, o.custom_domain, o.status, o.created_at,
         (SELECT count(*) FROM memberships m WHERE m.organization_id = o.id) AS members
    FROM organizations o";
 
@@ -96,7 +97,11 @@ pub async fn insert(conn: &mut PgConnection, org: &NewOrg<'_>) -> Result<Uuid, s
     .await
 }
 
-pub async fn update(conn: &mut PgConnection, id: Uuid, org: &NewOrg<'_>) -> Result<u64, sqlx::Error> {
+pub async fn update(
+    conn: &mut PgConnection,
+    id: Uuid,
+    org: &NewOrg<'_>,
+) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query(
         "UPDATE organizations
             SET name = $2, slug = $3, subdomain = $4, custom_domain = $5, updated_at = now()
@@ -112,13 +117,19 @@ pub async fn update(conn: &mut PgConnection, id: Uuid, org: &NewOrg<'_>) -> Resu
     .rows_affected())
 }
 
-pub async fn set_status(conn: &mut PgConnection, id: Uuid, status: OrgStatus) -> Result<u64, AppError> {
-    Ok(sqlx::query("UPDATE organizations SET status = $2, updated_at = now() WHERE id = $1")
-        .bind(id)
-        .bind(status.as_str())
-        .execute(conn)
-        .await?
-        .rows_affected())
+pub async fn set_status(
+    conn: &mut PgConnection,
+    id: Uuid,
+    status: OrgStatus,
+) -> Result<u64, AppError> {
+    Ok(
+        sqlx::query("UPDATE organizations SET status = $2, updated_at = now() WHERE id = $1")
+            .bind(id)
+            .bind(status.as_str())
+            .execute(conn)
+            .await?
+            .rows_affected(),
+    )
 }
 
 pub async fn delete(conn: &mut PgConnection, id: Uuid) -> Result<u64, AppError> {

@@ -4,7 +4,6 @@
 
 use sqlx::PgPool;
 
-
 pub async fn check_app_role(pool: &PgPool) -> Result<(), anyhow::Error> {
     let mut problems = Vec::new();
     let (name, superuser, bypass): (String, bool, bool) = sqlx::query_as(

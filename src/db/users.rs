@@ -17,24 +17,31 @@ pub struct Credentials {
 
 impl std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Credentials").field("id", &self.id).finish_non_exhaustive()
+        f.debug_struct("Credentials")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
     }
 }
 
 /// Platform path only (the app role cannot read `password_hash`).
-pub async fn credentials(conn: &mut PgConnection, email: &str) -> Result<Option<Credentials>, AppError> {
+pub async fn credentials(
+    conn: &mut PgConnection,
+    email: &str,
+) -> Result<Option<Credentials>, AppError> {
     let row: Option<(Uuid, String, bool, bool)> = sqlx::query_as(
         "SELECT id, password_hash, disabled_at IS NOT NULL, is_super_admin FROM users WHERE email = $1",
     )
     .bind(email)
     .fetch_optional(conn)
     .await?;
-    Ok(row.map(|(id, password_hash, disabled, is_super_admin)| Credentials {
-        id,
-        password_hash,
-        disabled,
-        is_super_admin,
-    }))
+    Ok(row.map(
+        |(id, password_hash, disabled, is_super_admin)| Credentials {
+            id,
+            password_hash,
+            disabled,
+            is_super_admin,
+        },
+    ))
 }
 
 pub async fn insert(
@@ -53,7 +60,11 @@ pub async fn insert(
     .await
 }
 
-pub async fn set_password(conn: &mut PgConnection, id: Uuid, password_hash: &str) -> Result<u64, AppError> {
+pub async fn set_password(
+    conn: &mut PgConnection,
+    id: Uuid,
+    password_hash: &str,
+) -> Result<u64, AppError> {
     Ok(
         sqlx::query("UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1")
             .bind(id)
@@ -75,7 +86,11 @@ pub async fn set_super_admin(conn: &mut PgConnection, id: Uuid, on: bool) -> Res
     )
 }
 
-pub async fn set_disabled(conn: &mut PgConnection, id: Uuid, disabled: bool) -> Result<u64, AppError> {
+pub async fn set_disabled(
+    conn: &mut PgConnection,
+    id: Uuid,
+    disabled: bool,
+) -> Result<u64, AppError> {
     Ok(sqlx::query(
         "UPDATE users SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END,
                           updated_at = now()
@@ -129,14 +144,16 @@ pub async fn list(conn: &mut PgConnection) -> Result<Vec<UserSummary>, AppError>
     }
     Ok(users
         .into_iter()
-        .map(|(id, email, is_super_admin, disabled, created_at)| UserSummary {
-            memberships: by_user.remove(&id).unwrap_or_default(),
-            id,
-            email,
-            is_super_admin,
-            disabled,
-            created_at,
-        })
+        .map(
+            |(id, email, is_super_admin, disabled, created_at)| UserSummary {
+                memberships: by_user.remove(&id).unwrap_or_default(),
+                id,
+                email,
+                is_super_admin,
+                disabled,
+                created_at,
+            },
+        )
         .collect())
 }
 
@@ -159,11 +176,13 @@ pub async fn current(conn: &mut PgConnection) -> Result<Option<SessionUser>, App
     )
     .fetch_optional(conn)
     .await?;
-    Ok(row.map(|(id, email, is_super_admin, disabled, role)| SessionUser {
-        id,
-        email,
-        is_super_admin,
-        disabled,
-        role: role.as_deref().and_then(Role::parse),
-    }))
+    Ok(
+        row.map(|(id, email, is_super_admin, disabled, role)| SessionUser {
+            id,
+            email,
+            is_super_admin,
+            disabled,
+            role: role.as_deref().and_then(Role::parse),
+        }),
+    )
 }

@@ -62,7 +62,8 @@ pub fn custom_domain(value: &str) -> Result<(), String> {
         return Err("Enter a full domain such as portal.example.com.".into());
     }
     for label in labels {
-        dns_label(label).map_err(|_| "Enter a valid domain such as portal.example.com.".to_string())?;
+        dns_label(label)
+            .map_err(|_| "Enter a valid domain such as portal.example.com.".to_string())?;
     }
     Ok(())
 }
@@ -113,7 +114,11 @@ pub fn slugify(name: &str) -> String {
         }
     }
     let out = out.trim_end_matches('-');
-    out.chars().take(63).collect::<String>().trim_end_matches('-').to_string()
+    out.chars()
+        .take(63)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_string()
 }
 
 /// Collects field problems and turns them into one `Validation` error.

@@ -42,13 +42,17 @@ fn var(name: &str) -> Option<String> {
 fn number(name: &str, default: u32) -> anyhow::Result<u32> {
     match var(name) {
         None => Ok(default),
-        Some(v) => v.trim().parse().with_context(|| format!("{name} must be a whole number")),
+        Some(v) => v
+            .trim()
+            .parse()
+            .with_context(|| format!("{name} must be a whole number")),
     }
 }
 
 impl Config {
     pub fn from_env() -> anyhow::Result<Self> {
-        let database_url = var("DATABASE_URL").context("DATABASE_URL is not set (scripts/dev writes one to .env)")?;
+        let database_url = var("DATABASE_URL")
+            .context("DATABASE_URL is not set (scripts/dev writes one to .env)")?;
         let database_admin_url = var("DATABASE_ADMIN_URL").unwrap_or_else(|| database_url.clone());
         let site_addr: SocketAddr = var("LEPTOS_SITE_ADDR")
             .unwrap_or_else(|| "127.0.0.1:3000".into())
@@ -71,7 +75,9 @@ impl Config {
             Some(k) => decode_key(&k)?,
             None if production => bail!("CALLBOARD_ENCRYPTION_KEY is required in production"),
             None => {
-                tracing::warn!("CALLBOARD_ENCRYPTION_KEY is not set; using a random key for this process only");
+                tracing::warn!(
+                    "CALLBOARD_ENCRYPTION_KEY is not set; using a random key for this process only"
+                );
                 rand::random()
             }
         };
@@ -98,7 +104,10 @@ impl Config {
     /// Where an organization's users sign in: the public URL with the
     /// organization's subdomain in front of the base domain.
     pub fn org_url(&self, subdomain: &str) -> String {
-        let (scheme, rest) = self.public_url.split_once("://").unwrap_or(("http", &self.public_url));
+        let (scheme, rest) = self
+            .public_url
+            .split_once("://")
+            .unwrap_or(("http", &self.public_url));
         let port = rest
             .split('/')
             .next()
@@ -144,7 +153,10 @@ mod tests {
             config("http://callboard.localhost:3000").org_url("acme"),
             "http://acme.callboard.localhost:3000"
         );
-        assert_eq!(config("https://callboard.localhost").org_url("acme"), "https://acme.callboard.localhost");
+        assert_eq!(
+            config("https://callboard.localhost").org_url("acme"),
+            "https://acme.callboard.localhost"
+        );
     }
 
     #[test]

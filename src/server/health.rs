@@ -14,7 +14,10 @@ pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Value>) 
     )
     .await;
     match probe {
-        Ok(Ok(_)) => (StatusCode::OK, Json(json!({"status": "ok", "database": "ok"}))),
+        Ok(Ok(_)) => (
+            StatusCode::OK,
+            Json(json!({"status": "ok", "database": "ok"})),
+        ),
         _ => (
             StatusCode::SERVICE_UNAVAILABLE,
             Json(json!({"status": "degraded", "database": "unavailable"})),

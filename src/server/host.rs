@@ -119,7 +119,11 @@ async fn lookup(state: &AppState, label: Option<&str>, host: &str) -> Option<Res
 }
 
 fn not_found() -> Response {
-    plain(StatusCode::NOT_FOUND, "Not found", "There is no site at this address.")
+    plain(
+        StatusCode::NOT_FOUND,
+        "Not found",
+        "There is no site at this address.",
+    )
 }
 
 fn unavailable() -> Response {
@@ -152,8 +156,14 @@ mod tests {
 
     #[test]
     fn host_names_drop_ports_and_case() {
-        assert_eq!(host_name("Acme.Callboard.localhost:3000").as_deref(), Some("acme.callboard.localhost"));
-        assert_eq!(host_name("callboard.localhost.").as_deref(), Some("callboard.localhost"));
+        assert_eq!(
+            host_name("Acme.Callboard.localhost:3000").as_deref(),
+            Some("acme.callboard.localhost")
+        );
+        assert_eq!(
+            host_name("callboard.localhost.").as_deref(),
+            Some("callboard.localhost")
+        );
         assert_eq!(host_name("[::1]:3000").as_deref(), Some("[::1]"));
         assert_eq!(host_name(""), None);
     }
@@ -162,9 +172,21 @@ mod tests {
     fn classification() {
         let base = "callboard.localhost";
         assert_eq!(classify("callboard.localhost", base), HostKind::Platform);
-        assert_eq!(classify("acme.callboard.localhost", base), HostKind::Subdomain("acme"));
-        assert_eq!(classify("a.b.callboard.localhost", base), HostKind::Other("a.b.callboard.localhost"));
-        assert_eq!(classify("evilcallboard.localhost", base), HostKind::Other("evilcallboard.localhost"));
-        assert_eq!(classify("portal.acme.com", base), HostKind::Other("portal.acme.com"));
+        assert_eq!(
+            classify("acme.callboard.localhost", base),
+            HostKind::Subdomain("acme")
+        );
+        assert_eq!(
+            classify("a.b.callboard.localhost", base),
+            HostKind::Other("a.b.callboard.localhost")
+        );
+        assert_eq!(
+            classify("evilcallboard.localhost", base),
+            HostKind::Other("evilcallboard.localhost")
+        );
+        assert_eq!(
+            classify("portal.acme.com", base),
+            HostKind::Other("portal.acme.com")
+        );
     }
 }

@@ -23,7 +23,9 @@ pub async fn refuse_cross_site(req: Request, next: Next) -> Response {
             Some(origin) => {
                 let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
                 let origin_authority = origin.split_once("://").map(|(_, a)| a);
-                host.is_some() && origin_authority.map(str::to_ascii_lowercase) == host.map(str::to_ascii_lowercase)
+                host.is_some()
+                    && origin_authority.map(str::to_ascii_lowercase)
+                        == host.map(str::to_ascii_lowercase)
             }
         },
     };
@@ -50,8 +52,14 @@ pub async fn headers(req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
         "permissions-policy",
@@ -69,7 +77,10 @@ pub async fn headers(req: Request, next: Next) -> Response {
         h.entry(header::CACHE_CONTROL)
             .or_insert(HeaderValue::from_static("public, max-age=300"));
     } else {
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
     }
     res
 }

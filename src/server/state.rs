@@ -27,7 +27,10 @@ impl AppState {
         AppState {
             leptos_options,
             pool,
-            limits: SignInLimits::new(config.sign_in_per_ip_per_minute, config.sign_in_per_account_per_minute),
+            limits: SignInLimits::new(
+                config.sign_in_per_ip_per_minute,
+                config.sign_in_per_account_per_minute,
+            ),
             config: Arc::new(config),
         }
     }
@@ -40,9 +43,10 @@ impl AppState {
             loop {
                 tick.tick().await;
                 state.limits.prune();
-                if let Err(e) = sqlx::query("DELETE FROM tower_sessions.session WHERE expiry_date < now()")
-                    .execute(&state.pool)
-                    .await
+                if let Err(e) =
+                    sqlx::query("DELETE FROM tower_sessions.session WHERE expiry_date < now()")
+                        .execute(&state.pool)
+                        .await
                 {
                     tracing::warn!(error = %e, "could not delete expired sessions");
                 }

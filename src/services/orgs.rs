@@ -31,15 +31,23 @@ fn clean(input: &OrgInput) -> Result<Clean, AppError> {
         s if s.is_empty() => slug.clone(),
         s => s,
     };
-    let custom_domain = Some(input.custom_domain.trim().trim_end_matches('.').to_lowercase())
-        .filter(|d| !d.is_empty());
+    let custom_domain = Some(
+        input
+            .custom_domain
+            .trim()
+            .trim_end_matches('.')
+            .to_lowercase(),
+    )
+    .filter(|d| !d.is_empty());
     validate::Checks::new()
         .check("name", validate::org_name(&name))
         .check("slug", validate::dns_label(&slug))
         .check("subdomain", validate::subdomain(&subdomain))
         .check(
             "custom_domain",
-            custom_domain.as_deref().map_or(Ok(()), validate::custom_domain),
+            custom_domain
+                .as_deref()
+                .map_or(Ok(()), validate::custom_domain),
         )
         .finish()?;
     Ok(Clean {
@@ -52,18 +60,27 @@ fn clean(input: &OrgInput) -> Result<Clean, AppError> {
 
 fn conflict(err: sqlx::Error) -> AppError {
     match violated_constraint(&err) {
-        Some("organizations_slug_key") => AppError::field("slug", "Another organization already uses this slug."),
-        Some("organizations_subdomain_key") => {
-            AppError::field("subdomain", "Another organization already uses this subdomain.")
+        Some("organizations_slug_key") => {
+            AppError::field("slug", "Another organization already uses this slug.")
         }
-        Some("organizations_custom_domain_key") => {
-            AppError::field("custom_domain", "Another organization already uses this domain.")
-        }
+        Some("organizations_subdomain_key") => AppError::field(
+            "subdomain",
+            "Another organization already uses this subdomain.",
+        ),
+        Some("organizations_custom_domain_key") => AppError::field(
+            "custom_domain",
+            "Another organization already uses this domain.",
+        ),
         _ => err.into(),
     }
 }
 
-pub async fn create(pool: &PgPool, access: PlatformAccess, actor: &Actor, input: &OrgInput) -> Result<OrgSummary, AppError> {
+pub async fn create(
+    pool: &PgPool,
+    access: PlatformAccess,
+    actor: &Actor,
+    input: &OrgInput,
+) -> Result<OrgSummary, AppError> {
     let c = clean(input)?;
     let mut tx = db::tx::platform(pool, access).await?;
     let new = db::orgs::NewOrg {
@@ -101,7 +118,9 @@ pub async fn update(
         subdomain: &c.subdomain,
         custom_domain: c.custom_domain.as_deref(),
     };
-    db::orgs::update(&mut tx, id, &new).await.map_err(conflict)?;
+    db::orgs::update(&mut tx, id, &new)
+        .await
+        .map_err(conflict)?;
     let entry = Entry {
         org_id: Some(id),
         action: "org.update",
@@ -179,7 +198,11 @@ pub async fn list(pool: &PgPool, access: PlatformAccess) -> Result<Vec<OrgSummar
     Ok(orgs)
 }
 
-pub async fn by_slug(pool: &PgPool, access: PlatformAccess, slug: &str) -> Result<OrgSummary, AppError> {
+pub async fn by_slug(
+    pool: &PgPool,
+    access: PlatformAccess,
+    slug: &str,
+) -> Result<OrgSummary, AppError> {
     let mut tx = db::tx::platform(pool, access).await?;
     let org = db::orgs::by_slug(&mut tx, &slug.trim().to_lowercase()).await;
     tx.commit().await?;

@@ -29,7 +29,12 @@ pub async fn members(pool: &PgPool, user: &OrgUser) -> Result<Vec<Member>, AppEr
 }
 
 /// Changes a member's role; the organization always keeps at least one admin.
-pub async fn change_role(pool: &PgPool, admin: &OrgUser, user_id: Uuid, role: Role) -> Result<(), AppError> {
+pub async fn change_role(
+    pool: &PgPool,
+    admin: &OrgUser,
+    user_id: Uuid,
+    role: Role,
+) -> Result<(), AppError> {
     let org_id = admin.org.id;
     let mut tx = db::tx::tenant(pool, &admin.tenant()).await?;
     let admins = db::memberships::lock_admins(&mut tx, org_id).await?;

@@ -30,7 +30,9 @@ pub async fn create(
     let id = db::users::insert(&mut tx, &email, &hash, is_super_admin)
         .await
         .map_err(|e| match violated_constraint(&e) {
-            Some("users_email_key") => AppError::field("email", "A user with this email already exists."),
+            Some("users_email_key") => {
+                AppError::field("email", "A user with this email already exists.")
+            }
             _ => e.into(),
         })?;
     let entry = Entry {
@@ -95,14 +97,20 @@ pub async fn set_disabled(
     disabled: bool,
 ) -> Result<(), AppError> {
     if disabled && actor.user_id == Some(user_id) {
-        return Err(AppError::Conflict("You cannot disable your own account.".into()));
+        return Err(AppError::Conflict(
+            "You cannot disable your own account.".into(),
+        ));
     }
     let mut tx = db::tx::platform(pool, access).await?;
     let email = db::users::email_by_id(&mut tx, user_id).await?;
     db::users::set_disabled(&mut tx, user_id, disabled).await?;
     let entry = Entry {
         org_id: None,
-        action: if disabled { "user.disable" } else { "user.enable" },
+        action: if disabled {
+            "user.disable"
+        } else {
+            "user.enable"
+        },
         target: Some(email),
         metadata: json!({}),
     };
@@ -127,11 +135,17 @@ pub async fn add_member(
     let org = db::orgs::get(&mut tx, org_id).await?;
     let user_id = db::users::id_by_email(&mut tx, &email)
         .await?
-        .ok_or_else(|| AppError::field("email", "No user has this email. Create the user first."))?;
+        .ok_or_else(|| {
+            AppError::field("email", "No user has this email. Create the user first.")
+        })?;
     let previous = db::memberships::upsert(&mut tx, org_id, user_id, role).await?;
     let entry = Entry {
         org_id: Some(org_id),
-        action: if previous.is_some() { "member.role_change" } else { "member.add" },
+        action: if previous.is_some() {
+            "member.role_change"
+        } else {
+            "member.add"
+        },
         target: Some(email),
         metadata: json!({ "org": org.slug, "role": role.as_str(), "previous": previous.map(Role::as_str) }),
     };

@@ -27,13 +27,17 @@ impl TestDb {
     pub async fn new() -> Self {
         let super_url = std::env::var("CALLBOARD_TEST_PG_SUPER")
             .expect("CALLBOARD_TEST_PG_SUPER is not set: run the tests through scripts/test");
-        let template = std::env::var("CALLBOARD_TEST_TEMPLATE").unwrap_or_else(|_| "callboard_test_template".into());
+        let template = std::env::var("CALLBOARD_TEST_TEMPLATE")
+            .unwrap_or_else(|_| "callboard_test_template".into());
         let super_opts = PgConnectOptions::from_str(&super_url).expect("superuser URL");
         let name = format!("cbt_{}", Uuid::new_v4().simple());
-        let mut conn = PgConnection::connect_with(&super_opts).await.expect("connect as superuser");
+        let mut conn = PgConnection::connect_with(&super_opts)
+            .await
+            .expect("connect as superuser");
         let mut tries = 0;
         loop {
-            let sql = format!("CREATE DATABASE \"{name}\" TEMPLATE \"{template}\" OWNER callboard_owner");
+            let sql =
+                format!("CREATE DATABASE \"{name}\" TEMPLATE \"{template}\" OWNER callboard_owner");
             match conn.execute(sql.as_str()).await {
                 Ok(_) => break,
                 // Another test may be cloning the template at this very moment.
@@ -46,7 +50,11 @@ impl TestDb {
             }
         }
         let app = Self::pool(&super_opts, &name, "callboard_app", 5).await;
-        TestDb { name, app, super_opts }
+        TestDb {
+            name,
+            app,
+            super_opts,
+        }
     }
 
     async fn pool(super_opts: &PgConnectOptions, name: &str, user: &str, max: u32) -> PgPool {
@@ -81,7 +89,9 @@ pub fn fixture_hash() -> &'static str {
 }
 
 pub async fn make_org(pool: &PgPool, slug: &str) -> OrgSummary {
-    let mut tx = db::tx::platform(pool, PlatformAccess::operator()).await.unwrap();
+    let mut tx = db::tx::platform(pool, PlatformAccess::operator())
+        .await
+        .unwrap();
     let name = format!("Org {slug}");
     let new = db::orgs::NewOrg {
         name: &name,
@@ -96,15 +106,23 @@ pub async fn make_org(pool: &PgPool, slug: &str) -> OrgSummary {
 }
 
 pub async fn make_user(pool: &PgPool, email: &str, super_admin: bool) -> Uuid {
-    let mut tx = db::tx::platform(pool, PlatformAccess::operator()).await.unwrap();
-    let id = db::users::insert(&mut tx, email, fixture_hash(), super_admin).await.unwrap();
+    let mut tx = db::tx::platform(pool, PlatformAccess::operator())
+        .await
+        .unwrap();
+    let id = db::users::insert(&mut tx, email, fixture_hash(), super_admin)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     id
 }
 
 pub async fn make_member(pool: &PgPool, org: Uuid, user: Uuid, role: Role) {
-    let mut tx = db::tx::platform(pool, PlatformAccess::operator()).await.unwrap();
-    db::memberships::upsert(&mut tx, org, user, role).await.unwrap();
+    let mut tx = db::tx::platform(pool, PlatformAccess::operator())
+        .await
+        .unwrap();
+    db::memberships::upsert(&mut tx, org, user, role)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
 }
 
@@ -180,9 +198,12 @@ impl TestApp {
         let state = AppState::with_pool(config, db.app.clone());
         let app = router::build(state);
         let server = tokio::spawn(async move {
-            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-                .await
-                .unwrap();
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .unwrap();
         });
         TestApp { db, addr, server }
     }
@@ -215,7 +236,13 @@ impl TestApp {
     }
 
     /// Signs in through the real server function; returns the response.
-    pub async fn login(&self, client: &reqwest::Client, host_url: &str, email: &str, password: &str) -> reqwest::Response {
+    pub async fn login(
+        &self,
+        client: &reqwest::Client,
+        host_url: &str,
+        email: &str,
+        password: &str,
+    ) -> reqwest::Response {
         client
             .post(format!("{host_url}/api/auth/login"))
             .form(&[("email", email), ("password", password)])
@@ -231,7 +258,8 @@ struct Loopback;
 impl reqwest::dns::Resolve for Loopback {
     fn resolve(&self, _name: reqwest::dns::Name) -> reqwest::dns::Resolving {
         Box::pin(async {
-            let addrs: reqwest::dns::Addrs = Box::new(std::iter::once(SocketAddr::from(([127, 0, 0, 1], 0))));
+            let addrs: reqwest::dns::Addrs =
+                Box::new(std::iter::once(SocketAddr::from(([127, 0, 0, 1], 0))));
             Ok(addrs)
         })
     }
@@ -244,5 +272,11 @@ pub fn session_cookie(res: &reqwest::Response) -> Option<String> {
         .iter()
         .filter_map(|v| v.to_str().ok())
         .find(|v| v.starts_with("cb_session="))
-        .map(|v| v.split(';').next().unwrap().trim_start_matches("cb_session=").to_string())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap()
+                .trim_start_matches("cb_session=")
+                .to_string()
+        })
 }

@@ -64,7 +64,11 @@ fn TeamTable() -> impl IntoView {
 }
 
 #[component]
-fn TeamRow(m: Member, change: ServerAction<TeamChangeRole>, remove: ServerAction<TeamRemove>) -> impl IntoView {
+fn TeamRow(
+    m: Member,
+    change: ServerAction<TeamChangeRole>,
+    remove: ServerAction<TeamRemove>,
+) -> impl IntoView {
     let other = match m.role {
         Role::Admin => Role::Viewer,
         Role::Viewer => Role::Admin,

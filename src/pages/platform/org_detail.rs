@@ -1,4 +1,6 @@
-use crate::api::platform::{get_org, AddMember, ChangeMemberRole, DeleteOrg, RemoveMember, SetOrgStatus, UpdateOrg};
+use crate::api::platform::{
+    get_org, AddMember, ChangeMemberRole, DeleteOrg, RemoveMember, SetOrgStatus, UpdateOrg,
+};
 use crate::components::form::outcome;
 use crate::components::form::{last_error, Field, FormMessage, Submit};
 use crate::components::gate::{Gate, Need};
@@ -55,7 +57,9 @@ fn OrgDetailView() -> impl IntoView {
             )
         },
         |(id, ..)| async move {
-            let id = id.and_then(|s| Uuid::parse_str(&s).ok()).ok_or(crate::error::AppError::NotFound)?;
+            let id = id
+                .and_then(|s| Uuid::parse_str(&s).ok())
+                .ok_or(crate::error::AppError::NotFound)?;
             get_org(id).await
         },
     );
