@@ -7,10 +7,15 @@ use std::process::{Command, Output, Stdio};
 use support::TestDb;
 
 fn run(db: &TestDb, args: &[&str], stdin: Option<&str>) -> Output {
+    run_env(db, args, stdin, &[])
+}
+
+fn run_env(db: &TestDb, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Output {
     let dir = std::env::temp_dir(); // away from any developer .env
     let mut child = Command::new(env!("CARGO_BIN_EXE_callboard"))
         .args(args)
         .current_dir(dir)
+        .envs(env.iter().copied())
         .env("DATABASE_URL", db.app_url())
         .env("RUST_LOG", "error")
         .stdin(Stdio::piped())
@@ -230,4 +235,123 @@ async fn clear_errors_and_exit_codes() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot reach the database"));
+}
+
+/// `org set-retell-key`, `agent create`, `simulate-calls` through a running
+/// server, and `rotate-encryption-key`.
+#[tokio::test]
+async fn operators_connect_agents_and_simulate_calls() {
+    use base64::Engine;
+    let db = std::sync::Arc::new(TestDb::new().await);
+    let app = support::TestApp::spawn_with(db.clone(), |_| {}).await;
+    support::fixture(&db.app).await;
+    // The test server's key ([7; 32]), so both sides open the same secrets.
+    let key = base64::engine::general_purpose::STANDARD.encode([7u8; 32]);
+    let public = format!("http://127.0.0.1:{}", app.addr.port());
+    let env = [
+        ("CALLBOARD_ENCRYPTION_KEY", key.as_str()),
+        ("CALLBOARD_PUBLIC_URL", public.as_str()),
+    ];
+
+    let out = run_env(
+        &db,
+        &["org", "set-retell-key", "--org", "alpha"],
+        Some("key_cli_secret_9f2a\n"),
+        &env,
+    );
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("…9f2a") && !stdout.contains("key_cli_secret"),
+        "{stdout}"
+    );
+
+    let out = run_env(
+        &db,
+        &[
+            "agent",
+            "create",
+            "--org",
+            "alpha",
+            "--retell-agent-id",
+            "agent_cli",
+            "--name",
+            "Front desk",
+        ],
+        None,
+        &env,
+    );
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    let mut lines = stdout.lines();
+    let id = lines.next().unwrap().to_string();
+    assert!(uuid::Uuid::parse_str(&id).is_ok(), "{stdout}");
+    assert_eq!(
+        lines.next().unwrap(),
+        format!("{public}/webhooks/agent/{id}")
+    );
+
+    let out = run_env(
+        &db,
+        &[
+            "simulate-calls",
+            "--org",
+            "alpha",
+            "--agent",
+            &id,
+            "--count",
+            "4",
+        ],
+        None,
+        &env,
+    );
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout} {stderr}");
+    assert!(stdout.contains("12 events accepted"), "{stdout}");
+    let org = callboard::services::orgs::by_slug(
+        &db.app,
+        callboard::db::PlatformAccess::operator(),
+        "alpha",
+    )
+    .await
+    .unwrap();
+    let ctx = callboard::db::TenantCtx {
+        org_id: org.id,
+        user_id: None,
+        impersonator_id: None,
+    };
+    let mut tx = callboard::db::tx::tenant(&db.app, &ctx).await.unwrap();
+    let (calls, analysed): (i64, i64) = sqlx::query_as(
+        "SELECT count(*), count(*) FILTER (WHERE summary IS NOT NULL AND duration_ms > 0) FROM calls",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!((calls, analysed), (4, 4));
+
+    // Without the key configured, secrets are refused rather than lost.
+    let out = run_env(
+        &db,
+        &["org", "set-retell-key", "--org", "alpha"],
+        Some("k\n"),
+        &[("CALLBOARD_PUBLIC_URL", public.as_str())],
+    );
+    assert!(!out.status.success());
+    assert!(text(&out).1.contains("CALLBOARD_ENCRYPTION_KEY"));
+
+    // Rotation: a new key, the old one as previous.
+    let new_key = base64::engine::general_purpose::STANDARD.encode([8u8; 32]);
+    let out = run_env(
+        &db,
+        &["rotate-encryption-key"],
+        None,
+        &[
+            ("CALLBOARD_ENCRYPTION_KEY", new_key.as_str()),
+            ("CALLBOARD_ENCRYPTION_KEY_PREVIOUS", key.as_str()),
+        ],
+    );
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("re-sealed 1 credential"), "{stdout}");
 }

@@ -503,3 +503,106 @@ async fn role_changes_through_the_domain_layer_stay_in_tenant() {
         2
     );
 }
+
+/// The ingestion tables (credentials, agents, webhook events, calls,
+/// counters): another organization cannot read, change, delete or insert.
+#[tokio::test]
+async fn ingestion_tables_are_isolated() {
+    let db = TestDb::new().await;
+    let f = fixture(&db.app).await;
+    let (a, b) = (f.alpha.id, f.bravo.id);
+    // Alpha's rows, written in alpha's own transaction.
+    let mut tx = db::tx::tenant(&db.app, &ctx(a)).await.unwrap();
+    let agent: Uuid = sqlx::query_scalar(
+        "INSERT INTO agents (organization_id, provider_agent_id, name) VALUES ($1, 'ag', 'A') RETURNING id",
+    )
+    .bind(a)
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    for sql in [
+        "INSERT INTO credentials (organization_id, kind, key_id, nonce, ciphertext, last4)
+         VALUES ($1, 'voice_api_key', 'k', '\\x000000000000000000000000', '\\x00', 'abcd')",
+        "INSERT INTO calls (organization_id, provider_call_id, call_type, agent_id) VALUES ($1, 'c1', 'phone_call', $2)",
+        "INSERT INTO webhook_events (organization_id, agent_id, body_sha256, body, outcome) VALUES ($1, $2, '\\x01', '\\x7b7d', 'stored')",
+        "INSERT INTO webhook_counters (organization_id, agent_id, hour, outcome, count) VALUES ($1, $2, now(), 'rejected_signature', 1)",
+    ] {
+        sqlx::query(sql).bind(a).bind(agent).execute(&mut *tx).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let tables = [
+        "credentials",
+        "agents",
+        "calls",
+        "webhook_events",
+        "webhook_counters",
+    ];
+    for t in tables {
+        let sql = format!("SELECT count(*) FROM {t}");
+        assert_eq!(count_in(&db.app, b, &sql).await, 0, "bravo reads {t}");
+        assert!(
+            count_in(&db.app, a, &sql).await > 0,
+            "alpha reads its own {t}"
+        );
+    }
+    // Updates and deletes from bravo touch nothing.
+    for (t, set) in [
+        ("credentials", "last4 = 'zzzz'"),
+        ("agents", "name = 'stolen'"),
+        ("calls", "billable_override = false"),
+        ("webhook_counters", "count = 0"),
+    ] {
+        let mut tx = db::tx::tenant(&db.app, &ctx(b)).await.unwrap();
+        let n = sqlx::query(&format!("UPDATE {t} SET {set}"))
+            .execute(&mut *tx)
+            .await
+            .unwrap()
+            .rows_affected();
+        assert_eq!(n, 0, "bravo updated {t}");
+        let n = sqlx::query(&format!("DELETE FROM {t}"))
+            .execute(&mut *tx)
+            .await
+            .unwrap()
+            .rows_affected();
+        assert_eq!(n, 0, "bravo deleted from {t}");
+        // Moving alpha's row to bravo is impossible even for alpha.
+        tx.commit().await.unwrap();
+        let mut tx = db::tx::tenant(&db.app, &ctx(a)).await.unwrap();
+        let moved = sqlx::query(&format!("UPDATE {t} SET organization_id = $1"))
+            .bind(b)
+            .execute(&mut *tx)
+            .await;
+        assert_eq!(
+            sqlstate(&moved.unwrap_err()).as_deref(),
+            Some("42501"),
+            "moving {t}"
+        );
+    }
+    // Inserting rows that claim alpha from bravo's transaction fails.
+    let mut tx = db::tx::tenant(&db.app, &ctx(b)).await.unwrap();
+    let err = sqlx::query(
+        "INSERT INTO agents (organization_id, provider_agent_id, name) VALUES ($1, 'x', 'X')",
+    )
+    .bind(a)
+    .execute(&mut *tx)
+    .await
+    .unwrap_err();
+    assert_eq!(sqlstate(&err).as_deref(), Some("42501"));
+    drop(tx);
+    let mut tx = db::tx::tenant(&db.app, &ctx(b)).await.unwrap();
+    let err = sqlx::query("INSERT INTO calls (organization_id, provider_call_id, call_type) VALUES ($1, 'x', 'phone_call')")
+        .bind(a)
+        .execute(&mut *tx)
+        .await
+        .unwrap_err();
+    assert_eq!(sqlstate(&err).as_deref(), Some("42501"));
+    drop(tx);
+    // The app role may not rewrite stored events, even its own.
+    let mut tx = db::tx::tenant(&db.app, &ctx(a)).await.unwrap();
+    let err = sqlx::query("UPDATE webhook_events SET outcome = 'merged'")
+        .execute(&mut *tx)
+        .await
+        .unwrap_err();
+    assert_eq!(sqlstate(&err).as_deref(), Some("42501"));
+}

@@ -22,6 +22,17 @@ const ENDPOINTS: &[(&str, Access)] = &[
     ("/api/auth/login", Access::Public),
     ("/api/auth/logout", Access::Public),
     ("/api/org/home", Access::OrgMember),
+    ("/api/calls/recent", Access::OrgMember),
+    ("/api/calls/billable", Access::OrgAdmin),
+    // Agent management: org admins for their own organization, super admins
+    // (on the platform host) for any.
+    ("/api/agents", Access::OrgAdmin),
+    ("/api/agents/api-key", Access::OrgAdmin),
+    ("/api/agents/test-connection", Access::OrgAdmin),
+    ("/api/agents/create", Access::OrgAdmin),
+    ("/api/agents/rename", Access::OrgAdmin),
+    ("/api/agents/active", Access::OrgAdmin),
+    ("/api/agents/delete", Access::OrgAdmin),
     ("/api/org/team", Access::OrgAdmin),
     ("/api/org/team/role", Access::OrgAdmin),
     ("/api/org/team/remove", Access::OrgAdmin),
@@ -56,6 +67,11 @@ fn args(uuid: &str) -> Vec<(&'static str, String)> {
         ("password", "probe password 123"),
         ("role", "admin"),
         ("disabled", "true"),
+        ("api_key", "key_probe_1234"),
+        ("agent_id", "agent_probe"),
+        ("active", "false"),
+        ("call_id", uuid),
+        ("billable", "true"),
     ]
     .into_iter()
     .map(|(k, v)| (k, v.to_string()))

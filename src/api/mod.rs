@@ -2,6 +2,7 @@
 //! Each one is thin: build the request context, check who may call it, call
 //! a service, and return a wire type. See docs/api.md for the list.
 
+pub mod agents;
 pub mod auth;
 pub mod org;
 pub mod platform;

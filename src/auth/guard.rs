@@ -162,3 +162,38 @@ pub async fn require_super_admin(ctx: &RequestCtx) -> Result<SuperAdmin, AppErro
 
 pub const SUSPENDED: &str =
     "Access to this organization is suspended. Please contact your account manager.";
+
+/// Someone allowed to manage one organization's agents and credentials: a
+/// super admin on the platform host (for the organization they name), or an
+/// admin of the host's organization (for their own; any other id is refused).
+#[derive(Debug, Clone)]
+pub struct Manager {
+    pub tenant: TenantCtx,
+    pub actor: Actor,
+    pub is_super_admin: bool,
+}
+
+pub async fn require_manager(ctx: &RequestCtx, org_id: Option<Uuid>) -> Result<Manager, AppError> {
+    match &ctx.site {
+        HostSite::Platform => {
+            let sa = require_super_admin(ctx).await?;
+            let org_id = org_id.ok_or(AppError::NotFound)?;
+            Ok(Manager {
+                tenant: TenantCtx::user(org_id, sa.user_id),
+                actor: sa.actor(),
+                is_super_admin: true,
+            })
+        }
+        HostSite::Org(_) => {
+            let admin = require_org_admin(ctx).await?;
+            if org_id.is_some_and(|id| id != admin.org.id) {
+                return Err(AppError::Forbidden);
+            }
+            Ok(Manager {
+                tenant: admin.tenant(),
+                actor: admin.actor(),
+                is_super_admin: false,
+            })
+        }
+    }
+}

@@ -85,6 +85,11 @@ pub async fn seed(config: &Config) -> anyhow::Result<()> {
                 password,
             ));
         }
+
+        match super::voice::keyring(config) {
+            Ok(keys) => demo_calls(&pool, &keys, config, org.id, demo.slug).await?,
+            Err(e) => eprintln!("skipping demo agents and calls: {e}"),
+        }
     }
 
     println!("Demo data is ready. Sign in with:");
@@ -125,6 +130,67 @@ async fn ensure_user(
                 .await
                 .map_err(explain)?;
             tx.commit().await?;
+        }
+    }
+    Ok(())
+}
+
+/// A demo API key, one agent, and a week of simulated calls pushed through
+/// the same ingestion code as the webhook route (once: skipped when the
+/// organization already has calls).
+async fn demo_calls(
+    pool: &PgPool,
+    keys: &crate::crypto::Keyring,
+    config: &Config,
+    org_id: uuid::Uuid,
+    slug: &str,
+) -> anyhow::Result<()> {
+    use crate::ingest::service::{accept, Delivery};
+    use rand::Rng;
+    let scope = super::voice::operator_scope(org_id);
+    let overview = services::agents::overview(pool, &scope, &config.public_url)
+        .await
+        .map_err(explain)?;
+    if overview.agents.iter().any(|a| a.call_count > 0) {
+        return Ok(());
+    }
+    let key = match services::agents::api_key(pool, keys, &scope)
+        .await
+        .map_err(explain)?
+    {
+        Some(k) => k,
+        None => {
+            let k = format!(
+                "key_demo_{}",
+                Alphanumeric.sample_string(&mut rand::thread_rng(), 24)
+            );
+            services::agents::set_api_key(pool, keys, &scope, &k)
+                .await
+                .map_err(explain)?;
+            k
+        }
+    };
+    let provider_id = format!("agent_demo_{}", slug.replace('-', "_"));
+    let agent = match overview.agents.first() {
+        Some(a) => a.id,
+        None => services::agents::create(pool, &scope, &provider_id, "Main line")
+            .await
+            .map_err(explain)?,
+    };
+    let mut rng = rand::thread_rng();
+    let now = chrono::Utc::now().timestamp_millis();
+    for _ in 0..40 {
+        let when = now - rng.gen_range(0..7 * 24 * 3600 * 1000_i64);
+        for event in crate::retell::simulate::call_events(&provider_id, when, &mut rng) {
+            let body = serde_json::to_vec(&event)?;
+            let signed = crate::retell::signature::sign(&key, &body, now);
+            let delivery = Delivery {
+                agent_id: agent,
+                body: &body,
+                signature: Some(&signed),
+                now_ms: now,
+            };
+            accept(pool, keys, delivery).await.map_err(explain)?;
         }
     }
     Ok(())

@@ -4,6 +4,7 @@
 
 mod demo;
 mod ops;
+mod voice;
 
 use crate::server::config::Config;
 use clap::{Parser, Subcommand};
@@ -42,6 +43,21 @@ enum Command {
     /// Manage users and memberships.
     #[command(subcommand)]
     User(ops::UserCommand),
+    /// Manage voice agents.
+    #[command(subcommand)]
+    Agent(voice::AgentCommand),
+    /// Send realistic signed call events for an agent through the webhook route.
+    SimulateCalls {
+        #[arg(long = "org")]
+        slug: String,
+        #[arg(long)]
+        agent: uuid::Uuid,
+        #[arg(long, default_value_t = 5)]
+        count: u32,
+    },
+    /// Re-seal every stored credential with the current CALLBOARD_ENCRYPTION_KEY
+    /// (older keys go in CALLBOARD_ENCRYPTION_KEY_PREVIOUS).
+    RotateEncryptionKey,
 }
 
 pub async fn main() -> ExitCode {
@@ -69,6 +85,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::SeedDemo => demo::seed(&config).await,
         Command::Org(cmd) => ops::org(&config, cmd).await,
         Command::User(cmd) => ops::user(&config, cmd).await,
+        Command::Agent(cmd) => voice::agent(&config, cmd).await,
+        Command::SimulateCalls { slug, agent, count } => {
+            voice::simulate(&config, &slug, agent, count).await
+        }
+        Command::RotateEncryptionKey => voice::rotate(&config).await,
     }
 }
 

@@ -32,6 +32,11 @@ pub enum OrgCommand {
         #[arg(long = "org")]
         slug: String,
     },
+    /// Store the organization's voice platform API key, read from standard input.
+    SetRetellKey {
+        #[arg(long = "org")]
+        slug: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -81,24 +86,32 @@ pub fn explain(e: AppError) -> anyhow::Error {
 }
 
 pub fn password_arg(given: Option<String>) -> anyhow::Result<String> {
-    if let Some(p) = given {
-        return Ok(p);
+    match given {
+        Some(p) => Ok(p),
+        None => read_secret(
+            "Password",
+            "no password given (use --password or pipe it on standard input)",
+        ),
     }
+}
+
+/// Reads one line from standard input (prompting on a terminal).
+pub fn read_secret(prompt: &str, missing: &str) -> anyhow::Result<String> {
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
-        eprint!("Password: ");
+        eprint!("{prompt}: ");
         let _ = std::io::stderr().flush();
     }
     let mut line = String::new();
     stdin
         .lock()
         .read_line(&mut line)
-        .context("reading the password from standard input")?;
-    let password = line.trim_end_matches(['\r', '\n']).to_string();
-    if password.is_empty() {
-        anyhow::bail!("no password given (use --password or pipe it on standard input)");
+        .context("reading standard input")?;
+    let value = line.trim_end_matches(['\r', '\n']).to_string();
+    if value.is_empty() {
+        anyhow::bail!("{missing}");
     }
-    Ok(password)
+    Ok(value)
 }
 
 pub async fn migrate(config: &Config) -> anyhow::Result<()> {
@@ -134,7 +147,7 @@ pub async fn create_super_admin(
     Ok(())
 }
 
-async fn org_by_slug(pool: &PgPool, slug: &str) -> anyhow::Result<crate::domain::OrgSummary> {
+pub async fn org_by_slug(pool: &PgPool, slug: &str) -> anyhow::Result<crate::domain::OrgSummary> {
     services::orgs::by_slug(pool, PlatformAccess::operator(), slug)
         .await
         .map_err(|e| match e {
@@ -194,6 +207,20 @@ pub async fn org(config: &Config, cmd: OrgCommand) -> anyhow::Result<()> {
                 .await
                 .map_err(explain)?;
             println!("reactivated {slug}");
+        }
+        OrgCommand::SetRetellKey { slug } => {
+            let org = org_by_slug(&pool, &slug).await?;
+            let key = read_secret("API key", "no key given (pipe it on standard input)")?;
+            let keys = super::voice::keyring(config)?;
+            let last4 = services::agents::set_api_key(
+                &pool,
+                &keys,
+                &super::voice::operator_scope(org.id),
+                &key,
+            )
+            .await
+            .map_err(explain)?;
+            println!("stored the API key for {slug} (ends in …{last4})");
         }
     }
     Ok(())

@@ -32,7 +32,7 @@ fn TopBar(who: Whoami) -> impl IntoView {
         (_, None) => vec![],
         (Site::Platform, Some(_)) => vec![("/", "Organizations"), ("/users", "Users")],
         (Site::Org { .. }, Some(v)) if v.role == Some(Role::Admin) => {
-            vec![("/", "Home"), ("/team", "Team")]
+            vec![("/", "Home"), ("/agents", "Agents"), ("/team", "Team")]
         }
         (Site::Org { .. }, Some(_)) => vec![("/", "Home")],
     };

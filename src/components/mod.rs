@@ -1,5 +1,6 @@
 //! Reusable pieces of the UI.
 
+pub mod agents;
 pub mod context;
 pub mod form;
 pub mod gate;

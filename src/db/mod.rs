@@ -3,12 +3,17 @@
 //! row-level-security context. Functions here take `&mut PgConnection` so they
 //! run inside whichever transaction the caller opened.
 
+pub mod agents;
 pub mod audit;
+pub mod calls;
+pub mod credentials;
 pub mod memberships;
+pub mod notify;
 pub mod orgs;
 pub mod roles;
 pub mod tx;
 pub mod users;
+pub mod webhooks;
 
 pub use tx::{PlatformAccess, TenantCtx, Tx};
 

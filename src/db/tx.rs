@@ -87,6 +87,14 @@ impl PlatformAccess {
         }
     }
 
+    /// Finding which organization owns the agent in a webhook URL.
+    pub(crate) fn webhook() -> Self {
+        PlatformAccess {
+            actor: None,
+            purpose: "webhook-owner",
+        }
+    }
+
     /// Checking a password at sign-in, and recording the attempt.
     pub(crate) fn sign_in() -> Self {
         PlatformAccess {

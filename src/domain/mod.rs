@@ -1,7 +1,9 @@
 //! Types and rules shared by the server and the browser. Nothing here touches
 //! the database or the network, so it compiles to WebAssembly too.
 
+pub mod agents;
 pub mod types;
 pub mod validate;
 
+pub use agents::*;
 pub use types::*;

@@ -14,8 +14,14 @@ pub struct Config {
     pub base_domain: String,
     /// Used to build links and webhook URLs; never the request's Host.
     pub public_url: String,
-    /// AES-256 key for stored third-party secrets (used by credential storage).
+    /// AES-256 key that seals stored third-party secrets.
     pub encryption_key: [u8; 32],
+    /// Older keys, still accepted for opening (rotation).
+    pub previous_encryption_keys: Vec<[u8; 32]>,
+    /// The voice platform's REST base URL.
+    pub retell_api_base: String,
+    /// When set, `/metrics` requires it as a bearer token (else loopback only).
+    pub metrics_token: Option<String>,
     pub production: bool,
     pub sign_in_per_ip_per_minute: u32,
     pub sign_in_per_account_per_minute: u32,
@@ -81,7 +87,24 @@ impl Config {
                 rand::random()
             }
         };
+        let previous_encryption_keys = var("CALLBOARD_ENCRYPTION_KEY_PREVIOUS")
+            .map(|v| {
+                v.split(',')
+                    .filter(|k| !k.trim().is_empty())
+                    .map(decode_key)
+                    .collect::<anyhow::Result<Vec<_>>>()
+            })
+            .transpose()
+            .context("CALLBOARD_ENCRYPTION_KEY_PREVIOUS")?
+            .unwrap_or_default();
+        let retell_api_base = var("RETELL_API_BASE")
+            .unwrap_or_else(|| "https://api.retellai.com".into())
+            .trim_end_matches('/')
+            .to_string();
         Ok(Config {
+            previous_encryption_keys,
+            retell_api_base,
+            metrics_token: var("CALLBOARD_METRICS_TOKEN"),
             database_url,
             database_admin_url,
             site_addr,
@@ -139,6 +162,9 @@ mod tests {
             base_domain: "callboard.localhost".into(),
             public_url: public_url.into(),
             encryption_key: [0; 32],
+            previous_encryption_keys: vec![],
+            retell_api_base: String::new(),
+            metrics_token: None,
             production: false,
             sign_in_per_ip_per_minute: 1,
             sign_in_per_account_per_minute: 1,

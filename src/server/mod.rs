@@ -4,6 +4,7 @@
 pub mod config;
 pub mod health;
 pub mod host;
+pub mod metrics;
 pub mod router;
 pub mod security;
 pub mod state;

@@ -1,9 +1,9 @@
-use super::{health, host, security, state::AppState};
+use super::{health, host, metrics, security, state::AppState};
 use crate::app::{shell, App};
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request};
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -46,8 +46,21 @@ pub fn build(state: AppState) -> Router {
         .layer(sessions)
         .layer(from_fn_with_state(state.clone(), host::resolve));
 
+    // Machine routes sit outside host resolution and sessions: they are
+    // identified by their own signatures, not by cookies or Host.
+    let webhooks = Router::new()
+        .route(
+            "/webhooks/agent/{agent}",
+            post(crate::ingest::webhook::agent_event),
+        )
+        .layer(DefaultBodyLimit::max(
+            crate::ingest::webhook::MAX_BODY_BYTES,
+        ));
+
     Router::new()
         .route("/health", get(health::health))
+        .route("/metrics", get(metrics::metrics))
+        .merge(webhooks)
         .merge(pages)
         .layer(from_fn(security::refuse_cross_site))
         .layer(from_fn(security::headers))

@@ -1,5 +1,8 @@
 use super::config::Config;
+use super::metrics::Metrics;
 use crate::auth::rate_limit::SignInLimits;
+use crate::crypto::Keyring;
+use crate::retell::client::Client;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::PgPool;
@@ -14,6 +17,9 @@ pub struct AppState {
     pub pool: PgPool,
     pub config: Arc<Config>,
     pub limits: SignInLimits,
+    pub keys: Arc<Keyring>,
+    pub metrics: Metrics,
+    pub voice: Client,
 }
 
 impl AppState {
@@ -31,6 +37,12 @@ impl AppState {
                 config.sign_in_per_ip_per_minute,
                 config.sign_in_per_account_per_minute,
             ),
+            keys: Arc::new(Keyring::new(
+                config.encryption_key,
+                config.previous_encryption_keys.clone(),
+            )),
+            metrics: Metrics::default(),
+            voice: Client::new(&config.retell_api_base),
             config: Arc::new(config),
         }
     }
@@ -76,4 +88,25 @@ fn leptos_options(config: &Config) -> LeptosOptions {
         .site_pkg_dir(pkg_dir)
         .site_addr(config.site_addr)
         .build()
+}
+
+#[cfg(test)]
+mod tests {
+    /// cargo-leptos builds from Cargo.toml's metadata; the server reads
+    /// Leptos.toml. The settings both name must agree.
+    #[test]
+    fn leptos_toml_agrees_with_the_build_settings() {
+        let dir = env!("CARGO_MANIFEST_DIR");
+        let runtime = leptos::config::get_configuration(Some(&format!("{dir}/Leptos.toml")))
+            .expect("Leptos.toml")
+            .leptos_options;
+        let build = leptos::config::get_configuration(Some(&format!("{dir}/Cargo.toml")))
+            .expect("Cargo.toml [package.metadata.leptos]")
+            .leptos_options;
+        assert_eq!(runtime.output_name, build.output_name);
+        assert_eq!(runtime.site_root, build.site_root);
+        assert_eq!(runtime.site_pkg_dir, build.site_pkg_dir);
+        assert_eq!(runtime.site_addr, build.site_addr);
+        assert_eq!(runtime.reload_port, build.reload_port);
+    }
 }

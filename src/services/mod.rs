@@ -2,6 +2,9 @@
 //! both call these, so a change made either way is validated and audited the
 //! same way. Each opens its own transaction and commits it.
 
+pub mod agents;
+pub mod calls;
+pub mod keys;
 pub mod orgs;
 pub mod team;
 pub mod users;

@@ -3,6 +3,9 @@
 //! uses; and the real router served on a random loopback port.
 #![allow(dead_code)]
 
+pub mod fake_retell;
+pub mod proxy;
+
 use callboard::auth::password;
 use callboard::db::{self, PlatformAccess};
 use callboard::domain::{OrgSummary, Role};
@@ -73,6 +76,14 @@ impl TestDb {
     /// A pool as the owner role (the one that runs migrations).
     pub async fn owner_pool(&self) -> PgPool {
         Self::pool(&self.super_opts, &self.name, "callboard_owner", 2).await
+    }
+
+    /// The app role's connection options for this database.
+    pub fn app_options(&self) -> PgConnectOptions {
+        self.super_opts
+            .clone()
+            .username("callboard_app")
+            .database(&self.name)
     }
 
     pub fn app_url(&self) -> String {
@@ -170,6 +181,9 @@ pub fn test_config(port: u16) -> Config {
         base_domain: BASE.into(),
         public_url: format!("http://{BASE}:{port}"),
         encryption_key: [7; 32],
+        previous_encryption_keys: vec![],
+        retell_api_base: "http://127.0.0.1:9".into(),
+        metrics_token: None,
         production: false,
         sign_in_per_ip_per_minute: 1000,
         sign_in_per_account_per_minute: 1000,
@@ -191,11 +205,22 @@ impl TestApp {
 
     /// Serves the real router over `db`, after `tweak` adjusts the configuration.
     pub async fn spawn_with(db: Arc<TestDb>, tweak: impl FnOnce(&mut Config)) -> Self {
+        let pool = db.app.clone();
+        Self::spawn_with_pool(db, pool, tweak).await
+    }
+
+    /// As `spawn_with`, but the server uses `pool` (e.g. one through a proxy
+    /// that a test can cut).
+    pub async fn spawn_with_pool(
+        db: Arc<TestDb>,
+        pool: PgPool,
+        tweak: impl FnOnce(&mut Config),
+    ) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let mut config = test_config(addr.port());
         tweak(&mut config);
-        let state = AppState::with_pool(config, db.app.clone());
+        let state = AppState::with_pool(config, pool);
         let app = router::build(state);
         let server = tokio::spawn(async move {
             axum::serve(

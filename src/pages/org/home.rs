@@ -28,13 +28,8 @@ pub fn OrgHomePage() -> impl IntoView {
                                     <p class="stat-value">{h.members}</p>
                                     <p class="muted">{if h.members == 1 { "member" } else { "members" }}</p>
                                 </article>
-                                <article class="card stat">
-                                    <h2>"Calls"</h2>
-                                    <p class="muted">
-                                        "Your call dashboard will appear here once your voice agent is connected."
-                                    </p>
-                                </article>
                             </section>
+                            <super::calls::RecentCalls is_admin=h.role == crate::domain::Role::Admin/>
                         }
                         .into_any(),
                     }

@@ -1,4 +1,6 @@
 //! Pages on an organization's own subdomain.
 
+pub mod agents;
+pub mod calls;
 pub mod home;
 pub mod team;

@@ -93,6 +93,7 @@ fn Detail(d: OrgDetail, a: Actions) -> impl IntoView {
         <EditForm d=d.clone() a/>
         <StatusCard status=org.status id=id.clone() a/>
         <Members org_id=id.clone() members=d.members.clone() a/>
+        <crate::components::agents::AgentsPanel org_id=Some(org.id)/>
         <DeleteCard slug=org.slug.clone() id a/>
     }
 }

@@ -1,0 +1,46 @@
+import { expect, test } from "@playwright/test";
+import { admin, cli, open, orgUrl, signIn, unique } from "./helpers";
+
+test("an agent goes from waiting to active when its first signed event arrives, and its calls appear", async ({ browser }) => {
+  const slug = unique("agt");
+  cli("org", "create", "--name", `Agents ${slug}`, "--slug", slug);
+  const email = `${slug}@example.com`;
+  const password = "a sturdy password 42";
+  cli("user", "create", "--email", email, "--password", password);
+  cli("user", "add-member", "--email", email, "--org", slug, "--role", "admin");
+
+  const page = await browser.newPage();
+  await signIn(page, "/login", admin.email, admin.password);
+  await page.getByRole("link", { name: `Agents ${slug}` }).click();
+
+  // The key is stored sealed; only its last four characters come back.
+  await page.getByLabel("API key").fill("key_e2e_secret_4f2a");
+  await page.getByRole("button", { name: "Save key" }).click();
+  await expect(page.getByText("Set · ends in …4f2a")).toBeVisible();
+  await expect(page.locator("body")).not.toContainText("key_e2e_secret");
+
+  // Without an agent id the form is not sent; what was typed stays.
+  await page.getByLabel("Display name").fill("Front desk");
+  await page.getByRole("button", { name: "Register agent" }).click();
+  await page.getByLabel("Agent ID").fill("agent_e2e");
+  await page.getByRole("button", { name: "Register agent" }).click();
+  const row = page.locator("tr[data-agent]").filter({ hasText: "Front desk" });
+  await expect(row).toContainText("Waiting for first call");
+  await expect(row.locator("input.copy-field")).toHaveValue(/\/webhooks\/agent\/[0-9a-f-]{36}$/);
+  const agentId = await row.getAttribute("data-agent");
+
+  // The voice platform (here: the simulator, through the real route) calls.
+  cli("simulate-calls", "--org", slug, "--agent", agentId!, "--count", "1");
+  await page.getByRole("button", { name: "Refresh" }).click();
+  await expect(row).toContainText("Active");
+  await expect(row.locator("td.num")).toHaveText("1");
+
+  // The organization's admin sees the call, and never the platform's ids.
+  const member = await browser.newPage();
+  await signIn(member, orgUrl(slug, "/login"), email, password);
+  const calls = member.locator("#recent-calls tbody tr");
+  await expect(calls).toHaveCount(1);
+  await open(member, orgUrl(slug, "/agents"));
+  await expect(member.locator("tr[data-agent]")).toContainText("Front desk");
+  await expect(member.locator("body")).not.toContainText("agent_e2e");
+});

@@ -1,0 +1,179 @@
+//! Server functions for an organization's voice agents, API key and calls.
+//! The same endpoints serve the platform console (a super admin names the
+//! organization with `org_id`) and an organization's admins on their own
+//! subdomain (`org_id` is ignored unless it names a different organization,
+//! which is refused). See `auth::guard::require_manager`.
+
+use crate::domain::{AgentsOverview, CallBrief, ConnectionCheck};
+use crate::error::AppError;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    pub use crate::auth::guard::{request_ctx, require_manager, RequestCtx};
+    use crate::error::AppError;
+    use crate::services::agents::Scope;
+    use uuid::Uuid;
+
+    pub async fn manager(org_id: Option<Uuid>) -> Result<(RequestCtx, Scope), AppError> {
+        let ctx = request_ctx().await?;
+        let m = require_manager(&ctx, org_id).await?;
+        let scope = Scope {
+            tenant: m.tenant,
+            actor: m.actor,
+            privileged: m.is_super_admin,
+        };
+        Ok((ctx, scope))
+    }
+}
+
+#[server(prefix = "/api", endpoint = "agents")]
+pub async fn load_agents(
+    #[server(default)] org_id: Option<Uuid>,
+) -> Result<AgentsOverview, AppError> {
+    super::respond(
+        async {
+            let (ctx, scope) = ssr::manager(org_id).await?;
+            crate::services::agents::overview(&ctx.state.pool, &scope, &ctx.state.config.public_url)
+                .await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "agents/api-key")]
+pub async fn set_api_key(
+    #[server(default)] org_id: Option<Uuid>,
+    api_key: String,
+) -> Result<String, AppError> {
+    super::respond(
+        async {
+            let (ctx, scope) = ssr::manager(org_id).await?;
+            crate::services::agents::set_api_key(&ctx.state.pool, &ctx.state.keys, &scope, &api_key)
+                .await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "agents/test-connection")]
+pub async fn test_connection(
+    #[server(default)] org_id: Option<Uuid>,
+) -> Result<ConnectionCheck, AppError> {
+    super::respond(
+        async {
+            let (ctx, scope) = ssr::manager(org_id).await?;
+            let s = &ctx.state;
+            crate::services::agents::test_connection(&s.pool, &s.keys, &s.voice, &scope).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "agents/create")]
+pub async fn create_agent(
+    #[server(default)] org_id: Option<Uuid>,
+    name: String,
+    agent_id: String,
+) -> Result<Uuid, AppError> {
+    super::respond(
+        async {
+            let (ctx, scope) = ssr::manager(org_id).await?;
+            crate::services::agents::create(&ctx.state.pool, &scope, &agent_id, &name).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "agents/rename")]
+pub async fn rename_agent(
+    #[server(default)] org_id: Option<Uuid>,
+    id: Uuid,
+    name: String,
+) -> Result<(), AppError> {
+    super::respond(
+        async {
+            let (ctx, scope) = ssr::manager(org_id).await?;
+            crate::services::agents::rename(&ctx.state.pool, &scope, id, &name).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "agents/active")]
+pub async fn set_agent_active(
+    #[server(default)] org_id: Option<Uuid>,
+    id: Uuid,
+    active: bool,
+) -> Result<(), AppError> {
+    super::respond(
+        async {
+            let (ctx, scope) = ssr::manager(org_id).await?;
+            crate::services::agents::set_active(&ctx.state.pool, &scope, id, active).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "agents/delete")]
+pub async fn delete_agent(
+    #[server(default)] org_id: Option<Uuid>,
+    id: Uuid,
+) -> Result<(), AppError> {
+    super::respond(
+        async {
+            let (ctx, scope) = ssr::manager(org_id).await?;
+            crate::services::agents::delete(&ctx.state.pool, &scope, id).await
+        }
+        .await,
+    )
+}
+
+/// The organization's latest calls (any member).
+#[server(prefix = "/api", endpoint = "calls/recent")]
+pub async fn recent_calls() -> Result<Vec<CallBrief>, AppError> {
+    use crate::auth::guard::{request_ctx, require_member};
+    super::respond(
+        async {
+            let ctx = request_ctx().await?;
+            let user = require_member(&ctx).await?;
+            crate::services::calls::recent(&ctx.state.pool, &user.tenant(), 25).await
+        }
+        .await,
+    )
+}
+
+/// Marks a call billable (`true`), test (`false`) or back to the default (`default`).
+#[server(prefix = "/api", endpoint = "calls/billable")]
+pub async fn set_call_billable(
+    #[server(default)] org_id: Option<Uuid>,
+    call_id: Uuid,
+    billable: String,
+) -> Result<(), AppError> {
+    super::respond(
+        async {
+            let (ctx, scope) = ssr::manager(org_id).await?;
+            let value = match billable.as_str() {
+                "true" => Some(true),
+                "false" => Some(false),
+                "default" => None,
+                _ => {
+                    return Err(AppError::field(
+                        "billable",
+                        "Choose billable, test or default.",
+                    ))
+                }
+            };
+            crate::services::calls::set_billable(
+                &ctx.state.pool,
+                &scope.tenant,
+                &scope.actor,
+                call_id,
+                value,
+            )
+            .await
+        }
+        .await,
+    )
+}

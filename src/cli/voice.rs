@@ -1,0 +1,148 @@
+//! Operator commands for agents, calls and encryption keys.
+
+use super::ops::{explain, org_by_slug, pool};
+use crate::crypto::Keyring;
+use crate::db::{audit::Actor, PlatformAccess, TenantCtx};
+use crate::server::config::Config;
+use crate::services::{self, agents::Scope};
+use anyhow::{bail, Context};
+use clap::Subcommand;
+use uuid::Uuid;
+
+#[derive(Subcommand)]
+pub enum AgentCommand {
+    /// Register a voice agent; prints its id and webhook URL.
+    Create {
+        #[arg(long = "org")]
+        slug: String,
+        /// The agent's id on the voice platform.
+        #[arg(long = "retell-agent-id")]
+        agent_id: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// List an organization's agents.
+    List {
+        #[arg(long = "org")]
+        slug: String,
+    },
+}
+
+pub fn operator_scope(org_id: Uuid) -> Scope {
+    Scope {
+        tenant: TenantCtx {
+            org_id,
+            user_id: None,
+            impersonator_id: None,
+        },
+        actor: Actor::operator(),
+        privileged: true,
+    }
+}
+
+/// Secrets sealed with a throwaway key would be lost when the command exits.
+pub fn keyring(config: &Config) -> anyhow::Result<Keyring> {
+    if std::env::var("CALLBOARD_ENCRYPTION_KEY").map_or(true, |v| v.trim().is_empty()) {
+        bail!("CALLBOARD_ENCRYPTION_KEY is not set (scripts/dev writes one to .env)");
+    }
+    Ok(Keyring::new(
+        config.encryption_key,
+        config.previous_encryption_keys.clone(),
+    ))
+}
+
+pub async fn agent(config: &Config, cmd: AgentCommand) -> anyhow::Result<()> {
+    let pool = pool(config).await?;
+    match cmd {
+        AgentCommand::Create {
+            slug,
+            agent_id,
+            name,
+        } => {
+            let org = org_by_slug(&pool, &slug).await?;
+            let id = services::agents::create(&pool, &operator_scope(org.id), &agent_id, &name)
+                .await
+                .map_err(explain)?;
+            println!("{id}");
+            println!("{}", services::agents::webhook_url(&config.public_url, id));
+        }
+        AgentCommand::List { slug } => {
+            let org = org_by_slug(&pool, &slug).await?;
+            let o = services::agents::overview(&pool, &operator_scope(org.id), &config.public_url)
+                .await
+                .map_err(explain)?;
+            println!(
+                "{:<36}  {:<20}  {:>6}  {:<24}  NAME",
+                "ID", "STATUS", "CALLS", "PLATFORM AGENT"
+            );
+            for a in o.agents {
+                println!(
+                    "{:<36}  {:<20}  {:>6}  {:<24}  {}",
+                    a.id,
+                    format!("{:?}", a.status),
+                    a.call_count,
+                    a.provider_agent_id.unwrap_or_default(),
+                    a.name
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Sends `count` realistic calls (three signed events each) for one agent
+/// through the real webhook route of the server at `CALLBOARD_PUBLIC_URL`.
+pub async fn simulate(config: &Config, slug: &str, agent: Uuid, count: u32) -> anyhow::Result<()> {
+    let pool = pool(config).await?;
+    let org = org_by_slug(&pool, slug).await?;
+    let scope = operator_scope(org.id);
+    let overview = services::agents::overview(&pool, &scope, &config.public_url)
+        .await
+        .map_err(explain)?;
+    let Some(a) = overview.agents.iter().find(|a| a.id == agent) else {
+        bail!("organization {slug} has no agent {agent} (see `callboard agent list --org {slug}`)");
+    };
+    let key = services::agents::api_key(&pool, &keyring(config)?, &scope)
+        .await
+        .map_err(explain)?
+        .context("the organization has no API key yet (callboard org set-retell-key)")?;
+    let provider_id = a.provider_agent_id.clone().unwrap_or_default();
+    let http = reqwest::Client::new();
+    let mut rng = rand::thread_rng();
+    let (mut ok, mut failed) = (0u32, 0u32);
+    for n in 1..=count {
+        let now = chrono::Utc::now().timestamp_millis();
+        for event in crate::retell::simulate::call_events(&provider_id, now, &mut rng) {
+            let status = crate::retell::simulate::send(&http, &a.webhook_url, &key, &event)
+                .await
+                .with_context(|| format!("sending to {}", a.webhook_url))?;
+            if (200..300).contains(&status) {
+                ok += 1;
+            } else {
+                failed += 1;
+                eprintln!("call {n}: {} answered {status}", event["event"]);
+            }
+        }
+        eprintln!("call {n}/{count} sent");
+    }
+    println!("{ok} events accepted, {failed} refused");
+    if failed > 0 {
+        bail!("{failed} events were refused");
+    }
+    Ok(())
+}
+
+pub async fn rotate(config: &Config) -> anyhow::Result<()> {
+    let pool = pool(config).await?;
+    let keys = keyring(config)?;
+    let report = services::keys::rotate(&pool, PlatformAccess::operator(), &keys)
+        .await
+        .map_err(explain)?;
+    println!(
+        "re-sealed {} credential(s) with key {}; {} already used it",
+        report.resealed,
+        keys.current_id(),
+        report.already_current
+    );
+    Ok(())
+}

@@ -1,0 +1,281 @@
+//! The voice agents panel: the organization's API key (set, test), its
+//! agents with their webhook URLs and delivery health, and registration.
+//! Shown in the console for any organization (`org_id` given) and to an
+//! organization's admins for their own (`org_id` None).
+
+use super::form::{last_error, outcome, Field, FormMessage, Submit};
+use super::status::{Badge, ErrorNotice, Loading};
+use crate::api::agents::{
+    load_agents, CreateAgent, DeleteAgent, SetAgentActive, SetApiKey, TestConnection,
+};
+use crate::domain::{Agent, AgentStatus, AgentsOverview, ApiKeyStatus};
+use leptos::prelude::*;
+use uuid::Uuid;
+
+#[derive(Clone, Copy)]
+struct Actions {
+    key: ServerAction<SetApiKey>,
+    test: ServerAction<TestConnection>,
+    create: ServerAction<CreateAgent>,
+    active: ServerAction<SetAgentActive>,
+    delete: ServerAction<DeleteAgent>,
+}
+
+/// A hidden `org_id` input when acting for a named organization.
+fn org_input(org_id: Option<Uuid>) -> impl IntoView {
+    org_id.map(|id| view! { <input type="hidden" name="org_id" value=id.to_string()/> })
+}
+
+pub fn when(at: Option<chrono::DateTime<chrono::Utc>>) -> String {
+    at.map(|t| t.format("%b %-d, %H:%M UTC").to_string())
+        .unwrap_or_else(|| "never".into())
+}
+
+#[component]
+pub fn AgentsPanel(org_id: Option<Uuid>) -> impl IntoView {
+    let a = Actions {
+        key: ServerAction::new(),
+        test: ServerAction::new(),
+        create: ServerAction::new(),
+        active: ServerAction::new(),
+        delete: ServerAction::new(),
+    };
+    let refresh = RwSignal::new(0u32);
+    let data = Resource::new(
+        move || {
+            (
+                a.key.version().get(),
+                a.test.version().get(),
+                a.create.version().get(),
+                a.active.version().get(),
+                a.delete.version().get(),
+                refresh.get(),
+            )
+        },
+        move |_| load_agents(org_id),
+    );
+    view! {
+        <Transition fallback=|| view! { <Loading/> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Ok(o) => view! { <Overview o org_id a refresh/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Overview(
+    o: AgentsOverview,
+    org_id: Option<Uuid>,
+    a: Actions,
+    refresh: RwSignal<u32>,
+) -> impl IntoView {
+    view! {
+        <ApiKeyCard key=o.api_key.clone() org_id a/>
+        <section class="card" id="agents">
+            <div class="card-head">
+                <h2>"Voice agents"</h2>
+                <button type="button" class="button button-small" on:click=move |_| refresh.update(|n| *n += 1)>
+                    "Refresh"
+                </button>
+            </div>
+            <p class="muted">
+                "Each agent sends its call events to its own webhook URL. Paste the URL into the agent's "
+                "webhook setting; the agent becomes active when its first correctly signed event arrives."
+            </p>
+            <AgentTable agents=o.agents.clone() show_ids=o.show_provider_ids org_id a/>
+            <RegisterForm org_id a/>
+        </section>
+    }
+}
+
+#[component]
+fn ApiKeyCard(key: Option<ApiKeyStatus>, org_id: Option<Uuid>, a: Actions) -> impl IntoView {
+    let error = last_error(a.key.value());
+    let summary = match &key {
+        None => view! { <p class="muted">"No API key is stored yet."</p> }.into_any(),
+        Some(k) => {
+            let check = match (k.check_ok, &k.check_message) {
+                (Some(true), Some(m)) => view! { <Badge text="Connected" tone="good"/> " " <span class="muted">{m.clone()}</span> }.into_any(),
+                (Some(false), Some(m)) => view! { <Badge text="Not connected" tone="bad"/> " " <span>{m.clone()}</span> }.into_any(),
+                _ => view! { <span class="muted">"Not tested yet."</span> }.into_any(),
+            };
+            view! {
+                <p class="key-status">
+                    <span class="mono">{format!("Set · ends in …{}", k.last4)}</span>
+                    <span class="muted">{format!(" · saved {}", when(Some(k.updated_at)))}</span>
+                </p>
+                <p class="key-check">{check}</p>
+            }
+            .into_any()
+        }
+    };
+    let has_key = key.is_some();
+    view! {
+        <section class="card" id="api-key">
+            <h2>"Voice platform API key"</h2>
+            {summary}
+            <FormMessage value=outcome(a.test.value())/>
+            {move || a.test.value().get().and_then(|r| r.ok()).map(|c| {
+                let (tone, text) = if c.ok { ("good", "Connected") } else { ("bad", "Not connected") };
+                view! { <p class="form-result" role="status"><Badge text=text tone=tone/> " " {c.message}</p> }
+            })}
+            {has_key.then(|| view! {
+                <ActionForm action=a.test>
+                    {org_input(org_id)}
+                    <Submit label="Test connection" busy_label="Testing…" pending=a.test.pending().into()/>
+                </ActionForm>
+            })}
+            <ActionForm action=a.key attr:class="inline-form">
+                {org_input(org_id)}
+                <Field
+                    name="api_key"
+                    label=if has_key { "Replace the key" } else { "API key" }
+                    kind="password"
+                    autocomplete="off"
+                    hint="Stored encrypted. It is never shown again, only its last four characters."
+                    required=true
+                    error
+                />
+                <FormMessage value=outcome(a.key.value()) success="Key saved."/>
+                <Submit label="Save key" busy_label="Saving…" pending=a.key.pending().into()/>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn AgentTable(
+    agents: Vec<Agent>,
+    show_ids: bool,
+    org_id: Option<Uuid>,
+    a: Actions,
+) -> impl IntoView {
+    if agents.is_empty() {
+        return view! {
+            <div class="empty">
+                <p><strong>"No agents yet."</strong></p>
+                <p class="muted">"Register the first agent below to get its webhook URL."</p>
+            </div>
+        }
+        .into_any();
+    }
+    let rows = agents
+        .into_iter()
+        .map(|ag| view! { <AgentRow ag show_ids org_id a/> })
+        .collect_view();
+    view! {
+        <FormMessage value=outcome(a.active.value())/>
+        <FormMessage value=outcome(a.delete.value()) success="Agent deleted; its calls are kept."/>
+        <div class="table-wrap">
+            <table class="table agents">
+                <thead>
+                    <tr>
+                        <th scope="col">"Agent"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Last event"</th>
+                        <th scope="col" class="num">"Calls"</th>
+                        <th scope="col">"Deliveries (24 h)"</th>
+                        <th scope="col">"Webhook URL"</th>
+                        <th scope="col"><span class="sr-only">"Actions"</span></th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn AgentRow(ag: Agent, show_ids: bool, org_id: Option<Uuid>, a: Actions) -> impl IntoView {
+    let id = ag.id.to_string();
+    let (id_active, id_delete) = (id.clone(), id.clone());
+    let url = ag.webhook_url.clone();
+    let copy_url = url.clone();
+    let copied = RwSignal::new(false);
+    let switch_on = ag.status == AgentStatus::Inactive;
+    let d = ag.last_day.clone();
+    view! {
+        <tr data-agent=id>
+            <td>
+                <strong>{ag.name.clone()}</strong>
+                {show_ids.then(|| ag.provider_agent_id.clone().map(|p| view! { <br/><span class="mono muted">{p}</span> }))}
+            </td>
+            <td>
+                <span class="agent-status"><Badge text=ag.status.label() tone=ag.status.tone()/></span>
+                {ag.status_message.clone().map(|m| view! { <br/><span class="muted small">{m}</span> })}
+            </td>
+            <td>{when(ag.last_webhook_at)}</td>
+            <td class="num">{ag.call_count}</td>
+            <td class="small">
+                {format!("{} accepted", d.accepted)}
+                {(d.rejected > 0).then(|| view! { <br/><span class="text-bad">{format!("{} rejected", d.rejected)}</span> })}
+                {(d.malformed > 0).then(|| view! { <br/><span class="text-bad">{format!("{} malformed", d.malformed)}</span> })}
+            </td>
+            <td class="url-cell">
+                <input class="mono copy-field" readonly value=url aria-label="Webhook URL"/>
+                <button
+                    type="button"
+                    class="button button-small"
+                    on:click=move |_| {
+                        copy_to_clipboard(&copy_url);
+                        copied.set(true);
+                    }
+                >
+                    {move || if copied.get() { "Copied" } else { "Copy" }}
+                </button>
+            </td>
+            <td class="actions">
+                <ActionForm action=a.active>
+                    {org_input(org_id)}
+                    <input type="hidden" name="id" value=id_active/>
+                    <input type="hidden" name="active" value=if switch_on { "true" } else { "false" }/>
+                    <button type="submit" class="button button-small">
+                        {if switch_on { "Switch on" } else { "Switch off" }}
+                    </button>
+                </ActionForm>
+                <ActionForm action=a.delete>
+                    {org_input(org_id)}
+                    <input type="hidden" name="id" value=id_delete/>
+                    <button type="submit" class="button button-small button-danger">"Delete"</button>
+                </ActionForm>
+            </td>
+        </tr>
+    }
+}
+
+fn copy_to_clipboard(_text: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        let clipboard = leptos::prelude::window().navigator().clipboard();
+        let _ = clipboard.write_text(_text);
+    }
+}
+
+#[component]
+fn RegisterForm(org_id: Option<Uuid>, a: Actions) -> impl IntoView {
+    let error = last_error(a.create.value());
+    view! {
+        <h3>"Register an agent"</h3>
+        <ActionForm action=a.create>
+            {org_input(org_id)}
+            <div class="grid-2">
+                <Field name="name" label="Display name" placeholder="Front desk" required=true error/>
+                <Field
+                    name="agent_id"
+                    label="Agent ID"
+                    placeholder="agent_…"
+                    hint="As shown in the voice platform's dashboard."
+                    required=true
+                    error
+                />
+            </div>
+            <FormMessage value=outcome(a.create.value()) success="Agent registered. Copy its webhook URL above."/>
+            <Submit label="Register agent" busy_label="Registering…" pending=a.create.pending().into()/>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,112 @@
+//! Voice agents and calls as the UI sees them. Deliberately vendor-neutral:
+//! these types reach the browser, so they carry no vendor names, costs or ids
+//! except `provider_agent_id`, which is filled in only for super admins.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgentStatus {
+    PendingValidation,
+    Active,
+    Inactive,
+    Error,
+}
+
+impl AgentStatus {
+    pub fn parse(s: &str) -> AgentStatus {
+        match s {
+            "active" => AgentStatus::Active,
+            "inactive" => AgentStatus::Inactive,
+            "error" => AgentStatus::Error,
+            _ => AgentStatus::PendingValidation,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AgentStatus::PendingValidation => "Waiting for first call",
+            AgentStatus::Active => "Active",
+            AgentStatus::Inactive => "Switched off",
+            AgentStatus::Error => "Needs attention",
+        }
+    }
+
+    pub fn tone(self) -> &'static str {
+        match self {
+            AgentStatus::Active => "good",
+            AgentStatus::PendingValidation => "info",
+            AgentStatus::Inactive => "muted",
+            AgentStatus::Error => "bad",
+        }
+    }
+}
+
+/// Webhook deliveries for one agent over a period.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryCounts {
+    pub accepted: i64,
+    pub rejected: i64,
+    pub malformed: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agent {
+    pub id: Uuid,
+    pub name: String,
+    /// The platform's id for this agent; `None` unless a super admin asks.
+    pub provider_agent_id: Option<String>,
+    pub status: AgentStatus,
+    pub status_message: Option<String>,
+    pub last_webhook_at: Option<DateTime<Utc>>,
+    pub call_count: i64,
+    pub webhook_url: String,
+    pub last_hour: DeliveryCounts,
+    pub last_day: DeliveryCounts,
+}
+
+/// The stored API key, as much as anyone may see of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiKeyStatus {
+    pub last4: String,
+    pub updated_at: DateTime<Utc>,
+    pub checked_at: Option<DateTime<Utc>>,
+    pub check_ok: Option<bool>,
+    pub check_message: Option<String>,
+}
+
+/// Everything the agents panel shows for one organization.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentsOverview {
+    pub org_id: Uuid,
+    pub api_key: Option<ApiKeyStatus>,
+    pub agents: Vec<Agent>,
+    /// Whether the viewer may see and edit agent ids (super admins).
+    pub show_provider_ids: bool,
+}
+
+/// The answer to "Test connection".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectionCheck {
+    pub ok: bool,
+    pub message: String,
+}
+
+/// One call in a short list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallBrief {
+    pub id: Uuid,
+    pub started_at: Option<DateTime<Utc>>,
+    pub direction: Option<String>,
+    pub from_number: Option<String>,
+    pub to_number: Option<String>,
+    pub duration_ms: Option<i64>,
+    pub billed_minutes: i32,
+    pub status: Option<String>,
+    pub sentiment: Option<String>,
+    pub summary: Option<String>,
+    pub is_billable: bool,
+    pub is_web: bool,
+}

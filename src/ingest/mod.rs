@@ -1,0 +1,7 @@
+//! Call ingestion: verifying, storing and merging the voice platform's call
+//! events (`POST /webhooks/agent/{uuid}`).
+
+pub mod merge;
+pub mod parse;
+pub mod service;
+pub mod webhook;

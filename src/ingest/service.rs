@@ -1,0 +1,154 @@
+//! The steps of accepting one webhook request, each in the right transaction:
+//! the owner lookup on the platform path, everything else in the owning
+//! organization's tenant transaction.
+
+use super::merge::Merged;
+use super::parse::{parse, Parsed};
+use crate::crypto::Keyring;
+use crate::db::{self, PlatformAccess, TenantCtx};
+use crate::error::AppError;
+use crate::retell::signature::{self, Rejection};
+use sha2::{Digest, Sha256};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+/// What happened to a request, and so what to answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Stored and merged into its call (204).
+    Merged,
+    /// Stored; nothing to merge (204).
+    Stored,
+    /// The identical body was stored before (204).
+    Duplicate,
+    /// Signed correctly but unreadable; stored for diagnosis (400).
+    Malformed(String),
+    /// No such agent (404).
+    UnknownAgent,
+    /// The agent is switched off (410); nothing stored.
+    Inactive,
+    /// Signature missing, wrong or stale, or no key to check it with (401).
+    Rejected(&'static str),
+}
+
+impl Outcome {
+    /// The label used in counters and metrics.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Outcome::Merged => "merged",
+            Outcome::Stored => "stored",
+            Outcome::Duplicate => "duplicate",
+            Outcome::Malformed(_) => "malformed",
+            Outcome::UnknownAgent => "unknown_agent",
+            Outcome::Inactive => "rejected_inactive",
+            Outcome::Rejected(reason) => reason,
+        }
+    }
+}
+
+pub struct Delivery<'a> {
+    pub agent_id: Uuid,
+    pub body: &'a [u8],
+    pub signature: Option<&'a str>,
+    pub now_ms: i64,
+}
+
+/// Accepts one delivery. `Err` means the database failed: nothing was
+/// committed and the caller must answer 5xx so the sender retries.
+pub async fn accept(pool: &PgPool, keys: &Keyring, d: Delivery<'_>) -> Result<Outcome, AppError> {
+    let owner = {
+        let mut tx = db::tx::platform(pool, PlatformAccess::webhook()).await?;
+        let owner = db::agents::owner(&mut tx, d.agent_id).await?;
+        tx.commit().await?;
+        owner
+    };
+    let Some(owner) = owner else {
+        return Ok(Outcome::UnknownAgent);
+    };
+    let org_id = owner.org_id;
+    let ctx = TenantCtx {
+        org_id,
+        user_id: None,
+        impersonator_id: None,
+    };
+    let mut tx = db::tx::tenant(pool, &ctx).await?;
+    if owner.inactive {
+        db::webhooks::count(&mut tx, org_id, d.agent_id, Outcome::Inactive.label()).await?;
+        tx.commit().await?;
+        return Ok(Outcome::Inactive);
+    }
+
+    let key = match db::credentials::get(&mut tx, org_id, db::credentials::VOICE_API_KEY).await? {
+        Some(stored) => keys
+            .open(org_id, db::credentials::VOICE_API_KEY, &stored.sealed)
+            .ok(),
+        None => None,
+    };
+    let verdict = match &key {
+        None => Err("rejected_no_key"),
+        Some(key) => {
+            signature::verify(key, d.body, d.signature, d.now_ms).map_err(Rejection::as_str)
+        }
+    };
+    if let Err(reason) = verdict {
+        let message = match reason {
+            "rejected_no_key" => {
+                "Events arrive, but the organization has no API key to verify them with."
+            }
+            "rejected_stale" => "Events arrive with old timestamps; check the sender's clock.",
+            _ => "Events arrive with signatures that do not match the stored API key.",
+        };
+        db::webhooks::count(&mut tx, org_id, d.agent_id, reason).await?;
+        db::agents::mark_rejected(&mut tx, org_id, d.agent_id, message).await?;
+        tx.commit().await?;
+        return Ok(Outcome::Rejected(reason));
+    }
+
+    let digest = Sha256::digest(d.body);
+    let parsed = parse(d.body);
+    let (event, call_id, outcome) = match &parsed {
+        Parsed::Malformed(why) => (None, None, Outcome::Malformed(why.clone())),
+        Parsed::Call { event, call_id, .. } => (
+            Some(event.as_str()),
+            Some(call_id.as_str()),
+            Outcome::Merged,
+        ),
+        Parsed::Other { event } => (Some(event.as_str()), None, Outcome::Stored),
+    };
+    let new = db::webhooks::store(
+        &mut tx,
+        &db::webhooks::NewEvent {
+            org_id,
+            agent_id: d.agent_id,
+            body: d.body,
+            body_sha256: &digest,
+            event,
+            provider_call_id: call_id,
+            outcome: outcome.label(),
+        },
+    )
+    .await?;
+    db::agents::mark_received(&mut tx, org_id, d.agent_id).await?;
+    if !new {
+        db::webhooks::count(&mut tx, org_id, d.agent_id, Outcome::Duplicate.label()).await?;
+        tx.commit().await?;
+        return Ok(match outcome {
+            Outcome::Malformed(why) => Outcome::Malformed(why),
+            _ => Outcome::Duplicate,
+        });
+    }
+    if let Parsed::Call {
+        event,
+        call_id,
+        call,
+    } = &parsed
+    {
+        let (id, mut state): (Uuid, Merged) =
+            db::calls::lock_for_merge(&mut tx, org_id, call_id).await?;
+        state.apply(event, call);
+        db::calls::store_merged(&mut tx, org_id, id, d.agent_id, &state).await?;
+        db::notify::calls_changed(&mut tx, org_id).await?;
+    }
+    tx.commit().await?;
+    Ok(outcome)
+}

@@ -1,0 +1,67 @@
+//! `POST /webhooks/agent/{uuid}`: answers 2xx only after the event is
+//! committed; 503 (with `Retry-After`) when the database cannot be reached,
+//! so the sender retries.
+
+use super::service::{accept, Delivery, Outcome};
+use crate::retell::signature;
+use crate::server::state::AppState;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use uuid::Uuid;
+
+/// The largest body accepted: a one-hour call with word-level timings runs to
+/// several MB; anything above gets 413.
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+pub async fn agent_event(
+    State(state): State<AppState>,
+    Path(agent): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Ok(agent_id) = Uuid::parse_str(&agent) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let delivery = Delivery {
+        agent_id,
+        body: &body,
+        signature: headers.get(signature::HEADER).and_then(|v| v.to_str().ok()),
+        now_ms: chrono::Utc::now().timestamp_millis(),
+    };
+    let result = accept(&state.pool, &state.keys, delivery).await;
+    let label = match &result {
+        Ok(outcome) => outcome.label(),
+        Err(_) => "failed",
+    };
+    state.metrics.webhook(agent_id, label);
+    match result {
+        Ok(Outcome::Merged | Outcome::Stored | Outcome::Duplicate) => {
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Ok(Outcome::Malformed(why)) => {
+            tracing::warn!(%agent_id, %why, "stored a malformed webhook body");
+            (
+                StatusCode::BAD_REQUEST,
+                "Malformed event; it was stored for diagnosis.",
+            )
+                .into_response()
+        }
+        Ok(Outcome::UnknownAgent) => StatusCode::NOT_FOUND.into_response(),
+        Ok(Outcome::Inactive) => (StatusCode::GONE, "This agent is switched off.").into_response(),
+        Ok(Outcome::Rejected(reason)) => {
+            tracing::warn!(%agent_id, reason, "rejected a webhook");
+            (StatusCode::UNAUTHORIZED, "Invalid signature.").into_response()
+        }
+        Err(e) => {
+            tracing::error!(%agent_id, error = ?e, "could not store a webhook; asking the sender to retry");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::RETRY_AFTER, "5")],
+                "Temporarily unavailable; please retry.",
+            )
+                .into_response()
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! `/metrics` in Prometheus text format (the `prometheus-client` crate).
+//! Exposed to loopback clients, or to anyone presenting
+//! `CALLBOARD_METRICS_TOKEN` as a bearer token.
+
+use super::state::AppState;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use prometheus_client::encoding::text::encode;
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::registry::Registry;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use uuid::Uuid;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct WebhookLabels {
+    agent: String,
+    outcome: String,
+}
+
+#[derive(Clone)]
+pub struct Metrics {
+    registry: Arc<Registry>,
+    webhooks: Family<WebhookLabels, Counter>,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::with_prefix("callboard");
+        let webhooks = Family::<WebhookLabels, Counter>::default();
+        registry.register(
+            "webhook_events",
+            "Call-event webhook requests by agent and outcome (merged, stored, duplicate, malformed, rejected_*, failed)",
+            webhooks.clone(),
+        );
+        Metrics {
+            registry: Arc::new(registry),
+            webhooks,
+        }
+    }
+}
+
+impl Metrics {
+    pub fn webhook(&self, agent: Uuid, outcome: &str) {
+        self.webhooks
+            .get_or_create(&WebhookLabels {
+                agent: agent.to_string(),
+                outcome: outcome.to_string(),
+            })
+            .inc();
+    }
+
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        encode(&mut out, &self.registry).expect("writing to a String cannot fail");
+        out
+    }
+}
+
+pub async fn metrics(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let allowed = match &state.config.metrics_token {
+        Some(token) => bearer.is_some_and(|b| constant_time_eq(b.as_bytes(), token.as_bytes())),
+        None => peer.ip().is_loopback(),
+    };
+    if !allowed {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        state.metrics.render(),
+    )
+        .into_response()
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    use subtle::ConstantTimeEq;
+    a.len() == b.len() && bool::from(a.ct_eq(b))
+}

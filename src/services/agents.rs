@@ -1,0 +1,328 @@
+//! An organization's voice agents and its platform API key. Used by the
+//! console (super admins), the organization's admins and the CLI; every
+//! query runs in the organization's tenant transaction, every change is audited.
+
+use crate::crypto::{self, Keyring};
+use crate::db::{self, audit::Actor, audit::Entry, credentials::VOICE_API_KEY, TenantCtx};
+use crate::domain::{
+    validate::Checks, Agent, AgentStatus, AgentsOverview, ApiKeyStatus, ConnectionCheck,
+    DeliveryCounts,
+};
+use crate::error::{violated_constraint, AppError};
+use crate::retell::client::Client;
+use serde_json::json;
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+/// Who is acting on which organization (built by a guard or by the CLI).
+#[derive(Debug, Clone)]
+pub struct Scope {
+    pub tenant: TenantCtx,
+    pub actor: Actor,
+    /// Super admins and operators see the platform's agent ids.
+    pub privileged: bool,
+}
+
+impl Scope {
+    fn org(&self) -> Uuid {
+        self.tenant.org_id
+    }
+}
+
+/// Fails with NotFound unless the scope's organization exists (a super admin
+/// can name any id; the tenant transaction sees only that one row).
+async fn ensure_org(conn: &mut PgConnection, org_id: Uuid) -> Result<(), AppError> {
+    let found: Option<(Uuid,)> = sqlx::query_as("SELECT id FROM organizations WHERE id = $1")
+        .bind(org_id)
+        .fetch_optional(conn)
+        .await?;
+    found.map(|_| ()).ok_or(AppError::NotFound)
+}
+
+fn counts(rows: &[(String, i64)]) -> DeliveryCounts {
+    let mut c = DeliveryCounts::default();
+    for (outcome, n) in rows {
+        match outcome.as_str() {
+            "merged" | "stored" | "duplicate" => c.accepted += n,
+            "malformed" => c.malformed += n,
+            o if o.starts_with("rejected") => c.rejected += n,
+            _ => {}
+        }
+    }
+    c
+}
+
+pub fn webhook_url(public_url: &str, agent_id: Uuid) -> String {
+    format!("{public_url}/webhooks/agent/{agent_id}")
+}
+
+pub async fn overview(
+    pool: &PgPool,
+    scope: &Scope,
+    public_url: &str,
+) -> Result<AgentsOverview, AppError> {
+    let org_id = scope.org();
+    let mut tx = db::tx::tenant(pool, &scope.tenant).await?;
+    ensure_org(&mut tx, org_id).await?;
+    let key = db::credentials::get(&mut tx, org_id, VOICE_API_KEY).await?;
+    let rows = db::agents::list(&mut tx, org_id).await?;
+    let mut agents = Vec::with_capacity(rows.len());
+    for row in rows {
+        let hour = db::webhooks::totals(&mut tx, org_id, row.id, 1).await?;
+        let day = db::webhooks::totals(&mut tx, org_id, row.id, 24).await?;
+        agents.push(Agent {
+            id: row.id,
+            name: row.name,
+            provider_agent_id: scope.privileged.then_some(row.provider_agent_id),
+            status: AgentStatus::parse(&row.status),
+            status_message: row.status_message,
+            last_webhook_at: row.last_webhook_at,
+            call_count: row.call_count,
+            webhook_url: webhook_url(public_url, row.id),
+            last_hour: counts(&hour),
+            last_day: counts(&day),
+        });
+    }
+    tx.commit().await?;
+    Ok(AgentsOverview {
+        org_id,
+        api_key: key.map(|k| ApiKeyStatus {
+            last4: k.last4,
+            updated_at: k.updated_at,
+            checked_at: k.checked_at,
+            check_ok: k.check_ok,
+            check_message: k.check_message,
+        }),
+        agents,
+        show_provider_ids: scope.privileged,
+    })
+}
+
+fn check_key(key: &str) -> Result<(), String> {
+    if key.is_empty() {
+        Err("Paste the API key.".into())
+    } else if key.len() > 200 || key.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        Err("That does not look like an API key: no spaces, at most 200 characters.".into())
+    } else {
+        Ok(())
+    }
+}
+
+/// Stores (or replaces) the organization's API key, sealed.
+pub async fn set_api_key(
+    pool: &PgPool,
+    keys: &Keyring,
+    scope: &Scope,
+    key: &str,
+) -> Result<String, AppError> {
+    let key = key.trim();
+    Checks::new().check("api_key", check_key(key)).finish()?;
+    let org_id = scope.org();
+    let sealed = keys.seal(org_id, VOICE_API_KEY, key);
+    let last4 = crypto::last4(key);
+    let mut tx = db::tx::tenant(pool, &scope.tenant).await?;
+    ensure_org(&mut tx, org_id).await?;
+    db::credentials::put(&mut tx, org_id, VOICE_API_KEY, &sealed, &last4).await?;
+    let entry = Entry {
+        org_id: Some(org_id),
+        action: "api_key.set",
+        target: None,
+        metadata: json!({ "ends_in": last4 }),
+    };
+    db::audit::record(&mut tx, &scope.actor, entry).await?;
+    tx.commit().await?;
+    Ok(last4)
+}
+
+/// Asks the platform whether the stored key works, and remembers the answer.
+pub async fn test_connection(
+    pool: &PgPool,
+    keys: &Keyring,
+    client: &Client,
+    scope: &Scope,
+) -> Result<ConnectionCheck, AppError> {
+    let org_id = scope.org();
+    let mut tx = db::tx::tenant(pool, &scope.tenant).await?;
+    ensure_org(&mut tx, org_id).await?;
+    let stored = db::credentials::get(&mut tx, org_id, VOICE_API_KEY).await?;
+    tx.commit().await?;
+    let Some(stored) = stored else {
+        return Ok(ConnectionCheck {
+            ok: false,
+            message: "No API key is stored yet.".into(),
+        });
+    };
+    let key = keys
+        .open(org_id, VOICE_API_KEY, &stored.sealed)
+        .map_err(|e| {
+            tracing::error!(%org_id, error = %e, "cannot open the stored API key");
+            AppError::Refused(
+                "The stored key cannot be read with this server's encryption key. Store it again."
+                    .into(),
+            )
+        })?;
+    // No transaction is held while waiting on the network.
+    let check = match client.list_agents(&key).await {
+        Ok(agents) => ConnectionCheck {
+            ok: true,
+            message: format!(
+                "Connected. The key works and sees {} agent{}.",
+                agents.len(),
+                if agents.len() == 1 { "" } else { "s" }
+            ),
+        },
+        Err(e) => ConnectionCheck {
+            ok: false,
+            message: e.to_string(),
+        },
+    };
+    let mut tx = db::tx::tenant(pool, &scope.tenant).await?;
+    db::credentials::record_check(&mut tx, org_id, VOICE_API_KEY, check.ok, &check.message).await?;
+    tx.commit().await?;
+    Ok(check)
+}
+
+/// The organization's API key in plain text, for signing simulated events
+/// (the operator CLI). `None` when none is stored.
+pub async fn api_key(
+    pool: &PgPool,
+    keys: &Keyring,
+    scope: &Scope,
+) -> Result<Option<String>, AppError> {
+    let org_id = scope.org();
+    let mut tx = db::tx::tenant(pool, &scope.tenant).await?;
+    let stored = db::credentials::get(&mut tx, org_id, VOICE_API_KEY).await?;
+    tx.commit().await?;
+    stored
+        .map(|s| keys.open(org_id, VOICE_API_KEY, &s.sealed))
+        .transpose()
+        .map_err(|e| AppError::Refused(format!("The stored key cannot be opened: {e}")))
+}
+
+fn check_agent_id(id: &str) -> Result<(), String> {
+    if id.is_empty() {
+        Err("Enter the agent id.".into())
+    } else if id.len() > 200 || id.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        Err("An agent id has no spaces and at most 200 characters.".into())
+    } else {
+        Ok(())
+    }
+}
+
+fn check_name(name: &str) -> Result<(), String> {
+    match name.chars().count() {
+        0 => Err("Give the agent a name.".into()),
+        n if n > 120 => Err("Keep the name under 120 characters.".into()),
+        _ => Ok(()),
+    }
+}
+
+/// Registers an agent; returns its id (the path of its webhook URL).
+pub async fn create(
+    pool: &PgPool,
+    scope: &Scope,
+    provider_agent_id: &str,
+    name: &str,
+) -> Result<Uuid, AppError> {
+    let (provider_agent_id, name) = (provider_agent_id.trim(), name.trim());
+    Checks::new()
+        .check("name", check_name(name))
+        .check("agent_id", check_agent_id(provider_agent_id))
+        .finish()?;
+    let org_id = scope.org();
+    let mut tx = db::tx::tenant(pool, &scope.tenant).await?;
+    ensure_org(&mut tx, org_id).await?;
+    let id = db::agents::insert(&mut tx, org_id, provider_agent_id, name)
+        .await
+        .map_err(|e| duplicate_agent(&e).unwrap_or_else(|| e.into()))?;
+    let entry = Entry {
+        org_id: Some(org_id),
+        action: "agent.create",
+        target: Some(id.to_string()),
+        metadata: json!({ "name": name }),
+    };
+    db::audit::record(&mut tx, &scope.actor, entry).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A change to one agent.
+enum Change<'a> {
+    Rename(&'a str),
+    Active(bool),
+    Delete,
+}
+
+pub async fn rename(pool: &PgPool, scope: &Scope, id: Uuid, name: &str) -> Result<(), AppError> {
+    let name = name.trim();
+    Checks::new().check("name", check_name(name)).finish()?;
+    change(pool, scope, id, Change::Rename(name)).await
+}
+
+pub async fn set_active(
+    pool: &PgPool,
+    scope: &Scope,
+    id: Uuid,
+    active: bool,
+) -> Result<(), AppError> {
+    change(pool, scope, id, Change::Active(active)).await
+}
+
+/// Deletes an agent. Its calls stay (their agent becomes unknown).
+pub async fn delete(pool: &PgPool, scope: &Scope, id: Uuid) -> Result<(), AppError> {
+    change(pool, scope, id, Change::Delete).await
+}
+
+/// One audited change to one agent; NotFound when the agent is not this organization's.
+async fn change(
+    pool: &PgPool,
+    scope: &Scope,
+    id: Uuid,
+    change: Change<'_>,
+) -> Result<(), AppError> {
+    let org_id = scope.org();
+    let mut tx = db::tx::tenant(pool, &scope.tenant).await?;
+    let (rows, action, metadata) = match change {
+        Change::Rename(name) => (
+            db::agents::rename(&mut tx, org_id, id, name).await?,
+            "agent.rename",
+            json!({ "name": name }),
+        ),
+        Change::Active(active) => (
+            db::agents::set_active(&mut tx, org_id, id, active).await?,
+            if active {
+                "agent.activate"
+            } else {
+                "agent.deactivate"
+            },
+            json!({}),
+        ),
+        Change::Delete => (
+            db::agents::delete(&mut tx, org_id, id).await?,
+            "agent.delete",
+            json!({}),
+        ),
+    };
+    if rows == 0 {
+        return Err(AppError::NotFound);
+    }
+    let entry = Entry {
+        org_id: Some(org_id),
+        action,
+        target: Some(id.to_string()),
+        metadata,
+    };
+    db::audit::record(&mut tx, &scope.actor, entry).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Maps a duplicate registration to a field error.
+fn duplicate_agent(err: &sqlx::Error) -> Option<AppError> {
+    (violated_constraint(err) == Some("agents_provider_agent_key")).then(|| {
+        AppError::field(
+            "agent_id",
+            "This agent is already registered for this organization.",
+        )
+    })
+}

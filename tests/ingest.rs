@@ -1,0 +1,865 @@
+//! Call ingestion end to end: the real router, a real database as the app
+//! role, signed requests like the platform's, and the fake platform API.
+
+mod support;
+
+use callboard::crypto::Keyring;
+use callboard::db::{self, audit::Actor, calls::CallRow, TenantCtx};
+use callboard::retell::signature;
+use callboard::services::agents::{self as agents, Scope};
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use serde_json::{json, Value};
+use sqlx::PgPool;
+use std::sync::Arc;
+use support::fake_retell::FakeRetell;
+use support::{fixture, TestApp, TestDb};
+use uuid::Uuid;
+
+const KEY_A: &str = "key_alpha_0123456789abcdef";
+const KEY_B: &str = "key_bravo_fedcba9876543210";
+
+fn scope(org: Uuid) -> Scope {
+    Scope {
+        tenant: TenantCtx {
+            org_id: org,
+            user_id: None,
+            impersonator_id: None,
+        },
+        actor: Actor::operator(),
+        privileged: true,
+    }
+}
+
+/// The same keyring as the test server (`test_config`'s key).
+fn keyring() -> Keyring {
+    Keyring::new([7; 32], vec![])
+}
+
+fn events() -> Value {
+    serde_json::from_str(include_str!("fixtures/retell/events.json")).unwrap()
+}
+
+/// Stores `key` for `org` and registers an agent; returns its webhook URL.
+async fn agent_for(app: &TestApp, org: Uuid, key: &str, provider_id: &str) -> (Uuid, String) {
+    let pool = &app.db.app;
+    agents::set_api_key(pool, &keyring(), &scope(org), key)
+        .await
+        .unwrap();
+    let id = agents::create(pool, &scope(org), provider_id, "Front desk")
+        .await
+        .unwrap();
+    (id, app.url("127.0.0.1", &format!("/webhooks/agent/{id}")))
+}
+
+async fn call(pool: &PgPool, org: Uuid, provider_call_id: &str) -> Option<CallRow> {
+    let ctx = TenantCtx {
+        org_id: org,
+        user_id: None,
+        impersonator_id: None,
+    };
+    let mut tx = db::tx::tenant(pool, &ctx).await.unwrap();
+    let row = db::calls::by_provider_id(&mut tx, org, provider_call_id)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    row
+}
+
+async fn count(pool: &PgPool, org: Uuid, sql: &str) -> i64 {
+    let ctx = TenantCtx {
+        org_id: org,
+        user_id: None,
+        impersonator_id: None,
+    };
+    let mut tx = db::tx::tenant(pool, &ctx).await.unwrap();
+    let n: i64 = sqlx::query_scalar(sql).fetch_one(&mut *tx).await.unwrap();
+    tx.commit().await.unwrap();
+    n
+}
+
+async fn agent_status(pool: &PgPool, org: Uuid, id: Uuid) -> String {
+    let ctx = TenantCtx {
+        org_id: org,
+        user_id: None,
+        impersonator_id: None,
+    };
+    let mut tx = db::tx::tenant(pool, &ctx).await.unwrap();
+    let a = db::agents::get(&mut tx, org, id).await.unwrap().unwrap();
+    tx.commit().await.unwrap();
+    a.status
+}
+
+#[test]
+fn every_sdk_signature_vector_verifies_and_variants_do_not() {
+    let file: Value =
+        serde_json::from_str(include_str!("fixtures/retell/signature-vectors.json")).unwrap();
+    let vectors = file["vectors"].as_array().unwrap();
+    assert!(vectors.len() >= 5);
+    for v in vectors {
+        let key = v["api_key"].as_str().unwrap();
+        let body = v["body"].as_str().unwrap().as_bytes();
+        let t = v["timestamp_ms"].as_i64().unwrap();
+        let sig = v["signature"].as_str().unwrap();
+        assert_eq!(signature::sign(key, body, t), sig, "signing {body:?}");
+        assert_eq!(signature::verify(key, body, Some(sig), t), Ok(()));
+        // Changed body, changed key, old timestamp, re-serialised JSON, case, truncation.
+        let mut changed = body.to_vec();
+        changed.push(b' ');
+        assert!(signature::verify(key, &changed, Some(sig), t).is_err());
+        assert!(signature::verify(&format!("{key}x"), body, Some(sig), t).is_err());
+        assert!(signature::verify(key, body, Some(sig), t + 300_001).is_err());
+        assert!(signature::verify(key, body, Some(sig), t - 300_001).is_err());
+        if let Ok(parsed) = serde_json::from_slice::<Value>(body) {
+            let reserialised = serde_json::to_vec_pretty(&parsed).unwrap();
+            assert!(signature::verify(key, &reserialised, Some(sig), t).is_err());
+        }
+        let (head, digest) = sig.split_once(",d=").unwrap();
+        let upper = format!("{head},d={}", digest.to_uppercase());
+        assert!(signature::verify(key, body, Some(&upper), t).is_err());
+        assert!(signature::verify(key, body, Some(&sig[..sig.len() - 1]), t).is_err());
+    }
+}
+
+#[tokio::test]
+async fn the_lifecycle_fixtures_make_the_expected_records() {
+    let app = TestApp::spawn().await;
+    let f = fixture(&app.db.app).await;
+    let (agent, url) = agent_for(&app, f.alpha.id, KEY_A, "agent_desert_main").await;
+    assert_eq!(
+        agent_status(&app.db.app, f.alpha.id, agent).await,
+        "pending_validation"
+    );
+    let ev = events();
+    for e in ev["phone_call_lifecycle"].as_array().unwrap() {
+        assert_eq!(FakeRetell::send_event(&url, KEY_A, e).await, 204);
+    }
+    assert_eq!(
+        FakeRetell::send_event(&url, KEY_A, &ev["web_test_call_ended"]).await,
+        204
+    );
+    assert_eq!(
+        FakeRetell::send_event(&url, KEY_A, &ev["outbound_no_answer"]).await,
+        204
+    );
+    assert_eq!(
+        FakeRetell::send_event(&url, KEY_A, &ev["unknown_event"]).await,
+        204
+    );
+    assert_eq!(agent_status(&app.db.app, f.alpha.id, agent).await, "active");
+
+    let phone = call(&app.db.app, f.alpha.id, "call_7c1e2a").await.unwrap();
+    assert_eq!(phone.call_type, "phone_call");
+    assert_eq!(phone.direction.as_deref(), Some("inbound"));
+    assert_eq!(phone.from_number.as_deref(), Some("+15555550101"));
+    assert_eq!(phone.call_status.as_deref(), Some("ended"));
+    assert_eq!(phone.duration_ms, Some(154_321));
+    assert_eq!(phone.billed_minutes, 3);
+    assert!(phone.is_billable);
+    assert_eq!(phone.disconnection_reason.as_deref(), Some("user_hangup"));
+    assert!(phone
+        .transcript
+        .as_deref()
+        .unwrap()
+        .starts_with("Agent: Thank you"));
+    assert_eq!(
+        phone
+            .transcript_turns
+            .as_ref()
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(
+        phone.summary.as_deref(),
+        Some("The caller confirmed a 7:15 AM airport pickup for reservation DS-4411.")
+    );
+    assert_eq!(phone.sentiment.as_deref(), Some("Positive"));
+    assert_eq!(phone.successful, Some(true));
+    assert_eq!(phone.provider_cost_cents.as_deref(), Some("23.1"));
+    assert_eq!(
+        phone.recording_url.as_deref(),
+        Some("https://recordings.example/call_7c1e2a.wav")
+    );
+    assert_eq!(
+        phone.started_at.unwrap().timestamp_millis(),
+        1_763_812_800_000
+    );
+    assert_eq!(
+        phone.ended_at.unwrap().timestamp_millis(),
+        1_763_812_954_321
+    );
+    assert_eq!(phone.agent_id, Some(agent));
+
+    let web = call(&app.db.app, f.alpha.id, "call_web_01").await.unwrap();
+    assert!(!web.is_billable, "web calls are test calls");
+    assert_eq!(web.billed_minutes, 2);
+
+    let missed = call(&app.db.app, f.alpha.id, "call_out_02").await.unwrap();
+    assert_eq!(missed.billed_minutes, 0);
+    assert_eq!(missed.duration_ms, None);
+    assert_eq!(missed.call_status.as_deref(), Some("not_connected"));
+    assert!(missed.is_billable);
+
+    // Six distinct bodies stored, one call per call id.
+    assert_eq!(
+        count(
+            &app.db.app,
+            f.alpha.id,
+            "SELECT count(*) FROM webhook_events"
+        )
+        .await,
+        6
+    );
+    assert_eq!(
+        count(&app.db.app, f.alpha.id, "SELECT count(*) FROM calls").await,
+        3
+    );
+}
+
+/// Sends `events` in a random order with random repeats, for a fresh call id.
+fn shuffled(events: &[Value], call_id: &str, rng: &mut impl Rng) -> Vec<Value> {
+    let mut list: Vec<Value> = events.to_vec();
+    for _ in 0..rng.gen_range(0..6) {
+        list.push(events[rng.gen_range(0..events.len())].clone());
+    }
+    list.shuffle(rng);
+    list.into_iter()
+        .map(|mut e| {
+            e["call"]["call_id"] = json!(call_id);
+            e
+        })
+        .collect()
+}
+
+/// What must be equal between two merges of the same events.
+fn essence(c: &CallRow) -> Value {
+    json!([
+        c.call_type,
+        c.direction,
+        c.from_number,
+        c.to_number,
+        c.call_status,
+        c.started_at.map(|t| t.timestamp_millis()),
+        c.ended_at.map(|t| t.timestamp_millis()),
+        c.duration_ms,
+        c.disconnection_reason,
+        c.transcript,
+        c.transcript_turns,
+        c.summary,
+        c.sentiment,
+        c.successful,
+        c.in_voicemail,
+        c.recording_url,
+        c.provider_cost_cents,
+        c.metadata,
+        c.is_billable,
+        c.billed_minutes,
+        c.events_seen,
+    ])
+}
+
+#[tokio::test]
+async fn any_order_and_any_repetition_give_the_same_record() {
+    let app = TestApp::spawn().await;
+    let f = fixture(&app.db.app).await;
+    let (_, url) = agent_for(&app, f.alpha.id, KEY_A, "agent_desert_main").await;
+    let ev = events();
+    let mut lifecycle: Vec<Value> = ev["phone_call_lifecycle"].as_array().unwrap().clone();
+    lifecycle.push(ev["unknown_event"].clone());
+    // A second transcript_updated that disagrees with the first.
+    let mut partial = ev["unknown_event"].clone();
+    partial["call"]["transcript"] = json!("Agent: Thank you for");
+    lifecycle.push(partial);
+
+    let mut reference = None;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(0x5eed);
+    for case in 0..24 {
+        let id = format!("call_perm_{case}");
+        for e in shuffled(&lifecycle, &id, &mut rng) {
+            assert_eq!(FakeRetell::send_event(&url, KEY_A, &e).await, 204);
+        }
+        let got = essence(&call(&app.db.app, f.alpha.id, &id).await.unwrap());
+        match &reference {
+            None => reference = Some(got),
+            Some(r) => assert_eq!(&got, r, "case {case} differs"),
+        }
+    }
+    // Minutes and cost are counted once per call, however often events came.
+    let (minutes, calls): (i64, i64) = {
+        let ctx = TenantCtx {
+            org_id: f.alpha.id,
+            user_id: None,
+            impersonator_id: None,
+        };
+        let mut tx = db::tx::tenant(&app.db.app, &ctx).await.unwrap();
+        let r = sqlx::query_as("SELECT sum(billed_minutes)::bigint, count(*) FROM calls")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        r
+    };
+    assert_eq!((minutes, calls), (24 * 3, 24));
+}
+
+#[tokio::test]
+async fn concurrent_deliveries_of_one_call_merge_completely() {
+    let app = TestApp::spawn().await;
+    let f = fixture(&app.db.app).await;
+    let (_, url) = agent_for(&app, f.alpha.id, KEY_A, "agent_desert_main").await;
+    let ev = events();
+    let lifecycle = ev["phone_call_lifecycle"].as_array().unwrap().clone();
+    let mut sends = Vec::new();
+    for _ in 0..3 {
+        for e in &lifecycle {
+            let (url, e) = (url.clone(), e.clone());
+            sends.push(tokio::spawn(async move {
+                FakeRetell::send_event(&url, KEY_A, &e).await
+            }));
+        }
+    }
+    for s in sends {
+        assert_eq!(s.await.unwrap(), 204);
+    }
+    let c = call(&app.db.app, f.alpha.id, "call_7c1e2a").await.unwrap();
+    assert_eq!(c.call_status.as_deref(), Some("ended"));
+    assert_eq!(c.sentiment.as_deref(), Some("Positive"));
+    assert!(c.transcript.is_some());
+    assert_eq!(c.events_seen.len(), 3);
+}
+
+#[tokio::test]
+async fn bad_requests_get_clear_answers_and_store_nothing_but_counters() {
+    let app = TestApp::spawn().await;
+    let f = fixture(&app.db.app).await;
+    let (agent, url) = agent_for(&app, f.alpha.id, KEY_A, "agent_desert_main").await;
+    let body = serde_json::to_vec(&events()["phone_call_lifecycle"][0]).unwrap();
+    let now = chrono::Utc::now().timestamp_millis();
+    let http = reqwest::Client::new();
+
+    // Unknown agent (and a path that is not an id at all).
+    let unknown = app.url("127.0.0.1", &format!("/webhooks/agent/{}", Uuid::new_v4()));
+    assert_eq!(
+        FakeRetell::send_signed(&unknown, KEY_A, &body, now).await,
+        404
+    );
+    let junk = app.url("127.0.0.1", "/webhooks/agent/not-an-id");
+    assert_eq!(FakeRetell::send_signed(&junk, KEY_A, &body, now).await, 404);
+    // Missing, wrong, stale signatures.
+    let missing = http
+        .post(&url)
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16();
+    assert_eq!(missing, 401);
+    assert_eq!(
+        FakeRetell::send_signed(&url, "wrong-key", &body, now).await,
+        401
+    );
+    assert_eq!(
+        FakeRetell::send_signed(&url, KEY_A, &body, now - 301_000).await,
+        401
+    );
+    assert_eq!(
+        count(
+            &app.db.app,
+            f.alpha.id,
+            "SELECT count(*) FROM webhook_events"
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        count(&app.db.app, f.alpha.id, "SELECT count(*) FROM calls").await,
+        0
+    );
+    let rejected = count(
+        &app.db.app,
+        f.alpha.id,
+        "SELECT coalesce(sum(count), 0)::bigint FROM webhook_counters WHERE outcome LIKE 'rejected%'",
+    )
+    .await;
+    assert_eq!(rejected, 3);
+
+    // Malformed JSON with a valid signature: 400, kept for diagnosis.
+    assert_eq!(
+        FakeRetell::send_signed(&url, KEY_A, b"{\"event\": ", now).await,
+        400
+    );
+    assert_eq!(
+        count(
+            &app.db.app,
+            f.alpha.id,
+            "SELECT count(*) FROM webhook_events WHERE outcome = 'malformed'"
+        )
+        .await,
+        1
+    );
+
+    // Enough failures in a row put the agent in error; a good event clears it.
+    for _ in 0..5 {
+        FakeRetell::send_signed(&url, "wrong-key", &body, now).await;
+    }
+    assert_eq!(agent_status(&app.db.app, f.alpha.id, agent).await, "error");
+    assert_eq!(FakeRetell::send_signed(&url, KEY_A, &body, now).await, 204);
+    assert_eq!(agent_status(&app.db.app, f.alpha.id, agent).await, "active");
+
+    // A switched-off agent takes nothing.
+    agents::set_active(&app.db.app, &scope(f.alpha.id), agent, false)
+        .await
+        .unwrap();
+    assert_eq!(FakeRetell::send_signed(&url, KEY_A, &body, now).await, 410);
+
+    // The counters reach /metrics.
+    let metrics = http
+        .get(app.url("127.0.0.1", "/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains(&format!(
+            "callboard_webhook_events_total{{agent=\"{agent}\",outcome=\"rejected_signature\"}} 6"
+        )),
+        "{metrics}"
+    );
+    assert!(metrics.contains("outcome=\"merged\""), "{metrics}");
+}
+
+#[tokio::test]
+async fn bodies_up_to_16_mib_are_accepted_and_larger_ones_get_413() {
+    let app = TestApp::spawn().await;
+    let f = fixture(&app.db.app).await;
+    let (_, url) = agent_for(&app, f.alpha.id, KEY_A, "agent_desert_main").await;
+    // A long call with word-level timings: ~12 MB of JSON.
+    let words: Vec<Value> = (0..60_000)
+        .map(|i| json!({"word": format!("word{i}"), "start": i as f64 * 0.5, "end": i as f64 * 0.5 + 0.4}))
+        .collect();
+    let turns: Vec<Value> = words
+        .chunks(100)
+        .enumerate()
+        .map(|(i, w)| json!({"role": if i % 2 == 0 { "agent" } else { "user" }, "content": "…", "words": w}))
+        .collect();
+    let mut big = events()["phone_call_lifecycle"][1].clone();
+    big["call"]["call_id"] = json!("call_long");
+    big["call"]["transcript_object"] = json!(turns);
+    big["call"]["transcript"] = json!("x".repeat(6 * 1024 * 1024));
+    let body = serde_json::to_vec(&big).unwrap();
+    assert!(
+        body.len() > 8 * 1024 * 1024 && body.len() < 16 * 1024 * 1024,
+        "{}",
+        body.len()
+    );
+    let now = chrono::Utc::now().timestamp_millis();
+    assert_eq!(FakeRetell::send_signed(&url, KEY_A, &body, now).await, 204);
+    let c = call(&app.db.app, f.alpha.id, "call_long").await.unwrap();
+    assert_eq!(c.transcript_turns.unwrap().as_array().unwrap().len(), 600);
+
+    let too_big = vec![b' '; 16 * 1024 * 1024 + 1];
+    assert_eq!(
+        FakeRetell::send_signed(&url, KEY_A, &too_big, now).await,
+        413
+    );
+}
+
+#[tokio::test]
+async fn one_organizations_key_cannot_feed_another_organizations_agent() {
+    let app = TestApp::spawn().await;
+    let f = fixture(&app.db.app).await;
+    let (_, url_a) = agent_for(&app, f.alpha.id, KEY_A, "agent_a").await;
+    let (_, url_b) = agent_for(&app, f.bravo.id, KEY_B, "agent_b").await;
+    let e = &events()["phone_call_lifecycle"][1];
+    // Signed with A's key, sent to B's agent.
+    assert_eq!(FakeRetell::send_event(&url_b, KEY_A, e).await, 401);
+    assert_eq!(FakeRetell::send_event(&url_a, KEY_A, e).await, 204);
+    assert!(call(&app.db.app, f.alpha.id, "call_7c1e2a").await.is_some());
+    assert!(call(&app.db.app, f.bravo.id, "call_7c1e2a").await.is_none());
+    for table in ["calls", "webhook_events", "agents", "credentials"] {
+        let sql = format!(
+            "SELECT count(*) FROM {table} WHERE organization_id = '{}'",
+            f.alpha.id
+        );
+        assert_eq!(
+            count(&app.db.app, f.bravo.id, &sql).await,
+            0,
+            "{table} leaks"
+        );
+        assert!(
+            count(&app.db.app, f.alpha.id, &sql).await > 0,
+            "{table} positive control"
+        );
+    }
+}
+
+#[tokio::test]
+async fn with_the_database_gone_the_answer_is_503_and_redelivery_stores_once() {
+    let db = Arc::new(TestDb::new().await);
+    let f = fixture(&db.app).await;
+    let opts = db.app_options();
+    let target = tokio::net::lookup_host((opts.get_host(), opts.get_port()))
+        .await
+        .unwrap()
+        .next()
+        .unwrap();
+    let proxy = support::proxy::Proxy::start(target).await;
+    let proxied = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(4)
+        .acquire_timeout(std::time::Duration::from_secs(2))
+        .connect_with(opts.host("127.0.0.1").port(proxy.addr.port()))
+        .await
+        .unwrap();
+    let app = TestApp::spawn_with_pool(db.clone(), proxied, |_| {}).await;
+    let (_, url) = agent_for(&app, f.alpha.id, KEY_A, "agent_desert_main").await;
+    let e = &events()["phone_call_lifecycle"][1];
+    let body = serde_json::to_vec(e).unwrap();
+    let now = chrono::Utc::now().timestamp_millis();
+
+    proxy.cut();
+    let started = std::time::Instant::now();
+    let status = FakeRetell::send_signed(&url, KEY_A, &body, now).await;
+    assert!(status >= 500, "got {status}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "took {:?}",
+        started.elapsed()
+    );
+    let health = reqwest::get(app.url("127.0.0.1", "/health"))
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(health, 503);
+
+    proxy.restore();
+    // The platform retries the same body; it may be delivered twice more.
+    let mut ok = false;
+    for _ in 0..20 {
+        if FakeRetell::send_signed(&url, KEY_A, &body, now).await == 204 {
+            ok = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert!(ok, "the server did not recover");
+    assert_eq!(FakeRetell::send_signed(&url, KEY_A, &body, now).await, 204);
+    assert_eq!(
+        count(&db.app, f.alpha.id, "SELECT count(*) FROM webhook_events").await,
+        1
+    );
+    assert_eq!(
+        count(&db.app, f.alpha.id, "SELECT count(*) FROM calls").await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn keys_are_sealed_at_rest_and_test_connection_asks_the_platform() {
+    let fake = FakeRetell::start().await;
+    fake.add_key(KEY_A);
+    fake.add_agent("agent_desert_main", "Front desk");
+    let base = fake.base_url();
+    let app =
+        TestApp::spawn_with(Arc::new(TestDb::new().await), |c| c.retell_api_base = base).await;
+    let f = fixture(&app.db.app).await;
+    agent_for(&app, f.alpha.id, KEY_A, "agent_desert_main").await;
+
+    // Stored sealed: not the plaintext, only the last four in clear.
+    let owner = app.db.owner_pool().await;
+    let (cipher, last4): (Vec<u8>, String) =
+        sqlx::query_as("SELECT ciphertext, last4 FROM credentials WHERE organization_id = $1")
+            .bind(f.alpha.id)
+            .fetch_one(&owner)
+            .await
+            .unwrap();
+    assert_eq!(last4, "cdef");
+    assert!(!cipher.windows(KEY_A.len()).any(|w| w == KEY_A.as_bytes()));
+
+    // The console's overview shows "ends in", never the key.
+    let c = app.client();
+    let platform = app.platform("");
+    let res = app
+        .login(&c, &platform, "root@callboard.localhost", support::PASSWORD)
+        .await;
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
+    let text = c
+        .post(app.platform("/api/agents"))
+        .form(&[("org_id", f.alpha.id.to_string())])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(text.contains("cdef") && !text.contains(KEY_A), "{text}");
+
+    let test = |c: reqwest::Client, url: String, org: Uuid| async move {
+        let res = c
+            .post(url)
+            .form(&[("org_id", org.to_string())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        res.json::<Value>().await.unwrap()
+    };
+    let url = app.platform("/api/agents/test-connection");
+    let ok = test(c.clone(), url.clone(), f.alpha.id).await;
+    assert_eq!(ok["ok"], true, "{ok}");
+    let auth = fake.received().last().unwrap().authorization.clone();
+    assert_eq!(auth.as_deref(), Some(format!("Bearer {KEY_A}").as_str()));
+
+    // Rate limited once, then fine: retried, honouring retry-after-ms.
+    fake.fail_next(429, Some(50));
+    let before = fake.received().len();
+    assert_eq!(test(c.clone(), url.clone(), f.alpha.id).await["ok"], true);
+    assert_eq!(fake.received().len(), before + 2);
+
+    // A wrong key: a clear reason, and no vendor name.
+    agents::set_api_key(
+        &app.db.app,
+        &keyring(),
+        &scope(f.alpha.id),
+        "key_wrong_0000",
+    )
+    .await
+    .unwrap();
+    let bad = test(c.clone(), url.clone(), f.alpha.id).await;
+    assert_eq!(bad["ok"], false);
+    let message = bad["message"].as_str().unwrap();
+    assert!(message.contains("API key"), "{message}");
+    assert!(!message.to_lowercase().contains("retell"), "{message}");
+
+    // Unreachable.
+    let gone = TestApp::spawn_with(app.db.clone(), |c| {
+        c.retell_api_base = "http://127.0.0.1:9".into()
+    })
+    .await;
+    let c2 = gone.client();
+    gone.login(
+        &c2,
+        &gone.platform(""),
+        "root@callboard.localhost",
+        support::PASSWORD,
+    )
+    .await;
+    let unreachable = test(c2, gone.platform("/api/agents/test-connection"), f.alpha.id).await;
+    assert_eq!(unreachable["ok"], false);
+    assert!(unreachable["message"]
+        .as_str()
+        .unwrap()
+        .contains("could not be reached"));
+}
+
+#[tokio::test]
+async fn org_admins_manage_their_own_agents_only_and_viewers_not_at_all() {
+    let app = TestApp::spawn().await;
+    let f = fixture(&app.db.app).await;
+    let (bravo_agent, _) = agent_for(&app, f.bravo.id, KEY_B, "agent_b").await;
+
+    let admin = app.client();
+    app.login(
+        &admin,
+        &app.org("alpha", ""),
+        "admin@alpha.example",
+        support::PASSWORD,
+    )
+    .await;
+    let res = admin
+        .post(app.org("alpha", "/api/agents/create"))
+        .form(&[("name", "Night line"), ("agent_id", "agent_night")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let overview: Value = admin
+        .post(app.org("alpha", "/api/agents"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(overview["agents"].as_array().unwrap().len(), 1);
+    assert!(
+        overview["agents"][0]["provider_agent_id"].is_null(),
+        "org users never see platform ids"
+    );
+    let text = overview.to_string();
+    assert!(!text.contains("agent_night"), "{text}");
+
+    // Naming another organization is refused; its agents are untouchable.
+    let res = admin
+        .post(app.org("alpha", "/api/agents"))
+        .form(&[("org_id", f.bravo.id.to_string())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    let res = admin
+        .post(app.org("alpha", "/api/agents/delete"))
+        .form(&[("id", bravo_agent.to_string())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    assert_eq!(
+        agent_status(&app.db.app, f.bravo.id, bravo_agent).await,
+        "pending_validation"
+    );
+
+    // Duplicate registration: a field error, nothing lost.
+    let res = admin
+        .post(app.org("alpha", "/api/agents/create"))
+        .form(&[("name", "Again"), ("agent_id", "agent_night")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+
+    let viewer = app.client();
+    app.login(
+        &viewer,
+        &app.org("alpha", ""),
+        "viewer@alpha.example",
+        support::PASSWORD,
+    )
+    .await;
+    let res = viewer
+        .post(app.org("alpha", "/api/agents"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    // Viewers see calls, though.
+    let res = viewer
+        .post(app.org("alpha", "/api/calls/recent"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+}
+
+#[tokio::test]
+async fn admins_override_billable_and_it_is_audited() {
+    let app = TestApp::spawn().await;
+    let f = fixture(&app.db.app).await;
+    let (_, url) = agent_for(&app, f.alpha.id, KEY_A, "agent_desert_main").await;
+    assert_eq!(
+        FakeRetell::send_event(&url, KEY_A, &events()["web_test_call_ended"]).await,
+        204
+    );
+    let web = call(&app.db.app, f.alpha.id, "call_web_01").await.unwrap();
+    assert!(!web.is_billable);
+
+    let admin = app.client();
+    app.login(
+        &admin,
+        &app.org("alpha", ""),
+        "admin@alpha.example",
+        support::PASSWORD,
+    )
+    .await;
+    let res = admin
+        .post(app.org("alpha", "/api/calls/billable"))
+        .form(&[("call_id", web.id.to_string()), ("billable", "true".into())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(
+        call(&app.db.app, f.alpha.id, "call_web_01")
+            .await
+            .unwrap()
+            .is_billable
+    );
+    let audited = count(
+        &app.db.app,
+        f.alpha.id,
+        "SELECT count(*) FROM audit_log WHERE action = 'call.billable_override'",
+    )
+    .await;
+    assert_eq!(audited, 1);
+
+    // Back to the default.
+    admin
+        .post(app.org("alpha", "/api/calls/billable"))
+        .form(&[
+            ("call_id", web.id.to_string()),
+            ("billable", "default".into()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        !call(&app.db.app, f.alpha.id, "call_web_01")
+            .await
+            .unwrap()
+            .is_billable
+    );
+
+    let viewer = app.client();
+    app.login(
+        &viewer,
+        &app.org("alpha", ""),
+        "viewer@alpha.example",
+        support::PASSWORD,
+    )
+    .await;
+    let res = viewer
+        .post(app.org("alpha", "/api/calls/billable"))
+        .form(&[("call_id", web.id.to_string()), ("billable", "true".into())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+}
+
+#[tokio::test]
+async fn rotating_the_encryption_key_reseals_everything() {
+    let db = TestDb::new().await;
+    let f = fixture(&db.app).await;
+    let old = Keyring::new([1; 32], vec![]);
+    agents::set_api_key(&db.app, &old, &scope(f.alpha.id), KEY_A)
+        .await
+        .unwrap();
+    agents::set_api_key(&db.app, &old, &scope(f.bravo.id), KEY_B)
+        .await
+        .unwrap();
+    let new = Keyring::new([2; 32], vec![[1; 32]]);
+    let access = callboard::db::PlatformAccess::operator();
+    let report = callboard::services::keys::rotate(&db.app, access, &new)
+        .await
+        .unwrap();
+    assert_eq!(report.resealed, 2);
+    let only_new = Keyring::new([2; 32], vec![]);
+    assert_eq!(
+        agents::api_key(&db.app, &only_new, &scope(f.alpha.id))
+            .await
+            .unwrap()
+            .as_deref(),
+        Some(KEY_A)
+    );
+    assert_eq!(
+        agents::api_key(&db.app, &only_new, &scope(f.bravo.id))
+            .await
+            .unwrap()
+            .as_deref(),
+        Some(KEY_B)
+    );
+    let again = callboard::services::keys::rotate(&db.app, access, &new)
+        .await
+        .unwrap();
+    assert_eq!(again.resealed, 0);
+    assert_eq!(again.already_current, 2);
+}

@@ -1,0 +1,234 @@
+//! A faithful fake of the voice platform's REST API (same paths, bearer-key
+//! auth, `{"status":"error","message":…}` error shapes, 422 for unknown ids),
+//! served on a random loopback port. It records what it received, can be told
+//! to fail the next requests (to exercise retries), and sends signed events
+//! to the app the way the platform does.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{json, Value};
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub method: String,
+    pub path: String,
+    pub authorization: Option<String>,
+}
+
+#[derive(Default)]
+struct Inner {
+    keys: Vec<String>,
+    agents: Vec<(String, String)>,
+    calls: Vec<Value>,
+    /// Statuses to answer the next requests with, before normal service.
+    failures: VecDeque<(u16, Option<u64>)>,
+    received: Vec<Received>,
+}
+
+#[derive(Clone)]
+pub struct FakeRetell {
+    inner: Arc<Mutex<Inner>>,
+    pub addr: SocketAddr,
+}
+
+fn error(status: u16, message: &str) -> Response {
+    (
+        StatusCode::from_u16(status).unwrap(),
+        Json(json!({"status": "error", "message": message})),
+    )
+        .into_response()
+}
+
+impl FakeRetell {
+    pub async fn start() -> Self {
+        let inner = Arc::new(Mutex::new(Inner::default()));
+        let router = Router::new()
+            .route("/get-agent/{id}", get(get_agent))
+            .route("/v2/list-agents", post(list_agents))
+            .route("/list-agents", get(list_agents_legacy))
+            .route("/v2/get-call/{id}", get(get_call))
+            .route("/v3/list-calls", post(list_calls))
+            .with_state(inner.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            axum::serve(listener, router).await.unwrap();
+        });
+        FakeRetell { inner, addr }
+    }
+
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn add_key(&self, key: &str) {
+        self.inner.lock().unwrap().keys.push(key.into());
+    }
+
+    pub fn add_agent(&self, id: &str, name: &str) {
+        self.inner
+            .lock()
+            .unwrap()
+            .agents
+            .push((id.into(), name.into()));
+    }
+
+    pub fn add_call(&self, call: Value) {
+        self.inner.lock().unwrap().calls.push(call);
+    }
+
+    /// The next request is answered with `status` (and `retry-after-ms`).
+    pub fn fail_next(&self, status: u16, retry_after_ms: Option<u64>) {
+        self.inner
+            .lock()
+            .unwrap()
+            .failures
+            .push_back((status, retry_after_ms));
+    }
+
+    pub fn received(&self) -> Vec<Received> {
+        self.inner.lock().unwrap().received.clone()
+    }
+
+    /// Posts `body` to `url` signed with `key` at `timestamp_ms`, as the
+    /// platform does; returns the status.
+    pub async fn send_signed(url: &str, key: &str, body: &[u8], timestamp_ms: i64) -> u16 {
+        let sig = callboard::retell::signature::sign(key, body, timestamp_ms);
+        reqwest::Client::new()
+            .post(url)
+            .header("content-type", "application/json")
+            .header("x-retell-signature", sig)
+            .body(body.to_vec())
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    }
+
+    pub async fn send_event(url: &str, key: &str, event: &Value) -> u16 {
+        let body = serde_json::to_vec(event).unwrap();
+        Self::send_signed(url, key, &body, chrono::Utc::now().timestamp_millis()).await
+    }
+}
+
+type Shared = Arc<Mutex<Inner>>;
+
+/// Records the request; answers a scripted failure or an auth error, if any.
+fn gate(inner: &Shared, method: &str, path: String, headers: &HeaderMap) -> Option<Response> {
+    let mut g = inner.lock().unwrap();
+    let authorization = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    g.received.push(Received {
+        method: method.into(),
+        path,
+        authorization: authorization.clone(),
+    });
+    if let Some((status, retry_ms)) = g.failures.pop_front() {
+        let mut res = error(status, "scripted failure");
+        if let Some(ms) = retry_ms {
+            res.headers_mut()
+                .insert("retry-after-ms", ms.to_string().parse().unwrap());
+        }
+        return Some(res);
+    }
+    let key = authorization
+        .as_deref()
+        .and_then(|a| a.strip_prefix("Bearer "));
+    match key {
+        Some(k) if g.keys.iter().any(|known| known == k) => None,
+        _ => Some(error(401, "Invalid API key")),
+    }
+}
+
+fn agent_json(id: &str, name: &str) -> Value {
+    json!({"agent_id": id, "agent_name": name, "version": 1, "webhook_url": null})
+}
+
+async fn get_agent(
+    State(s): State<Shared>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(r) = gate(&s, "GET", format!("/get-agent/{id}"), &headers) {
+        return r;
+    }
+    let g = s.lock().unwrap();
+    match g.agents.iter().find(|(a, _)| *a == id) {
+        Some((a, n)) => Json(agent_json(a, n)).into_response(),
+        None => error(422, "Agent not found"),
+    }
+}
+
+async fn list_agents(State(s): State<Shared>, headers: HeaderMap) -> Response {
+    if let Some(r) = gate(&s, "POST", "/v2/list-agents".into(), &headers) {
+        return r;
+    }
+    let g = s.lock().unwrap();
+    let items: Vec<Value> = g.agents.iter().map(|(a, n)| agent_json(a, n)).collect();
+    Json(json!({"items": items, "has_more": false})).into_response()
+}
+
+async fn list_agents_legacy(State(s): State<Shared>, headers: HeaderMap) -> Response {
+    if let Some(r) = gate(&s, "GET", "/list-agents".into(), &headers) {
+        return r;
+    }
+    let g = s.lock().unwrap();
+    Json(Value::Array(
+        g.agents.iter().map(|(a, n)| agent_json(a, n)).collect(),
+    ))
+    .into_response()
+}
+
+async fn get_call(State(s): State<Shared>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    if let Some(r) = gate(&s, "GET", format!("/v2/get-call/{id}"), &headers) {
+        return r;
+    }
+    let g = s.lock().unwrap();
+    match g.calls.iter().find(|c| c["call_id"] == id.as_str()) {
+        Some(c) => Json(c.clone()).into_response(),
+        None => error(422, "Call not found"),
+    }
+}
+
+async fn list_calls(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Json(body): Json<Value>,
+) -> Response {
+    if let Some(r) = gate(&s, "POST", "/v3/list-calls".into(), &headers) {
+        return r;
+    }
+    let limit = body["limit"].as_u64().unwrap_or(50).min(1000) as usize;
+    let start: usize = body["pagination_key"]
+        .as_str()
+        .and_then(|k| k.parse().ok())
+        .unwrap_or(0);
+    let g = s.lock().unwrap();
+    let page: Vec<Value> = g
+        .calls
+        .iter()
+        .skip(start)
+        .take(limit)
+        .map(|c| {
+            let mut c = c.clone();
+            if let Some(o) = c.as_object_mut() {
+                o.remove("transcript");
+                o.remove("transcript_object");
+            }
+            c
+        })
+        .collect();
+    let next = start + page.len();
+    let has_more = next < g.calls.len();
+    Json(json!({"items": page, "has_more": has_more, "pagination_key": has_more.then(|| next.to_string())}))
+        .into_response()
+}
