@@ -863,3 +863,50 @@ async fn rotating_the_encryption_key_reseals_everything() {
     assert_eq!(again.resealed, 0);
     assert_eq!(again.already_current, 2);
 }
+
+#[tokio::test]
+async fn cached_owners_are_forgotten_when_this_process_changes_them() {
+    let db = Arc::new(TestDb::new().await);
+    let app = TestApp::spawn_with(db.clone(), |c| c.webhook_cache_ms = 60_000).await;
+    let f = fixture(&db.app).await;
+    let (agent, url) = agent_for(&app, f.alpha.id, KEY_A, "agent_desert_main").await;
+    let e = &events()["phone_call_lifecycle"][0];
+    assert_eq!(FakeRetell::send_event(&url, KEY_A, e).await, 204); // now cached
+
+    let admin = app.client();
+    app.login(
+        &admin,
+        &app.org("alpha", ""),
+        "admin@alpha.example",
+        support::PASSWORD,
+    )
+    .await;
+    let res = admin
+        .post(app.org("alpha", "/api/agents/api-key"))
+        .form(&[("api_key", "key_alpha_replaced_1111")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        FakeRetell::send_event(&url, KEY_A, e).await,
+        401,
+        "the old key still worked"
+    );
+    assert_eq!(
+        FakeRetell::send_event(&url, "key_alpha_replaced_1111", e).await,
+        204
+    );
+
+    let res = admin
+        .post(app.org("alpha", "/api/agents/active"))
+        .form(&[("id", agent.to_string()), ("active", "false".into())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        FakeRetell::send_event(&url, "key_alpha_replaced_1111", e).await,
+        410
+    );
+}

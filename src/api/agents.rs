@@ -110,7 +110,9 @@ pub async fn set_agent_active(
     super::respond(
         async {
             let (ctx, scope) = ssr::manager(org_id).await?;
-            crate::services::agents::set_active(&ctx.state.pool, &scope, id, active).await
+            crate::services::agents::set_active(&ctx.state.pool, &scope, id, active).await?;
+            ctx.state.owners.forget_org(scope.tenant.org_id);
+            Ok(())
         }
         .await,
     )
@@ -124,7 +126,9 @@ pub async fn delete_agent(
     super::respond(
         async {
             let (ctx, scope) = ssr::manager(org_id).await?;
-            crate::services::agents::delete(&ctx.state.pool, &scope, id).await
+            crate::services::agents::delete(&ctx.state.pool, &scope, id).await?;
+            ctx.state.owners.forget_org(scope.tenant.org_id);
+            Ok(())
         }
         .await,
     )

@@ -177,6 +177,7 @@ async fn demo_calls(
             .await
             .map_err(explain)?,
     };
+    let owners = crate::ingest::owners::OwnerCache::new(std::time::Duration::from_secs(60));
     let mut rng = rand::thread_rng();
     let now = chrono::Utc::now().timestamp_millis();
     for _ in 0..40 {
@@ -190,7 +191,9 @@ async fn demo_calls(
                 signature: Some(&signed),
                 now_ms: now,
             };
-            accept(pool, keys, delivery).await.map_err(explain)?;
+            accept(pool, keys, &owners, delivery)
+                .await
+                .map_err(explain)?;
         }
     }
     Ok(())

@@ -113,24 +113,48 @@ pub async fn delete(conn: &mut PgConnection, org_id: Uuid, id: Uuid) -> Result<u
     )
 }
 
-/// Which organization owns the agent in a webhook URL, and whether it takes
-/// events. Runs on the platform path (the caller is not yet known).
+/// Which organization owns the agent in a webhook URL, whether it takes
+/// events, and the organization's sealed API key to verify them with. Runs
+/// on the platform path (the caller is not yet known); the key stays sealed.
 #[derive(Debug, Clone)]
 pub struct Owner {
     pub org_id: Uuid,
     pub inactive: bool,
+    pub sealed_key: Option<crate::crypto::Sealed>,
 }
 
 pub async fn owner(conn: &mut PgConnection, id: Uuid) -> Result<Option<Owner>, AppError> {
-    let row: Option<(Uuid, String)> =
-        sqlx::query_as("SELECT organization_id, status FROM agents WHERE id = $1")
-            .bind(id)
-            .fetch_optional(conn)
-            .await?;
-    Ok(row.map(|(org_id, status)| Owner {
-        org_id,
-        inactive: status == "inactive",
-    }))
+    type OwnerRow = (
+        Uuid,
+        String,
+        Option<String>,
+        Option<Vec<u8>>,
+        Option<Vec<u8>>,
+    );
+    let row: Option<OwnerRow> = sqlx::query_as(
+        "SELECT a.organization_id, a.status, c.key_id, c.nonce, c.ciphertext
+           FROM agents a
+           LEFT JOIN credentials c
+             ON c.organization_id = a.organization_id AND c.kind = 'voice_api_key'
+          WHERE a.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(
+        row.map(|(org_id, status, key_id, nonce, ciphertext)| Owner {
+            org_id,
+            inactive: status == "inactive",
+            sealed_key: match (key_id, nonce, ciphertext) {
+                (Some(key_id), Some(nonce), Some(ciphertext)) => Some(crate::crypto::Sealed {
+                    key_id,
+                    nonce,
+                    ciphertext,
+                }),
+                _ => None,
+            },
+        }),
+    )
 }
 
 /// After a correctly signed event: validated, and seen now. An active agent's

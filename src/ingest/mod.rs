@@ -2,6 +2,7 @@
 //! events (`POST /webhooks/agent/{uuid}`).
 
 pub mod merge;
+pub mod owners;
 pub mod parse;
 pub mod service;
 pub mod webhook;

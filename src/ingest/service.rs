@@ -3,9 +3,10 @@
 //! organization's tenant transaction.
 
 use super::merge::Merged;
+use super::owners::OwnerCache;
 use super::parse::{parse, Parsed};
 use crate::crypto::Keyring;
-use crate::db::{self, PlatformAccess, TenantCtx};
+use crate::db::{self, TenantCtx};
 use crate::error::AppError;
 use crate::retell::signature::{self, Rejection};
 use sha2::{Digest, Sha256};
@@ -55,14 +56,13 @@ pub struct Delivery<'a> {
 
 /// Accepts one delivery. `Err` means the database failed: nothing was
 /// committed and the caller must answer 5xx so the sender retries.
-pub async fn accept(pool: &PgPool, keys: &Keyring, d: Delivery<'_>) -> Result<Outcome, AppError> {
-    let owner = {
-        let mut tx = db::tx::platform(pool, PlatformAccess::webhook()).await?;
-        let owner = db::agents::owner(&mut tx, d.agent_id).await?;
-        tx.commit().await?;
-        owner
-    };
-    let Some(owner) = owner else {
+pub async fn accept(
+    pool: &PgPool,
+    keys: &Keyring,
+    owners: &OwnerCache,
+    d: Delivery<'_>,
+) -> Result<Outcome, AppError> {
+    let Some(owner) = owners.get(pool, d.agent_id).await? else {
         return Ok(Outcome::UnknownAgent);
     };
     let org_id = owner.org_id;
@@ -71,19 +71,19 @@ pub async fn accept(pool: &PgPool, keys: &Keyring, d: Delivery<'_>) -> Result<Ou
         user_id: None,
         impersonator_id: None,
     };
-    let mut tx = db::tx::tenant(pool, &ctx).await?;
     if owner.inactive {
+        let mut tx = db::tx::tenant(pool, &ctx).await?;
         db::webhooks::count(&mut tx, org_id, d.agent_id, Outcome::Inactive.label()).await?;
         tx.commit().await?;
         return Ok(Outcome::Inactive);
     }
 
-    let key = match db::credentials::get(&mut tx, org_id, db::credentials::VOICE_API_KEY).await? {
-        Some(stored) => keys
-            .open(org_id, db::credentials::VOICE_API_KEY, &stored.sealed)
-            .ok(),
-        None => None,
-    };
+    // Verify before opening a transaction: a bad request costs no more than
+    // a counter.
+    let key = owner.sealed_key.as_ref().and_then(|sealed| {
+        keys.open(org_id, db::credentials::VOICE_API_KEY, sealed)
+            .ok()
+    });
     let verdict = match &key {
         None => Err("rejected_no_key"),
         Some(key) => {
@@ -91,6 +91,7 @@ pub async fn accept(pool: &PgPool, keys: &Keyring, d: Delivery<'_>) -> Result<Ou
         }
     };
     if let Err(reason) = verdict {
+        let mut tx = db::tx::tenant(pool, &ctx).await?;
         let message = match reason {
             "rejected_no_key" => {
                 "Events arrive, but the organization has no API key to verify them with."
@@ -104,6 +105,7 @@ pub async fn accept(pool: &PgPool, keys: &Keyring, d: Delivery<'_>) -> Result<Ou
         return Ok(Outcome::Rejected(reason));
     }
 
+    // Hash and parse before taking a connection: a long call's body is large.
     let digest = Sha256::digest(d.body);
     let parsed = parse(d.body);
     let (event, call_id, outcome) = match &parsed {
@@ -115,6 +117,7 @@ pub async fn accept(pool: &PgPool, keys: &Keyring, d: Delivery<'_>) -> Result<Ou
         ),
         Parsed::Other { event } => (Some(event.as_str()), None, Outcome::Stored),
     };
+    let mut tx = db::tx::tenant(pool, &ctx).await?;
     let new = db::webhooks::store(
         &mut tx,
         &db::webhooks::NewEvent {

@@ -22,6 +22,8 @@ pub struct Config {
     pub retell_api_base: String,
     /// When set, `/metrics` requires it as a bearer token (else loopback only).
     pub metrics_token: Option<String>,
+    /// How long a process trusts its cached webhook owner lookups (0: never).
+    pub webhook_cache_ms: u64,
     pub production: bool,
     pub sign_in_per_ip_per_minute: u32,
     pub sign_in_per_account_per_minute: u32,
@@ -105,6 +107,7 @@ impl Config {
             previous_encryption_keys,
             retell_api_base,
             metrics_token: var("CALLBOARD_METRICS_TOKEN"),
+            webhook_cache_ms: number("CALLBOARD_WEBHOOK_CACHE_MS", 5000)? as u64,
             database_url,
             database_admin_url,
             site_addr,
@@ -165,6 +168,7 @@ mod tests {
             previous_encryption_keys: vec![],
             retell_api_base: String::new(),
             metrics_token: None,
+            webhook_cache_ms: 0,
             production: false,
             sign_in_per_ip_per_minute: 1,
             sign_in_per_account_per_minute: 1,

@@ -2,6 +2,7 @@ use super::config::Config;
 use super::metrics::Metrics;
 use crate::auth::rate_limit::SignInLimits;
 use crate::crypto::Keyring;
+use crate::ingest::owners::OwnerCache;
 use crate::retell::client::Client;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -20,6 +21,7 @@ pub struct AppState {
     pub keys: Arc<Keyring>,
     pub metrics: Metrics,
     pub voice: Client,
+    pub owners: Arc<OwnerCache>,
 }
 
 impl AppState {
@@ -43,6 +45,9 @@ impl AppState {
             )),
             metrics: Metrics::default(),
             voice: Client::new(&config.retell_api_base),
+            owners: Arc::new(OwnerCache::new(Duration::from_millis(
+                config.webhook_cache_ms,
+            ))),
             config: Arc::new(config),
         }
     }
