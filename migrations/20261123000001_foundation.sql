@@ -163,3 +163,6 @@ CREATE TABLE tower_sessions.session (
 );
 CREATE INDEX session_expiry_idx ON tower_sessions.session (expiry_date);
 GRANT SELECT, INSERT, UPDATE, DELETE ON tower_sessions.session TO callboard_app;
+
+-- The server checks at start-up that the schema is up to date.
+GRANT SELECT ON _sqlx_migrations TO callboard_app;

@@ -47,6 +47,7 @@ fn page_security_headers() {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     Session::provide();
+    crate::components::context::Host::provide();
     // Pages wait for their data before the first byte, so a page can still
     // set its status (403, 404) or redirect; they are small and fast.
     view! {

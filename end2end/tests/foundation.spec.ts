@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { admin, base, cli, open, orgUrl, signIn, unique } from "./helpers";
+import { admin, base, cli, open, orgUrl, signIn, signInAs, unique } from "./helpers";
 
 test("super admin creates an organization and its admin, who then signs in on the subdomain", async ({ browser }) => {
   const slug = unique("org");
@@ -63,7 +63,7 @@ test("a viewer is refused the admin-only team page", async ({ page }) => {
   cli("user", "create", "--email", email, "--password", password);
   cli("user", "add-member", "--email", email, "--org", slug, "--role", "viewer");
 
-  await signIn(page, orgUrl(slug, "/login"), email, password);
+  await signInAs(page, orgUrl(slug, "/login"), email, password);
   await expect(page.getByRole("heading", { name: `Viewer ${slug}` })).toBeVisible();
   await expect(page.getByRole("link", { name: "Team" })).toHaveCount(0);
 

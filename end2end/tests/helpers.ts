@@ -34,3 +34,10 @@ export async function signIn(page: Page, url: string, email: string, password: s
 export function cli(...args: string[]): string {
   return execFileSync(process.env.E2E_BIN ?? "../target/debug/callboard", args, { encoding: "utf8" });
 }
+
+/** Signs in and waits until the app shows the signed-in frame. */
+export async function signInAs(page: Page, url: string, email: string, password: string) {
+  await signIn(page, url, email, password);
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  await expect(page).not.toHaveURL(/\/login$/);
+}

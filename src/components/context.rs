@@ -34,3 +34,38 @@ impl Session {
 pub fn use_session() -> Session {
     expect_context::<Session>()
 }
+
+/// What kind of host this page was served on. Computed on the server from
+/// the request and shipped to the browser with the page (`SharedValue`), so
+/// both sides render the same tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Host {
+    pub is_platform: bool,
+}
+
+impl Host {
+    pub fn provide() -> Self {
+        let is_platform = leptos::server::SharedValue::new(platform_request).into_inner();
+        let host = Host { is_platform };
+        provide_context(host);
+        host
+    }
+}
+
+fn platform_request() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use crate::server::host::HostSite;
+        use_context::<http::request::Parts>()
+            .and_then(|p| p.extensions.get::<HostSite>().cloned())
+            .is_some_and(|site| matches!(site, HostSite::Platform))
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        false
+    }
+}
+
+pub fn use_host() -> Host {
+    expect_context::<Host>()
+}

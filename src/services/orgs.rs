@@ -27,6 +27,9 @@ struct Clean {
 fn clean(input: &OrgInput) -> Result<Clean, AppError> {
     let name = input.name.trim().to_string();
     let slug = input.slug.trim().to_lowercase();
+    // A blank subdomain is derived from the slug; then any problem with it
+    // is the slug's, and is reported once, on the slug.
+    let derived = input.subdomain.trim().is_empty();
     let subdomain = match input.subdomain.trim().to_lowercase() {
         s if s.is_empty() => slug.clone(),
         s => s,
@@ -41,8 +44,22 @@ fn clean(input: &OrgInput) -> Result<Clean, AppError> {
     .filter(|d| !d.is_empty());
     validate::Checks::new()
         .check("name", validate::org_name(&name))
-        .check("slug", validate::dns_label(&slug))
-        .check("subdomain", validate::subdomain(&subdomain))
+        .check(
+            "slug",
+            if derived {
+                validate::subdomain(&slug)
+            } else {
+                validate::dns_label(&slug)
+            },
+        )
+        .check(
+            "subdomain",
+            if derived {
+                Ok(())
+            } else {
+                validate::subdomain(&subdomain)
+            },
+        )
         .check(
             "custom_domain",
             custom_domain

@@ -1,4 +1,5 @@
 use crate::api::org::org_home;
+use crate::components::gate::{Gate, Need};
 use crate::components::layout::Frame;
 use crate::components::status::{ErrorNotice, Loading};
 use leptos::prelude::*;
@@ -7,9 +8,19 @@ use leptos_meta::Title;
 /// The organization's home. The call dashboard will live here.
 #[component]
 pub fn OrgHomePage() -> impl IntoView {
-    let home = Resource::new(|| (), |_| org_home());
     view! {
         <Frame>
+            <Gate need=Need::Member>
+                <OrgHome/>
+            </Gate>
+        </Frame>
+    }
+}
+
+#[component]
+fn OrgHome() -> impl IntoView {
+    let home = Resource::new(|| (), |_| org_home());
+    view! {
             <Suspense fallback=|| view! { <Loading/> }>
                 {move || Suspend::new(async move {
                     match home.await {
@@ -35,6 +46,5 @@ pub fn OrgHomePage() -> impl IntoView {
                     }
                 })}
             </Suspense>
-        </Frame>
     }
 }
