@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { admin, cli, open, orgUrl, signIn, unique } from "./helpers";
+import { admin, cli, open, orgUrl, signInAs, unique } from "./helpers";
 
 test("an agent goes from waiting to active when its first signed event arrives, and its calls appear", async ({ browser }) => {
   const slug = unique("agt");
@@ -10,7 +10,7 @@ test("an agent goes from waiting to active when its first signed event arrives, 
   cli("user", "add-member", "--email", email, "--org", slug, "--role", "admin");
 
   const page = await browser.newPage();
-  await signIn(page, "/login", admin.email, admin.password);
+  await signInAs(page, "/login", admin.email, admin.password);
   await page.getByRole("link", { name: `Agents ${slug}` }).click();
 
   // The key is stored sealed; only its last four characters come back.
@@ -37,7 +37,7 @@ test("an agent goes from waiting to active when its first signed event arrives, 
 
   // The organization's admin sees the call, and never the platform's ids.
   const member = await browser.newPage();
-  await signIn(member, orgUrl(slug, "/login"), email, password);
+  await signInAs(member, orgUrl(slug, "/login"), email, password);
   const calls = member.locator("#recent-calls tbody tr");
   await expect(calls).toHaveCount(1);
   await open(member, orgUrl(slug, "/agents"));

@@ -4,7 +4,7 @@
 //! subdomain (`org_id` is ignored unless it names a different organization,
 //! which is refused). See `auth::guard::require_manager`.
 
-use crate::domain::{AgentsOverview, CallBrief, ConnectionCheck};
+use crate::domain::{AgentsOverview, ConnectionCheck, LatestCalls};
 use crate::error::AppError;
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -136,13 +136,17 @@ pub async fn delete_agent(
 
 /// The organization's latest calls (any member).
 #[server(prefix = "/api", endpoint = "calls/recent")]
-pub async fn recent_calls() -> Result<Vec<CallBrief>, AppError> {
+pub async fn recent_calls() -> Result<LatestCalls, AppError> {
     use crate::auth::guard::{request_ctx, require_member};
     super::respond(
         async {
             let ctx = request_ctx().await?;
             let user = require_member(&ctx).await?;
-            crate::services::calls::recent(&ctx.state.pool, &user.tenant(), 25).await
+            let calls = crate::services::calls::recent(&ctx.state.pool, &user.tenant(), 25).await?;
+            Ok(LatestCalls {
+                can_edit: user.role == crate::domain::Role::Admin,
+                calls,
+            })
         }
         .await,
     )

@@ -110,3 +110,10 @@ pub struct CallBrief {
     pub is_billable: bool,
     pub is_web: bool,
 }
+
+/// The latest calls, and whether the viewer may change them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LatestCalls {
+    pub can_edit: bool,
+    pub calls: Vec<CallBrief>,
+}

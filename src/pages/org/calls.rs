@@ -21,7 +21,7 @@ pub fn duration(ms: Option<i64>) -> String {
 }
 
 #[component]
-pub fn RecentCalls(is_admin: bool) -> impl IntoView {
+pub fn RecentCalls() -> impl IntoView {
     let billable = ServerAction::<SetCallBillable>::new();
     let calls = Resource::new(move || billable.version().get(), |_| recent_calls());
     view! {
@@ -31,13 +31,13 @@ pub fn RecentCalls(is_admin: bool) -> impl IntoView {
                 {move || Suspend::new(async move {
                     match calls.await {
                         Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                        Ok(list) if list.is_empty() => view! {
+                        Ok(r) if r.calls.is_empty() => view! {
                             <div class="empty">
                                 <p><strong>"No calls yet."</strong></p>
                                 <p class="muted">"Calls appear here as soon as your voice agent is connected and answers its first call."</p>
                             </div>
                         }.into_any(),
-                        Ok(list) => view! { <CallTable list is_admin billable/> }.into_any(),
+                        Ok(r) => view! { <CallTable list=r.calls is_admin=r.can_edit billable/> }.into_any(),
                     }
                 })}
             </Transition>

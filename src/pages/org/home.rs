@@ -40,11 +40,11 @@ fn OrgHome() -> impl IntoView {
                                     <p class="muted">{if h.members == 1 { "member" } else { "members" }}</p>
                                 </article>
                             </section>
-                            <super::calls::RecentCalls is_admin=h.role == crate::domain::Role::Admin/>
                         }
                         .into_any(),
                     }
                 })}
             </Suspense>
+            <super::calls::RecentCalls/>
     }
 }

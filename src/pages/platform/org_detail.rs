@@ -72,6 +72,22 @@ fn OrgDetailView() -> impl IntoView {
                 }
             })}
         </Suspense>
+        {move || {
+            params
+                .read()
+                .get("id")
+                .and_then(|s| Uuid::parse_str(&s).ok())
+                .map(|id| view! { <crate::components::agents::AgentsPanel org_id=Some(id)/> })
+        }}
+        // The danger zone comes last, under the agents.
+        <Suspense>
+            {move || Suspend::new(async move {
+                detail.await.ok().map(|d| {
+                    let id = d.org.id.to_string();
+                    view! { <DeleteCard slug=d.org.slug.clone() id a/> }
+                })
+            })}
+        </Suspense>
     }
 }
 
@@ -93,8 +109,6 @@ fn Detail(d: OrgDetail, a: Actions) -> impl IntoView {
         <EditForm d=d.clone() a/>
         <StatusCard status=org.status id=id.clone() a/>
         <Members org_id=id.clone() members=d.members.clone() a/>
-        <crate::components::agents::AgentsPanel org_id=Some(org.id)/>
-        <DeleteCard slug=org.slug.clone() id a/>
     }
 }
 
