@@ -238,8 +238,9 @@ async fn clear_errors_and_exit_codes() {
 }
 
 /// `org set-retell-key`, `agent create`, `simulate-calls` through a running
-/// server, and `rotate-encryption-key`.
-#[tokio::test]
+/// server, and `rotate-encryption-key`. Multi-threaded: the test server must
+/// keep answering while this thread waits for the CLI process.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn operators_connect_agents_and_simulate_calls() {
     use base64::Engine;
     let db = std::sync::Arc::new(TestDb::new().await);

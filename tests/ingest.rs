@@ -571,13 +571,16 @@ async fn keys_are_sealed_at_rest_and_test_connection_asks_the_platform() {
     agent_for(&app, f.alpha.id, KEY_A, "agent_desert_main").await;
 
     // Stored sealed: not the plaintext, only the last four in clear.
-    let owner = app.db.owner_pool().await;
+    let mut tx = db::tx::platform(&app.db.app, db::PlatformAccess::operator())
+        .await
+        .unwrap();
     let (cipher, last4): (Vec<u8>, String) =
         sqlx::query_as("SELECT ciphertext, last4 FROM credentials WHERE organization_id = $1")
             .bind(f.alpha.id)
-            .fetch_one(&owner)
+            .fetch_one(&mut *tx)
             .await
             .unwrap();
+    tx.commit().await.unwrap();
     assert_eq!(last4, "cdef");
     assert!(!cipher.windows(KEY_A.len()).any(|w| w == KEY_A.as_bytes()));
 

@@ -50,8 +50,11 @@ pub async fn set_api_key(
     super::respond(
         async {
             let (ctx, scope) = ssr::manager(org_id).await?;
-            crate::services::agents::set_api_key(&ctx.state.pool, &ctx.state.keys, &scope, &api_key)
-                .await
+            let s = &ctx.state;
+            let last4 =
+                crate::services::agents::set_api_key(&s.pool, &s.keys, &scope, &api_key).await?;
+            s.owners.forget_org(scope.tenant.org_id);
+            Ok(last4)
         }
         .await,
     )

@@ -107,7 +107,7 @@ pub async fn simulate(config: &Config, slug: &str, agent: Uuid, count: u32) -> a
         .map_err(explain)?
         .context("the organization has no API key yet (callboard org set-retell-key)")?;
     let provider_id = a.provider_agent_id.clone().unwrap_or_default();
-    let http = reqwest::Client::new();
+    let http = client_for(&a.webhook_url)?;
     let mut rng = rand::thread_rng();
     let (mut ok, mut failed) = (0u32, 0u32);
     for n in 1..=count {
@@ -145,4 +145,18 @@ pub async fn rotate(config: &Config) -> anyhow::Result<()> {
         report.already_current
     );
     Ok(())
+}
+
+/// An HTTP client that reaches `*.localhost` on this machine, as browsers do
+/// (RFC 6761); the system resolver often does not know those names.
+fn client_for(url: &str) -> anyhow::Result<reqwest::Client> {
+    let parsed = reqwest::Url::parse(url).with_context(|| format!("bad URL {url}"))?;
+    let mut builder = reqwest::Client::builder();
+    if let Some(host) = parsed.host_str() {
+        if host == "localhost" || host.ends_with(".localhost") {
+            let port = parsed.port_or_known_default().unwrap_or(80);
+            builder = builder.resolve(host, std::net::SocketAddr::from(([127, 0, 0, 1], port)));
+        }
+    }
+    Ok(builder.build()?)
 }

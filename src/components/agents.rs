@@ -264,7 +264,14 @@ fn RegisterForm(org_id: Option<Uuid>, a: Actions) -> impl IntoView {
         <ActionForm action=a.create>
             {org_input(org_id)}
             <div class="grid-2">
-                <Field name="name" label="Display name" placeholder="Front desk" required=true error/>
+                <Field
+                    name="name"
+                    id="agent-name"
+                    label="Display name"
+                    placeholder="Front desk"
+                    required=true
+                    error
+                />
                 <Field
                     name="agent_id"
                     label="Agent ID"

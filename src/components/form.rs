@@ -36,8 +36,11 @@ pub fn Field(
     #[prop(into, optional)] autocomplete: Option<String>,
     #[prop(optional)] required: bool,
     #[prop(into)] error: Signal<Option<AppError>>,
+    /// The element id; `f-<name>` unless two forms on one page share a field name.
+    #[prop(into, optional)]
+    id: Option<String>,
 ) -> impl IntoView {
-    let id = format!("f-{name}");
+    let id = id.unwrap_or_else(|| format!("f-{name}"));
     let hint_id = format!("{id}-hint");
     let err_id = format!("{id}-error");
     let field = name.clone();
