@@ -35,12 +35,19 @@ test("an agent goes from waiting to active when its first signed event arrives, 
   await expect(row).toContainText("Active");
   await expect(row.locator("td.num")).toHaveText("1");
 
+  // Renamed in place.
+  await row.getByText("Rename").click();
+  await row.getByLabel("New name").fill("Reception");
+  await row.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText("Agent renamed.")).toBeVisible();
+  await expect(page.locator(`tr[data-agent="${agentId}"]`)).toContainText("Reception");
+
   // The organization's admin sees the call, and never the platform's ids.
   const member = await browser.newPage();
   await signInAs(member, orgUrl(slug, "/login"), email, password);
   const calls = member.locator("#recent-calls tbody tr");
   await expect(calls).toHaveCount(1);
   await open(member, orgUrl(slug, "/agents"));
-  await expect(member.locator("tr[data-agent]")).toContainText("Front desk");
+  await expect(member.locator("tr[data-agent]")).toContainText("Reception");
   await expect(member.locator("body")).not.toContainText("agent_e2e");
 });

@@ -6,7 +6,7 @@
 use super::form::{last_error, outcome, Field, FormMessage, Submit};
 use super::status::{Badge, ErrorNotice, Loading};
 use crate::api::agents::{
-    load_agents, CreateAgent, DeleteAgent, SetAgentActive, SetApiKey, TestConnection,
+    load_agents, CreateAgent, DeleteAgent, RenameAgent, SetAgentActive, SetApiKey, TestConnection,
 };
 use crate::domain::{Agent, AgentStatus, AgentsOverview, ApiKeyStatus};
 use leptos::prelude::*;
@@ -17,6 +17,7 @@ struct Actions {
     key: ServerAction<SetApiKey>,
     test: ServerAction<TestConnection>,
     create: ServerAction<CreateAgent>,
+    rename: ServerAction<RenameAgent>,
     active: ServerAction<SetAgentActive>,
     delete: ServerAction<DeleteAgent>,
 }
@@ -37,6 +38,7 @@ pub fn AgentsPanel(org_id: Option<Uuid>) -> impl IntoView {
         key: ServerAction::new(),
         test: ServerAction::new(),
         create: ServerAction::new(),
+        rename: ServerAction::new(),
         active: ServerAction::new(),
         delete: ServerAction::new(),
     };
@@ -47,6 +49,7 @@ pub fn AgentsPanel(org_id: Option<Uuid>) -> impl IntoView {
                 a.key.version().get(),
                 a.test.version().get(),
                 a.create.version().get(),
+                a.rename.version().get(),
                 a.active.version().get(),
                 a.delete.version().get(),
                 refresh.get(),
@@ -169,6 +172,7 @@ fn AgentTable(
         .collect_view();
     view! {
         <FormMessage value=outcome(a.active.value())/>
+        <FormMessage value=outcome(a.rename.value()) success="Agent renamed."/>
         <FormMessage value=outcome(a.delete.value()) success="Agent deleted; its calls are kept."/>
         <div class="table-wrap">
             <table class="table agents">
@@ -193,7 +197,8 @@ fn AgentTable(
 #[component]
 fn AgentRow(ag: Agent, show_ids: bool, org_id: Option<Uuid>, a: Actions) -> impl IntoView {
     let id = ag.id.to_string();
-    let (id_active, id_delete) = (id.clone(), id.clone());
+    let (id_active, id_delete, id_rename) = (id.clone(), id.clone(), id.clone());
+    let rename_field = format!("rename-{id}");
     let url = ag.webhook_url.clone();
     let copy_url = url.clone();
     let copied = RwSignal::new(false);
@@ -213,7 +218,15 @@ fn AgentRow(ag: Agent, show_ids: bool, org_id: Option<Uuid>, a: Actions) -> impl
             <td class="num">{ag.call_count}</td>
             <td class="small">
                 {format!("{} accepted", d.accepted)}
-                {(d.rejected > 0).then(|| view! { <br/><span class="text-bad">{format!("{} rejected", d.rejected)}</span> })}
+                {(d.rejected > 0).then(|| {
+                    let why = d
+                        .rejected_by_reason
+                        .iter()
+                        .map(|(r, n)| format!("{n} {r}"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    view! { <br/><span class="text-bad" title=why.clone()>{format!("{} rejected ({why})", d.rejected)}</span> }
+                })}
                 {(d.malformed > 0).then(|| view! { <br/><span class="text-bad">{format!("{} malformed", d.malformed)}</span> })}
             </td>
             <td class="url-cell">
@@ -230,6 +243,16 @@ fn AgentRow(ag: Agent, show_ids: bool, org_id: Option<Uuid>, a: Actions) -> impl
                 </button>
             </td>
             <td class="actions">
+                <details class="rename">
+                    <summary class="button button-small">"Rename"</summary>
+                    <ActionForm action=a.rename>
+                        {org_input(org_id)}
+                        <input type="hidden" name="id" value=id_rename/>
+                        <label class="sr-only" for=rename_field.clone()>"New name"</label>
+                        <input id=rename_field name="name" value=ag.name.clone() required maxlength="120"/>
+                        <button type="submit" class="button button-small">"Save"</button>
+                    </ActionForm>
+                </details>
                 <ActionForm action=a.active>
                     {org_input(org_id)}
                     <input type="hidden" name="id" value=id_active/>

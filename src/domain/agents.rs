@@ -50,6 +50,21 @@ pub struct DeliveryCounts {
     pub accepted: i64,
     pub rejected: i64,
     pub malformed: i64,
+    /// Rejections by reason, in words (e.g. "wrong signature": 3).
+    pub rejected_by_reason: Vec<(String, i64)>,
+}
+
+/// A rejection counter's label in plain words.
+pub fn rejection_reason(outcome: &str) -> &'static str {
+    match outcome {
+        "rejected_signature" => "wrong signature",
+        "rejected_stale" => "stale timestamp",
+        "rejected_missing" => "no signature",
+        "rejected_malformed" => "unreadable signature",
+        "rejected_no_key" => "no API key stored",
+        "rejected_inactive" => "agent switched off",
+        _ => "other",
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

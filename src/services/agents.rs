@@ -45,7 +45,11 @@ fn counts(rows: &[(String, i64)]) -> DeliveryCounts {
         match outcome.as_str() {
             "merged" | "stored" | "duplicate" => c.accepted += n,
             "malformed" => c.malformed += n,
-            o if o.starts_with("rejected") => c.rejected += n,
+            o if o.starts_with("rejected") => {
+                c.rejected += n;
+                c.rejected_by_reason
+                    .push((crate::domain::rejection_reason(o).to_string(), *n));
+            }
             _ => {}
         }
     }
