@@ -61,6 +61,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/orgs/:id") view=OrgDetailPage ssr=SsrMode::Async/>
                 <Route path=path!("/team") view=TeamPage ssr=SsrMode::Async/>
                 <Route path=path!("/agents") view=crate::pages::org::agents::AgentsPage ssr=SsrMode::Async/>
+                <Route path=path!("/settings") view=crate::pages::org::settings::SettingsPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

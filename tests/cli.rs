@@ -356,3 +356,71 @@ async fn operators_connect_agents_and_simulate_calls() {
     assert!(out.status.success(), "{stderr}");
     assert!(stdout.contains("re-sealed 1 credential"), "{stdout}");
 }
+
+#[tokio::test]
+async fn operators_record_phone_numbers() {
+    let db = TestDb::new().await;
+    for slug in ["acme", "other"] {
+        let out = run(
+            &db,
+            &["org", "create", "--name", slug, "--slug", slug],
+            None,
+        );
+        assert!(out.status.success(), "{:?}", text(&out));
+    }
+    let out = run(
+        &db,
+        &[
+            "number",
+            "add",
+            "--org",
+            "acme",
+            "--number",
+            "+1 (415) 555-0123",
+        ],
+        None,
+    );
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    uuid::Uuid::parse_str(stdout.trim()).expect("prints the number's id");
+
+    // One organization per number, platform-wide.
+    let out = run(
+        &db,
+        &[
+            "number",
+            "add",
+            "--org",
+            "other",
+            "--number",
+            "+14155550123",
+        ],
+        None,
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out).1.contains("already registered"),
+        "{:?}",
+        text(&out)
+    );
+
+    let out = run(
+        &db,
+        &["number", "add", "--org", "acme", "--number", "555-0123"],
+        None,
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out)
+            .1
+            .contains("number: Enter the number in international format"),
+        "{:?}",
+        text(&out)
+    );
+
+    let out = run(&db, &["number", "list", "--org", "acme"], None);
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("+14155550123"), "{stdout}");
+    assert!(stdout.contains("Waiting for the first call"), "{stdout}");
+}

@@ -606,3 +606,72 @@ async fn ingestion_tables_are_isolated() {
         .unwrap_err();
     assert_eq!(sqlstate(&err).as_deref(), Some("42501"));
 }
+
+/// Agent settings and phone numbers: another organization cannot read,
+/// change, delete, or insert rows claiming the first.
+#[tokio::test]
+async fn settings_and_numbers_are_isolated() {
+    let db = TestDb::new().await;
+    let f = fixture(&db.app).await;
+    let (a, b) = (f.alpha.id, f.bravo.id);
+    let mut tx = db::tx::tenant(&db.app, &ctx(a)).await.unwrap();
+    for sql in [
+        "INSERT INTO agent_settings (organization_id, company_name) VALUES ($1, 'Alpha Co')",
+        "INSERT INTO phone_numbers (organization_id, number) VALUES ($1, '+15205550001')",
+    ] {
+        sqlx::query(sql).bind(a).execute(&mut *tx).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    for (t, set) in [
+        ("agent_settings", "company_name = 'stolen'"),
+        ("phone_numbers", "status = 'connected'"),
+    ] {
+        let sql = format!("SELECT count(*) FROM {t}");
+        assert_eq!(count_in(&db.app, b, &sql).await, 0, "bravo reads {t}");
+        assert_eq!(
+            count_in(&db.app, a, &sql).await,
+            1,
+            "alpha reads its own {t}"
+        );
+        let mut tx = db::tx::tenant(&db.app, &ctx(b)).await.unwrap();
+        for write in [format!("UPDATE {t} SET {set}"), format!("DELETE FROM {t}")] {
+            let n = sqlx::query(&write)
+                .execute(&mut *tx)
+                .await
+                .unwrap()
+                .rows_affected();
+            assert_eq!(n, 0, "bravo: {write}");
+        }
+        tx.commit().await.unwrap();
+        let mut tx = db::tx::tenant(&db.app, &ctx(a)).await.unwrap();
+        let moved = sqlx::query(&format!("UPDATE {t} SET organization_id = $1"))
+            .bind(b)
+            .execute(&mut *tx)
+            .await;
+        assert_eq!(
+            sqlstate(&moved.unwrap_err()).as_deref(),
+            Some("42501"),
+            "moving {t}"
+        );
+    }
+    for sql in [
+        "INSERT INTO agent_settings (organization_id, company_name) VALUES ($1, 'Fake')",
+        "INSERT INTO phone_numbers (organization_id, number) VALUES ($1, '+15205550002')",
+    ] {
+        let mut tx = db::tx::tenant(&db.app, &ctx(b)).await.unwrap();
+        let err = sqlx::query(sql)
+            .bind(a)
+            .execute(&mut *tx)
+            .await
+            .unwrap_err();
+        assert_eq!(sqlstate(&err).as_deref(), Some("42501"), "{sql}");
+    }
+    // Alpha's values are untouched.
+    let mut tx = db::tx::tenant(&db.app, &ctx(a)).await.unwrap();
+    let name: String = sqlx::query_scalar("SELECT company_name FROM agent_settings")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(name, "Alpha Co");
+}

@@ -33,6 +33,11 @@ const ENDPOINTS: &[(&str, Access)] = &[
     ("/api/agents/rename", Access::OrgAdmin),
     ("/api/agents/active", Access::OrgAdmin),
     ("/api/agents/delete", Access::OrgAdmin),
+    ("/api/settings", Access::OrgMember),
+    ("/api/settings/save", Access::OrgAdmin),
+    ("/api/numbers", Access::OrgAdmin),
+    ("/api/numbers/add", Access::OrgAdmin),
+    ("/api/numbers/remove", Access::OrgAdmin),
     ("/api/org/team", Access::OrgAdmin),
     ("/api/org/team/role", Access::OrgAdmin),
     ("/api/org/team/remove", Access::OrgAdmin),
@@ -72,6 +77,8 @@ fn args(uuid: &str) -> Vec<(&'static str, String)> {
         ("active", "false"),
         ("call_id", uuid),
         ("billable", "true"),
+        ("number", "+15555550123"),
+        ("form[company_name]", "Probe"),
     ]
     .into_iter()
     .map(|(k, v)| (k, v.to_string()))

@@ -53,7 +53,7 @@ pub async fn set_api_key(
             let s = &ctx.state;
             let last4 =
                 crate::services::agents::set_api_key(&s.pool, &s.keys, &scope, &api_key).await?;
-            s.owners.forget_org(scope.tenant.org_id);
+            s.forget_org(scope.tenant.org_id);
             Ok(last4)
         }
         .await,
@@ -114,7 +114,7 @@ pub async fn set_agent_active(
         async {
             let (ctx, scope) = ssr::manager(org_id).await?;
             crate::services::agents::set_active(&ctx.state.pool, &scope, id, active).await?;
-            ctx.state.owners.forget_org(scope.tenant.org_id);
+            ctx.state.forget_org(scope.tenant.org_id);
             Ok(())
         }
         .await,
@@ -130,7 +130,7 @@ pub async fn delete_agent(
         async {
             let (ctx, scope) = ssr::manager(org_id).await?;
             crate::services::agents::delete(&ctx.state.pool, &scope, id).await?;
-            ctx.state.owners.forget_org(scope.tenant.org_id);
+            ctx.state.forget_org(scope.tenant.org_id);
             Ok(())
         }
         .await,

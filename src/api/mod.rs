@@ -6,6 +6,7 @@ pub mod agents;
 pub mod auth;
 pub mod org;
 pub mod platform;
+pub mod settings;
 
 /// Sets the HTTP status of the response from the error, so that API clients
 /// (and SSR pages) see 401/403/422/429 rather than a generic 500.

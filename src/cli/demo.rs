@@ -18,6 +18,12 @@ struct DemoOrg {
     slug: &'static str,
     admin: &'static str,
     viewer: &'static str,
+    /// Agent settings: the number callers dial, timezone, hours, mode.
+    number: &'static str,
+    timezone: &'static str,
+    hours: (u8, u8),
+    mode: &'static str,
+    office: &'static str,
 }
 
 const ORGS: [DemoOrg; 2] = [
@@ -26,12 +32,22 @@ const ORGS: [DemoOrg; 2] = [
         slug: "mesa-shuttle",
         admin: "dispatch@mesa-shuttle.example",
         viewer: "driver-lead@mesa-shuttle.example",
+        number: "+15205550142",
+        timezone: "America/Phoenix",
+        hours: (6, 22),
+        mode: "after_hours",
+        office: "+15205550100",
     },
     DemoOrg {
         name: "Northlight Creative Studio",
         slug: "northlight",
         admin: "hello@northlight.example",
         viewer: "intern@northlight.example",
+        number: "+15035550177",
+        timezone: "America/Los_Angeles",
+        hours: (9, 17),
+        mode: "overflow",
+        office: "+15035550100",
     },
 ];
 
@@ -86,6 +102,7 @@ pub async fn seed(config: &Config) -> anyhow::Result<()> {
             ));
         }
 
+        demo_settings(&pool, org.id, &demo).await?;
         match super::voice::keyring(config) {
             Ok(keys) => demo_calls(&pool, &keys, config, org.id, demo.slug).await?,
             Err(e) => eprintln!("skipping demo agents and calls: {e}"),
@@ -95,6 +112,42 @@ pub async fn seed(config: &Config) -> anyhow::Result<()> {
     println!("Demo data is ready. Sign in with:");
     for (who, url, email, password) in lines {
         println!("  {who:<20} {url:<45} {email:<36} {password}");
+    }
+    Ok(())
+}
+
+/// Agent settings and a phone number, unless the organization has its own.
+async fn demo_settings(pool: &PgPool, org_id: uuid::Uuid, demo: &DemoOrg) -> anyhow::Result<()> {
+    use crate::domain::SettingsForm;
+    let scope = super::voice::operator_scope(org_id);
+    let mut tx = db::tx::tenant(pool, &scope.tenant).await.map_err(explain)?;
+    let saved = db::settings::get(&mut tx, org_id).await.map_err(explain)?;
+    tx.commit().await?;
+    if saved.is_none() {
+        let form = SettingsForm {
+            company_name: demo.name.into(),
+            operator_email: demo.admin.into(),
+            timezone: demo.timezone.into(),
+            business_hours_start: demo.hours.0.to_string(),
+            business_hours_end: demo.hours.1.to_string(),
+            transfer_enabled: Some("on".into()),
+            forwarding_mode: demo.mode.into(),
+            office_phone: demo.office.into(),
+            carrier: "twilio".into(),
+            ..SettingsForm::default()
+        };
+        services::settings::save(pool, &scope, &form)
+            .await
+            .map_err(explain)?;
+    }
+    if services::settings::numbers(pool, &scope)
+        .await
+        .map_err(explain)?
+        .is_empty()
+    {
+        services::settings::add_number(pool, &scope, demo.number)
+            .await
+            .map_err(explain)?;
     }
     Ok(())
 }

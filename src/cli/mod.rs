@@ -4,6 +4,7 @@
 
 mod demo;
 mod ops;
+mod phone;
 mod voice;
 
 use crate::server::config::Config;
@@ -46,6 +47,9 @@ enum Command {
     /// Manage voice agents.
     #[command(subcommand)]
     Agent(voice::AgentCommand),
+    /// Manage the phone numbers callers dial.
+    #[command(subcommand)]
+    Number(phone::NumberCommand),
     /// Send realistic signed call events for an agent through the webhook route.
     SimulateCalls {
         #[arg(long = "org")]
@@ -86,6 +90,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Org(cmd) => ops::org(&config, cmd).await,
         Command::User(cmd) => ops::user(&config, cmd).await,
         Command::Agent(cmd) => voice::agent(&config, cmd).await,
+        Command::Number(cmd) => phone::number(&config, cmd).await,
         Command::SimulateCalls { slug, agent, count } => {
             voice::simulate(&config, &slug, agent, count).await
         }

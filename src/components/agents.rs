@@ -23,7 +23,7 @@ struct Actions {
 }
 
 /// A hidden `org_id` input when acting for a named organization.
-fn org_input(org_id: Option<Uuid>) -> impl IntoView {
+pub(crate) fn org_input(org_id: Option<Uuid>) -> impl IntoView {
     org_id.map(|id| view! { <input type="hidden" name="org_id" value=id.to_string()/> })
 }
 

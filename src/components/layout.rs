@@ -32,9 +32,14 @@ fn TopBar(who: Whoami) -> impl IntoView {
         (_, None) => vec![],
         (Site::Platform, Some(_)) => vec![("/", "Organizations"), ("/users", "Users")],
         (Site::Org { .. }, Some(v)) if v.role == Some(Role::Admin) => {
-            vec![("/", "Home"), ("/agents", "Agents"), ("/team", "Team")]
+            vec![
+                ("/", "Home"),
+                ("/agents", "Agents"),
+                ("/settings", "Agent Settings"),
+                ("/team", "Team"),
+            ]
         }
-        (Site::Org { .. }, Some(_)) => vec![("/", "Home")],
+        (Site::Org { .. }, Some(_)) => vec![("/", "Home"), ("/settings", "Agent Settings")],
     };
     let console = matches!(who.site, Site::Platform)
         .then(|| view! { <span class="brand-tag">"Console"</span> });

@@ -5,4 +5,6 @@ pub mod context;
 pub mod form;
 pub mod gate;
 pub mod layout;
+pub mod numbers;
+pub mod settings;
 pub mod status;

@@ -95,6 +95,14 @@ impl PlatformAccess {
         }
     }
 
+    /// Finding which organization owns the number an inbound call dialled.
+    pub(crate) fn inbound_call() -> Self {
+        PlatformAccess {
+            actor: None,
+            purpose: "inbound-number",
+        }
+    }
+
     /// Checking a password at sign-in, and recording the attempt.
     pub(crate) fn sign_in() -> Self {
         PlatformAccess {

@@ -2,8 +2,12 @@
 //! the database or the network, so it compiles to WebAssembly too.
 
 pub mod agents;
+pub mod routing;
+pub mod settings;
 pub mod types;
 pub mod validate;
 
 pub use agents::*;
+pub use routing::*;
+pub use settings::*;
 pub use types::*;

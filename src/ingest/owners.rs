@@ -51,6 +51,14 @@ impl OwnerCache {
         Ok(owner)
     }
 
+    /// Drops everything (after missing change notifications).
+    pub fn clear(&self) {
+        self.entries
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
+
     /// Drops every cached agent of an organization (after this process
     /// changed its key or its agents).
     pub fn forget_org(&self, org_id: Uuid) {

@@ -21,10 +21,16 @@ struct WebhookLabels {
     outcome: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct OutcomeLabels {
+    outcome: String,
+}
+
 #[derive(Clone)]
 pub struct Metrics {
     registry: Arc<Registry>,
     webhooks: Family<WebhookLabels, Counter>,
+    inbound: Family<OutcomeLabels, Counter>,
 }
 
 impl Default for Metrics {
@@ -36,9 +42,16 @@ impl Default for Metrics {
             "Call-event webhook requests by agent and outcome (merged, stored, duplicate, malformed, rejected_*, failed)",
             webhooks.clone(),
         );
+        let inbound = Family::<OutcomeLabels, Counter>::default();
+        registry.register(
+            "inbound_calls",
+            "Inbound-call webhook requests by outcome (answered, unknown_number, suspended, malformed, rejected_*, failed)",
+            inbound.clone(),
+        );
         Metrics {
             registry: Arc::new(registry),
             webhooks,
+            inbound,
         }
     }
 }
@@ -48,6 +61,14 @@ impl Metrics {
         self.webhooks
             .get_or_create(&WebhookLabels {
                 agent: agent.to_string(),
+                outcome: outcome.to_string(),
+            })
+            .inc();
+    }
+
+    pub fn inbound(&self, outcome: &str) {
+        self.inbound
+            .get_or_create(&OutcomeLabels {
                 outcome: outcome.to_string(),
             })
             .inc();

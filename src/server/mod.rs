@@ -4,6 +4,7 @@
 pub mod config;
 pub mod health;
 pub mod host;
+pub mod listen;
 pub mod metrics;
 pub mod router;
 pub mod security;
@@ -33,6 +34,7 @@ pub async fn serve(config: config::Config) -> anyhow::Result<()> {
         );
     }
     state.spawn_housekeeping();
+    listen::spawn(state.clone());
     let addr = state.config.site_addr;
     let app = router::build(state.clone());
     let listener = tokio::net::TcpListener::bind(addr)

@@ -57,10 +57,20 @@ pub fn build(state: AppState) -> Router {
             crate::ingest::webhook::MAX_BODY_BYTES,
         ));
 
+    let inbound = Router::new()
+        .route(
+            "/webhooks/inbound",
+            post(crate::inbound::webhook::inbound_call),
+        )
+        .layer(DefaultBodyLimit::max(
+            crate::inbound::webhook::MAX_BODY_BYTES,
+        ));
+
     Router::new()
         .route("/health", get(health::health))
         .route("/metrics", get(metrics::metrics))
         .merge(webhooks)
+        .merge(inbound)
         .merge(pages)
         .layer(from_fn(security::refuse_cross_site))
         .layer(from_fn(security::headers))

@@ -2,6 +2,7 @@ use super::config::Config;
 use super::metrics::Metrics;
 use crate::auth::rate_limit::SignInLimits;
 use crate::crypto::Keyring;
+use crate::inbound::directory::Directory;
 use crate::ingest::owners::OwnerCache;
 use crate::retell::client::Client;
 use axum::extract::FromRef;
@@ -22,6 +23,7 @@ pub struct AppState {
     pub metrics: Metrics,
     pub voice: Client,
     pub owners: Arc<OwnerCache>,
+    pub inbound: Arc<Directory>,
 }
 
 impl AppState {
@@ -48,8 +50,18 @@ impl AppState {
             owners: Arc::new(OwnerCache::new(Duration::from_millis(
                 config.webhook_cache_ms,
             ))),
+            inbound: Arc::new(Directory::new(Duration::from_millis(
+                config.webhook_cache_ms,
+            ))),
             config: Arc::new(config),
         }
+    }
+
+    /// Drops what this process cached about an organization (its agents,
+    /// numbers, key or settings changed).
+    pub fn forget_org(&self, org_id: uuid::Uuid) {
+        self.owners.forget_org(org_id);
+        self.inbound.forget_org(org_id);
     }
 
     /// Background chores: forget recovered rate-limit keys, delete expired sessions.

@@ -31,7 +31,7 @@ impl Scope {
 
 /// Fails with NotFound unless the scope's organization exists (a super admin
 /// can name any id; the tenant transaction sees only that one row).
-async fn ensure_org(conn: &mut PgConnection, org_id: Uuid) -> Result<(), AppError> {
+pub(crate) async fn ensure_org(conn: &mut PgConnection, org_id: Uuid) -> Result<(), AppError> {
     let found: Option<(Uuid,)> = sqlx::query_as("SELECT id FROM organizations WHERE id = $1")
         .bind(org_id)
         .fetch_optional(conn)
@@ -134,6 +134,7 @@ pub async fn set_api_key(
         metadata: json!({ "ends_in": last4 }),
     };
     db::audit::record(&mut tx, &scope.actor, entry).await?;
+    db::notify::config_changed(&mut tx, org_id).await?;
     tx.commit().await?;
     Ok(last4)
 }
@@ -317,6 +318,8 @@ async fn change(
         metadata,
     };
     db::audit::record(&mut tx, &scope.actor, entry).await?;
+    // Other server processes drop their cached view of this agent.
+    db::notify::config_changed(&mut tx, org_id).await?;
     tx.commit().await?;
     Ok(())
 }

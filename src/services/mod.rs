@@ -6,5 +6,6 @@ pub mod agents;
 pub mod calls;
 pub mod keys;
 pub mod orgs;
+pub mod settings;
 pub mod team;
 pub mod users;

@@ -197,6 +197,8 @@ pub fn test_config(port: u16) -> Config {
 pub struct TestApp {
     pub db: Arc<TestDb>,
     pub addr: SocketAddr,
+    /// The server's state (its caches, to start its change listener).
+    pub state: AppState,
     server: tokio::task::JoinHandle<()>,
 }
 
@@ -223,7 +225,7 @@ impl TestApp {
         let mut config = test_config(addr.port());
         tweak(&mut config);
         let state = AppState::with_pool(config, pool);
-        let app = router::build(state);
+        let app = router::build(state.clone());
         let server = tokio::spawn(async move {
             axum::serve(
                 listener,
@@ -232,7 +234,12 @@ impl TestApp {
             .await
             .unwrap();
         });
-        TestApp { db, addr, server }
+        TestApp {
+            db,
+            addr,
+            state,
+            server,
+        }
     }
 
     pub fn stop(self) {

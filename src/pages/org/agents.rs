@@ -13,6 +13,7 @@ pub fn AgentsPage() -> impl IntoView {
             <Gate need=Need::OrgAdmin>
                 <div class="page-head"><h1>"Voice agents"</h1></div>
                 <AgentsPanel org_id=None/>
+                <crate::components::numbers::NumbersPanel org_id=None/>
             </Gate>
         </Frame>
     }

@@ -3,4 +3,5 @@
 pub mod agents;
 pub mod calls;
 pub mod home;
+pub mod settings;
 pub mod team;

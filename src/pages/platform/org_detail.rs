@@ -77,7 +77,10 @@ fn OrgDetailView() -> impl IntoView {
                 .read()
                 .get("id")
                 .and_then(|s| Uuid::parse_str(&s).ok())
-                .map(|id| view! { <crate::components::agents::AgentsPanel org_id=Some(id)/> })
+                .map(|id| view! {
+                    <crate::components::agents::AgentsPanel org_id=Some(id)/>
+                    <crate::components::numbers::NumbersPanel org_id=Some(id)/>
+                })
         }}
         // The danger zone comes last, under the agents.
         <Suspense>

@@ -1,0 +1,112 @@
+//! An organization's phone numbers, for those who manage it (a super admin
+//! in the console, or the organization's admins on the Agents page).
+
+use super::agents::{org_input, when};
+use super::form::{last_error, outcome, Field, FormMessage, Submit};
+use super::status::{Badge, ErrorNotice, Loading};
+use crate::api::settings::{phone_numbers, AddPhoneNumber, RemovePhoneNumber};
+use crate::domain::{NumberStatus, PhoneNumber};
+use leptos::prelude::*;
+use uuid::Uuid;
+
+#[component]
+pub fn NumbersPanel(org_id: Option<Uuid>) -> impl IntoView {
+    let add = ServerAction::<AddPhoneNumber>::new();
+    let remove = ServerAction::<RemovePhoneNumber>::new();
+    let list = Resource::new(
+        move || (add.version().get(), remove.version().get()),
+        move |_| phone_numbers(org_id),
+    );
+    view! {
+        <section class="card" id="phone-numbers">
+            <h2>"Phone numbers"</h2>
+            <p class="muted">
+                "The numbers callers dial. When a call comes in on one of them, the agent answers "
+                "with this organization's Agent Settings. Each number belongs to one organization."
+            </p>
+            <FormMessage value=outcome(remove.value()) success="Number removed."/>
+            <Transition fallback=|| view! { <Loading/> }>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                        Ok(numbers) => view! { <NumberTable numbers org_id remove/> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <ActionForm action=add attr:class="inline-form">
+                {org_input(org_id)}
+                <Field
+                    name="number"
+                    id="f-number-add"
+                    label="Add a number"
+                    kind="tel"
+                    placeholder="+14155550123"
+                    hint="International format, starting with + and the country code."
+                    required=true
+                    error=last_error(add.value())
+                />
+                <FormMessage value=outcome(add.value()) success="Number added."/>
+                <Submit label="Add number" busy_label="Adding…" pending=add.pending().into()/>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn NumberTable(
+    numbers: Vec<PhoneNumber>,
+    org_id: Option<Uuid>,
+    remove: ServerAction<RemovePhoneNumber>,
+) -> impl IntoView {
+    if numbers.is_empty() {
+        return view! {
+            <div class="empty">
+                <p><strong>"No numbers yet."</strong></p>
+                <p class="muted">"Add the number callers dial; it shows as connected after its first call."</p>
+            </div>
+        }
+        .into_any();
+    }
+    let rows = numbers
+        .into_iter()
+        .map(|n| {
+            let tone = match n.status {
+                NumberStatus::Connected => "good",
+                NumberStatus::Pending => "neutral",
+            };
+            view! {
+                <tr>
+                    <td class="mono">{n.number.clone()}</td>
+                    <td><Badge text=n.status.label() tone=tone/></td>
+                    <td>{when(n.last_inbound_at)}</td>
+                    <td class="actions">
+                        <ActionForm action=remove>
+                            {org_input(org_id)}
+                            <input type="hidden" name="id" value=n.id.to_string()/>
+                            <button type="submit" class="button button-small button-danger"
+                                aria-label=format!("Remove {}", n.number)>
+                                "Remove"
+                            </button>
+                        </ActionForm>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-wrap">
+            <table class="table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Number"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Last call"</th>
+                        <th scope="col"><span class="sr-only">"Actions"</span></th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}

@@ -1,0 +1,126 @@
+//! `POST /webhooks/inbound`: the platform's question as a call rings. Signed
+//! like every request from the platform, with the API key of the
+//! organization that owns the dialled number; answered from the per-process
+//! directory, so the caller hears ringing for as short a time as possible.
+//!
+//! * a number nobody owns (or whose organization is suspended) gets the
+//!   generic answer (`answer::fallback`), 200, and a warning in the log;
+//! * a missing, wrong or stale signature gets 401;
+//! * a body without `call_inbound.to_number` gets 400;
+//! * a database failure gets 503, so the platform retries.
+
+use super::answer;
+use crate::db::{self, TenantCtx};
+use crate::retell::signature;
+use crate::server::state::AppState;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+
+/// Inbound requests are a few hundred bytes.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+#[derive(Deserialize)]
+struct Request {
+    call_inbound: Call,
+}
+
+#[derive(Deserialize)]
+struct Call {
+    to_number: String,
+}
+
+pub async fn inbound_call(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (label, response) = respond(&state, &headers, &body).await;
+    state.metrics.inbound(label);
+    response
+}
+
+async fn respond(state: &AppState, headers: &HeaderMap, body: &[u8]) -> (&'static str, Response) {
+    let Ok(req) = serde_json::from_slice::<Request>(body) else {
+        return (
+            "malformed",
+            (StatusCode::BAD_REQUEST, "Expected call_inbound.to_number.").into_response(),
+        );
+    };
+    let number = req.call_inbound.to_number;
+    let line = match state.inbound.get(&state.pool, &number).await {
+        Ok(line) => line,
+        Err(e) => {
+            tracing::error!(error = ?e, "could not look up an inbound number; asking to retry");
+            return (
+                "failed",
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    [(header::RETRY_AFTER, "1")],
+                    "Temporarily unavailable; please retry.",
+                )
+                    .into_response(),
+            );
+        }
+    };
+    let Some(line) = line else {
+        tracing::warn!(%number, "inbound call to a number no organization owns; generic answer");
+        return ("unknown_number", Json(answer::fallback()).into_response());
+    };
+    let org_id = line.owner.org_id;
+    let key = line.owner.sealed_key.as_ref().and_then(|sealed| {
+        state
+            .keys
+            .open(org_id, db::credentials::VOICE_API_KEY, sealed)
+            .ok()
+    });
+    let sig = headers.get(signature::HEADER).and_then(|v| v.to_str().ok());
+    let verdict = match &key {
+        None => Err("rejected_no_key"),
+        Some(key) => signature::verify(key, body, sig, chrono::Utc::now().timestamp_millis())
+            .map_err(signature::Rejection::as_str),
+    };
+    if let Err(reason) = verdict {
+        tracing::warn!(%org_id, reason, "rejected an inbound call request");
+        return (
+            reason,
+            (StatusCode::UNAUTHORIZED, "Invalid signature.").into_response(),
+        );
+    }
+    if !line.owner.org_active {
+        tracing::warn!(%org_id, %number, "inbound call for a suspended organization; generic answer");
+        return ("suspended", Json(answer::fallback()).into_response());
+    }
+    if !line.owner.connected {
+        mark_connected(state, &line.owner).await;
+    }
+    let vars = answer::for_tenant(org_id, &line.settings, chrono::Utc::now());
+    ("answered", Json(vars).into_response())
+}
+
+/// The first correctly signed call proves the number is wired up. Failing to
+/// record that must not fail the call, so errors are only logged.
+async fn mark_connected(state: &AppState, owner: &db::numbers::NumberOwner) {
+    let ctx = TenantCtx {
+        org_id: owner.org_id,
+        user_id: None,
+        impersonator_id: None,
+    };
+    let result = async {
+        let mut tx = db::tx::tenant(&state.pool, &ctx).await?;
+        db::numbers::mark_connected(&mut tx, owner.org_id, owner.number_id).await?;
+        db::notify::config_changed(&mut tx, owner.org_id).await?;
+        tx.commit().await?;
+        Ok::<_, crate::error::AppError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => state.inbound.forget_org(owner.org_id),
+        Err(e) => {
+            tracing::warn!(org_id = %owner.org_id, error = ?e, "could not mark a number connected")
+        }
+    }
+}
