@@ -325,12 +325,17 @@ async fn before_the_first_save_the_defaults_speak_for_the_organization() {
 async fn suspended_organizations_get_the_generic_answer() {
     let app = TestApp::spawn().await;
     let f = setup(&app).await;
-    let owner = app.db.owner_pool().await;
-    sqlx::query("UPDATE organizations SET status = 'suspended' WHERE id = $1")
-        .bind(f.alpha.id)
-        .execute(&owner)
+    let mut tx = db::tx::platform(&app.db.app, db::PlatformAccess::operator())
         .await
         .unwrap();
+    let n = sqlx::query("UPDATE organizations SET status = 'suspended' WHERE id = $1")
+        .bind(f.alpha.id)
+        .execute(&mut *tx)
+        .await
+        .unwrap()
+        .rows_affected();
+    assert_eq!(n, 1);
+    tx.commit().await.unwrap();
     let res = ring(&app, NUMBER_A, Some(KEY_A)).await;
     assert_eq!(res.status(), StatusCode::OK);
     let answer: Value = res.json().await.unwrap();

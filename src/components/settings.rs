@@ -64,6 +64,7 @@ fn Row(
             <p class="field-error" id=format!("s-{key}-error") aria-live="polite">{move || msg.get()}</p>
         </div>
     }
+    .into_any()
 }
 
 /// A one-line text input inside a [`Row`].
@@ -95,6 +96,7 @@ fn Text(
             />
         </Row>
     }
+    .into_any()
 }
 
 #[component]
@@ -135,6 +137,7 @@ fn SettingsFormView(page: SettingsPage, save: ServerAction<SaveAgentSettings>) -
             </fieldset>
         </ActionForm>
     }
+    .into_any()
 }
 
 /// The choices the routing steps depend on, as the form currently shows them.
@@ -189,6 +192,7 @@ fn CompanySection(
             </Row>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -209,6 +213,7 @@ fn HourSelect(key: &'static str, initial: u8, signal: RwSignal<u8>) -> impl Into
                 .collect_view()}
         </select>
     }
+    .into_any()
 }
 
 #[component]
@@ -234,6 +239,7 @@ fn Message(
             </textarea>
         </Row>
     }
+    .into_any()
 }
 
 #[component]
@@ -270,6 +276,7 @@ fn BehaviourSection(
             </div>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -372,6 +379,7 @@ fn RoutingSection(
             </div>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -411,4 +419,5 @@ fn NumbersSection(numbers: Vec<PhoneNumber>) -> impl IntoView {
             {body}
         </section>
     }
+    .into_any()
 }
