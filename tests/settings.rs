@@ -8,10 +8,10 @@ use callboard::crypto::Keyring;
 use callboard::db::{self, audit::Actor, TenantCtx};
 use callboard::domain::{SettingsForm, DEFAULT_WELCOME};
 use callboard::inbound::hours;
-use callboard::retell::signature;
 use callboard::services::{agents, agents::Scope, settings};
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::Value;
+use support::fake_retell::FakeRetell;
 use support::{fixture, Fixture, TestApp, PASSWORD};
 use uuid::Uuid;
 
@@ -85,28 +85,9 @@ async fn setup(app: &TestApp) -> Fixture {
     f
 }
 
-fn inbound_body(to: &str) -> Vec<u8> {
-    serde_json::to_vec(&json!({
-        "event": "call_inbound",
-        "call_inbound": {
-            "agent_id": "agent_shared",
-            "from_number": "+15555550199",
-            "to_number": to,
-        }
-    }))
-    .unwrap()
-}
-
-/// Posts an inbound-call request for `to`, signed with `key` at `at_ms`.
+/// The platform (the fake) asks about a call to `to`, signed with `key` at `at_ms`.
 async fn ring_signed(app: &TestApp, to: &str, key: Option<&str>, at_ms: i64) -> reqwest::Response {
-    let body = inbound_body(to);
-    let mut req = reqwest::Client::new()
-        .post(app.url("127.0.0.1", "/webhooks/inbound"))
-        .header("content-type", "application/json");
-    if let Some(key) = key {
-        req = req.header(signature::HEADER, signature::sign(key, &body, at_ms));
-    }
-    req.body(body).send().await.unwrap()
+    FakeRetell::ring(&app.url("127.0.0.1", "/webhooks/inbound"), key, to, at_ms).await
 }
 
 async fn ring(app: &TestApp, to: &str, key: Option<&str>) -> reqwest::Response {

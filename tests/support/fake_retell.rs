@@ -112,6 +112,35 @@ impl FakeRetell {
             .as_u16()
     }
 
+    /// Asks the app's inbound webhook about a ringing call, as the platform
+    /// does (`call_inbound`; no call object yet), signed with `key` at
+    /// `timestamp_ms`, or unsigned with `None`.
+    pub async fn ring(
+        url: &str,
+        key: Option<&str>,
+        to_number: &str,
+        timestamp_ms: i64,
+    ) -> reqwest::Response {
+        let body = serde_json::to_vec(&serde_json::json!({
+            "event": "call_inbound",
+            "call_inbound": {
+                "agent_id": "agent_shared",
+                "agent_version": 3,
+                "from_number": "+15555550199",
+                "to_number": to_number,
+            }
+        }))
+        .unwrap();
+        let mut req = reqwest::Client::new()
+            .post(url)
+            .header("content-type", "application/json");
+        if let Some(key) = key {
+            let sig = callboard::retell::signature::sign(key, &body, timestamp_ms);
+            req = req.header("x-retell-signature", sig);
+        }
+        req.body(body).send().await.unwrap()
+    }
+
     pub async fn send_event(url: &str, key: &str, event: &Value) -> u16 {
         let body = serde_json::to_vec(event).unwrap();
         Self::send_signed(url, key, &body, chrono::Utc::now().timestamp_millis()).await
