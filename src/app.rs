@@ -13,20 +13,43 @@ use leptos_router::{path, SsrMode};
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     page_security_headers();
+    // The organization's colours and icon are in the first byte of the page:
+    // no flash of the platform's look, and hydration never touches them.
+    let brand = request_branding();
+    let icon = brand
+        .favicon_url
+        .clone()
+        .unwrap_or_else(|| "/favicon.svg".into());
     view! {
         <!DOCTYPE html>
         <html lang="en">
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
+                <link rel="icon" href=icon/>
                 <HydrationScripts options/>
                 <MetaTags/>
+                // After the stylesheet, so these values win over its defaults.
+                <style id="brand">{brand.css_variables()}</style>
             </head>
             <body>
                 <App/>
             </body>
         </html>
+    }
+}
+
+fn request_branding() -> crate::domain::Branding {
+    #[cfg(feature = "ssr")]
+    {
+        use crate::server::host::HostSite;
+        use_context::<http::request::Parts>()
+            .and_then(|p| p.extensions.get::<HostSite>().map(HostSite::branding))
+            .unwrap_or_else(crate::domain::Branding::platform)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        crate::domain::Branding::platform()
     }
 }
 
@@ -47,12 +70,13 @@ fn page_security_headers() {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     Session::provide();
-    crate::components::context::Host::provide();
+    let host = crate::components::context::Host::provide();
+    let name = host.brand.display_name;
     // Pages wait for their data before the first byte, so a page can still
     // set its status (403, 404) or redirect; they are small and fast.
     view! {
         <Stylesheet id="leptos" href="/pkg/callboard.css"/>
-        <Title formatter=|text: String| if text.is_empty() { "Callboard".to_string() } else { text }/>
+        <Title formatter=move |text: String| if text.is_empty() { name.clone() } else { format!("{text} · {name}") }/>
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>

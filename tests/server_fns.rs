@@ -47,6 +47,9 @@ const ENDPOINTS: &[(&str, Access)] = &[
     ("/api/platform/orgs/update", Access::SuperAdmin),
     ("/api/platform/orgs/status", Access::SuperAdmin),
     ("/api/platform/orgs/delete", Access::SuperAdmin),
+    ("/api/platform/orgs/branding", Access::SuperAdmin),
+    ("/api/platform/orgs/branding/save", Access::SuperAdmin),
+    ("/api/platform/orgs/branding/remove", Access::SuperAdmin),
     ("/api/platform/users", Access::SuperAdmin),
     ("/api/platform/users/create", Access::SuperAdmin),
     ("/api/platform/users/disabled", Access::SuperAdmin),
@@ -78,6 +81,10 @@ fn args(uuid: &str) -> Vec<(&'static str, String)> {
         ("call_id", uuid),
         ("billable", "true"),
         ("number", "+15555550123"),
+        ("kind", "logo"),
+        ("brand_name", "Probe"),
+        ("primary_color", "#112233"),
+        ("secondary_color", "#445566"),
         ("form[company_name]", "Probe"),
     ]
     .into_iter()

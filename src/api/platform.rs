@@ -60,7 +60,11 @@ pub async fn create_org(
                 subdomain,
                 custom_domain,
             };
-            crate::services::orgs::create(&ctx.state.pool, sa.platform(), &sa.actor(), &input).await
+            let org = crate::services::orgs::create(&ctx.state.pool, sa.platform(), &sa.actor(), &input)
+                .await?;
+            // Its subdomain may be cached as "no such site".
+            ctx.state.forget_org(org.id);
+            Ok(org)
         }
         .await,
     )
@@ -84,8 +88,11 @@ pub async fn update_org(
                 subdomain,
                 custom_domain,
             };
-            crate::services::orgs::update(&ctx.state.pool, sa.platform(), &sa.actor(), id, &input)
-                .await
+            let org =
+                crate::services::orgs::update(&ctx.state.pool, sa.platform(), &sa.actor(), id, &input)
+                    .await?;
+            ctx.state.forget_org(id);
+            Ok(org)
         }
         .await,
     )
@@ -99,14 +106,16 @@ pub async fn set_org_status(id: Uuid, status: String) -> Result<OrgSummary, AppE
             let (ctx, sa) = ssr::super_admin().await?;
             let status = OrgStatus::parse(&status)
                 .ok_or_else(|| AppError::field("status", "Unknown status."))?;
-            crate::services::orgs::set_status(
+            let org = crate::services::orgs::set_status(
                 &ctx.state.pool,
                 sa.platform(),
                 &sa.actor(),
                 id,
                 status,
             )
-            .await
+            .await?;
+            ctx.state.forget_org(id);
+            Ok(org)
         }
         .await,
     )
@@ -125,6 +134,7 @@ pub async fn delete_org(id: Uuid, confirm_slug: String) -> Result<(), AppError> 
                 &confirm_slug,
             )
             .await?;
+            ctx.state.forget_org(id);
             leptos_axum::redirect("/");
             Ok(())
         }
@@ -243,6 +253,69 @@ pub async fn remove_member(org_id: Uuid, user_id: Uuid) -> Result<(), AppError> 
                 user_id,
             )
             .await
+        }
+        .await,
+    )
+}
+
+/// The branding editor's data for one organization.
+#[server(prefix = "/api", endpoint = "platform/orgs/branding")]
+pub async fn org_branding(id: Uuid) -> Result<crate::domain::BrandingEditor, AppError> {
+    super::respond(
+        async {
+            let (ctx, sa) = ssr::super_admin().await?;
+            crate::services::branding::editor(&ctx.state.pool, sa.platform(), id).await
+        }
+        .await,
+    )
+}
+
+/// Saves an organization's display name and colours.
+#[server(prefix = "/api", endpoint = "platform/orgs/branding/save")]
+pub async fn save_branding(
+    id: Uuid,
+    brand_name: String,
+    primary_color: String,
+    secondary_color: String,
+) -> Result<(), AppError> {
+    super::respond(
+        async {
+            let (ctx, sa) = ssr::super_admin().await?;
+            crate::services::branding::set_look(
+                &ctx.state.pool,
+                sa.platform(),
+                &sa.actor(),
+                id,
+                &brand_name,
+                &primary_color,
+                &secondary_color,
+            )
+            .await?;
+            ctx.state.forget_org(id);
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Removes an organization's logo or favicon (`kind`: `logo` | `favicon`).
+#[server(prefix = "/api", endpoint = "platform/orgs/branding/remove")]
+pub async fn remove_brand_asset(id: Uuid, kind: String) -> Result<(), AppError> {
+    use crate::services::branding::AssetKind;
+    super::respond(
+        async {
+            let (ctx, sa) = ssr::super_admin().await?;
+            let kind = AssetKind::parse(&kind).ok_or(AppError::NotFound)?;
+            crate::services::branding::remove_asset(
+                &ctx.state.pool,
+                sa.platform(),
+                &sa.actor(),
+                id,
+                kind,
+            )
+            .await?;
+            ctx.state.forget_org(id);
+            Ok(())
         }
         .await,
     )

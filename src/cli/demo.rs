@@ -24,6 +24,10 @@ struct DemoOrg {
     hours: (u8, u8),
     mode: &'static str,
     office: &'static str,
+    /// Branding: colours and an SVG logo (also the favicon).
+    primary: &'static str,
+    secondary: &'static str,
+    logo: &'static str,
 }
 
 const ORGS: [DemoOrg; 2] = [
@@ -37,6 +41,9 @@ const ORGS: [DemoOrg; 2] = [
         hours: (6, 22),
         mode: "after_hours",
         office: "+15205550100",
+        primary: "#c2410c",
+        secondary: "#1e3a8a",
+        logo: r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 40"><rect width="40" height="40" rx="9" fill="#c2410c"/><path d="M6 29 L15 12 L21 22 L25 16 L34 29 Z" fill="#ffffff"/><circle cx="29" cy="10" r="3" fill="#fde68a"/></svg>"##,
     },
     DemoOrg {
         name: "Northlight Creative Studio",
@@ -48,6 +55,9 @@ const ORGS: [DemoOrg; 2] = [
         hours: (9, 17),
         mode: "overflow",
         office: "+15035550100",
+        primary: "#6d28d9",
+        secondary: "#0f766e",
+        logo: r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 40"><circle cx="20" cy="20" r="19" fill="#6d28d9"/><path d="M20 7 L23 17 L33 20 L23 23 L20 33 L17 23 L7 20 L17 17 Z" fill="#ffffff"/></svg>"##,
     },
 ];
 
@@ -103,6 +113,7 @@ pub async fn seed(config: &Config) -> anyhow::Result<()> {
         }
 
         demo_settings(&pool, org.id, &demo).await?;
+        demo_branding(&pool, org.id, &demo).await?;
         match super::voice::keyring(config) {
             Ok(keys) => demo_calls(&pool, &keys, config, org.id, demo.slug).await?,
             Err(e) => eprintln!("skipping demo agents and calls: {e}"),
@@ -112,6 +123,21 @@ pub async fn seed(config: &Config) -> anyhow::Result<()> {
     println!("Demo data is ready. Sign in with:");
     for (who, url, email, password) in lines {
         println!("  {who:<20} {url:<45} {email:<36} {password}");
+    }
+    Ok(())
+}
+
+/// Distinct colours and logos, so the white label is plain to see.
+async fn demo_branding(pool: &PgPool, org_id: uuid::Uuid, demo: &DemoOrg) -> anyhow::Result<()> {
+    use crate::services::branding::{set_asset, set_look, AssetKind};
+    let (access, actor) = (PlatformAccess::operator(), Actor::operator());
+    set_look(pool, access, &actor, org_id, "", demo.primary, demo.secondary)
+        .await
+        .map_err(explain)?;
+    for kind in [AssetKind::Logo, AssetKind::Favicon] {
+        set_asset(pool, access, &actor, org_id, kind, demo.logo.as_bytes())
+            .await
+            .map_err(explain)?;
     }
     Ok(())
 }

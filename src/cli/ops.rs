@@ -37,6 +37,25 @@ pub enum OrgCommand {
         #[arg(long = "org")]
         slug: String,
     },
+    /// Set the organization's branding: colours, display name, logo, favicon.
+    Brand {
+        #[arg(long = "org")]
+        slug: String,
+        /// Name shown in the portal (empty: the organization's name).
+        #[arg(long)]
+        name: Option<String>,
+        /// `#rrggbb`.
+        #[arg(long)]
+        primary: Option<String>,
+        /// `#rrggbb`.
+        #[arg(long)]
+        secondary: Option<String>,
+        /// A PNG, JPEG or SVG file, at most 1 MB.
+        #[arg(long)]
+        logo: Option<std::path::PathBuf>,
+        #[arg(long)]
+        favicon: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -207,6 +226,50 @@ pub async fn org(config: &Config, cmd: OrgCommand) -> anyhow::Result<()> {
                 .await
                 .map_err(explain)?;
             println!("reactivated {slug}");
+        }
+        OrgCommand::Brand {
+            slug,
+            name,
+            primary,
+            secondary,
+            logo,
+            favicon,
+        } => {
+            let org = org_by_slug(&pool, &slug).await?;
+            let now = services::branding::editor(&pool, access, org.id)
+                .await
+                .map_err(explain)?;
+            services::branding::set_look(
+                &pool,
+                access,
+                &actor,
+                org.id,
+                &name.unwrap_or(now.brand_name),
+                &primary.unwrap_or(now.branding.primary),
+                &secondary.unwrap_or(now.branding.secondary),
+            )
+            .await
+            .map_err(explain)?;
+            for (kind, file) in [
+                (services::branding::AssetKind::Logo, logo),
+                (services::branding::AssetKind::Favicon, favicon),
+            ] {
+                if let Some(path) = file {
+                    let bytes = std::fs::read(&path)
+                        .with_context(|| format!("reading {}", path.display()))?;
+                    services::branding::set_asset(&pool, access, &actor, org.id, kind, &bytes)
+                        .await
+                        .map_err(|e| match e.field_message("file") {
+                            Some(code) => anyhow!(
+                                "{}: {}",
+                                path.display(),
+                                crate::domain::image_problem_message(&code)
+                            ),
+                            None => explain(e),
+                        })?;
+                }
+            }
+            println!("updated the branding of {slug}");
         }
         OrgCommand::SetRetellKey { slug } => {
             let org = org_by_slug(&pool, &slug).await?;

@@ -2,7 +2,7 @@
 //! whose completion refreshes it.
 
 use crate::api::auth::{whoami, Login, Logout};
-use crate::domain::Whoami;
+use crate::domain::{Branding, Whoami};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -35,34 +35,38 @@ pub fn use_session() -> Session {
     expect_context::<Session>()
 }
 
-/// What kind of host this page was served on. Computed on the server from
-/// the request and shipped to the browser with the page (`SharedValue`), so
-/// both sides render the same tree.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What kind of host this page was served on, and its look. Computed on
+/// the server from the request and shipped to the browser with the page
+/// (`SharedValue`), so both sides render the same tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Host {
     pub is_platform: bool,
+    pub brand: Branding,
 }
 
 impl Host {
     pub fn provide() -> Self {
-        let is_platform = leptos::server::SharedValue::new(platform_request).into_inner();
-        let host = Host { is_platform };
-        provide_context(host);
+        let (is_platform, brand) = leptos::server::SharedValue::new(request_host).into_inner();
+        let host = Host { is_platform, brand };
+        provide_context(host.clone());
         host
     }
 }
 
-fn platform_request() -> bool {
+fn request_host() -> (bool, Branding) {
     #[cfg(feature = "ssr")]
     {
         use crate::server::host::HostSite;
-        use_context::<http::request::Parts>()
-            .and_then(|p| p.extensions.get::<HostSite>().cloned())
-            .is_some_and(|site| matches!(site, HostSite::Platform))
+        let site = use_context::<http::request::Parts>()
+            .and_then(|p| p.extensions.get::<HostSite>().cloned());
+        match site {
+            Some(site) => (matches!(site, HostSite::Platform), site.branding()),
+            None => (false, Branding::platform()),
+        }
     }
     #[cfg(not(feature = "ssr"))]
     {
-        false
+        (false, Branding::platform())
     }
 }
 

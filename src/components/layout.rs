@@ -24,10 +24,11 @@ pub fn Frame(children: Children) -> impl IntoView {
 #[component]
 fn TopBar(who: Whoami) -> impl IntoView {
     let session = use_session();
-    let brand = match &who.site {
-        Site::Platform => "Callboard".to_string(),
-        Site::Org { name, .. } => name.clone(),
-    };
+    let look = super::context::use_host().brand;
+    let brand = look.display_name.clone();
+    let logo = look
+        .logo_url
+        .map(|src| view! { <img class="brand-logo" src=src alt=""/> });
     let links: Vec<(&'static str, &'static str)> = match (&who.site, &who.viewer) {
         (_, None) => vec![],
         (Site::Platform, Some(_)) => vec![("/", "Organizations"), ("/users", "Users")],
@@ -44,7 +45,7 @@ fn TopBar(who: Whoami) -> impl IntoView {
     let console = matches!(who.site, Site::Platform)
         .then(|| view! { <span class="brand-tag">"Console"</span> });
     view! {
-        <a class="brand" href="/">{brand}{console}</a>
+        <a class="brand" href="/">{logo}<span class="brand-name">{brand}</span>{console}</a>
         <nav class="nav" aria-label="Main">
             {links
                 .into_iter()

@@ -5,6 +5,7 @@
 
 pub mod agents;
 pub mod audit;
+pub mod branding;
 pub mod calls;
 pub mod credentials;
 pub mod memberships;

@@ -61,22 +61,6 @@ pub async fn by_slug(conn: &mut PgConnection, slug: &str) -> Result<OrgSummary, 
     Ok(row.into())
 }
 
-/// The organization served on a host: its subdomain label, or its exact custom domain.
-pub async fn by_host(
-    conn: &mut PgConnection,
-    subdomain: Option<&str>,
-    custom_domain: &str,
-) -> Result<Option<OrgSummary>, AppError> {
-    let row: Option<OrgRow> = sqlx::query_as(&format!(
-        "{SELECT} WHERE o.subdomain = $1 OR o.custom_domain = $2 LIMIT 1"
-    ))
-    .bind(subdomain)
-    .bind(custom_domain)
-    .fetch_optional(conn)
-    .await?;
-    Ok(row.map(Into::into))
-}
-
 pub struct NewOrg<'a> {
     pub name: &'a str,
     pub slug: &'a str,

@@ -1,7 +1,6 @@
 use crate::components::context::use_session;
 use crate::components::form::outcome;
 use crate::components::form::FormMessage;
-use crate::domain::Site;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
@@ -11,22 +10,27 @@ pub fn LoginPage() -> impl IntoView {
     let session = use_session();
     let login = session.login;
     let pending = login.pending();
+    let host = crate::components::context::use_host();
+    let heading = if host.is_platform {
+        "Callboard console".to_string()
+    } else {
+        host.brand.display_name.clone()
+    };
+    let logo = host
+        .brand
+        .logo_url
+        .map(|src| view! { <img class="auth-logo" src=src alt=format!("{heading} logo")/> });
     view! {
         <Title text="Sign in"/>
         <main class="auth">
             <section class="card auth-card">
-                <Suspense fallback=|| view! { <h1>"Sign in"</h1> }>
+                {logo}
+                <h1>{heading}</h1>
+                <Suspense>
                     {move || Suspend::new(async move {
                         let who = session.whoami.await.ok();
                         let signed_in = who.as_ref().is_some_and(|w| w.viewer.is_some());
-                        let heading = match who.map(|w| w.site) {
-                            Some(Site::Org { name, .. }) => name,
-                            _ => "Callboard console".to_string(),
-                        };
-                        view! {
-                            {signed_in.then(|| view! { <Redirect path="/"/> })}
-                            <h1>{heading}</h1>
-                        }
+                        signed_in.then(|| view! { <Redirect path="/"/> })
                     })}
                 </Suspense>
                 <p class="muted">"Sign in with your email and password."</p>

@@ -24,6 +24,9 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// How long a process trusts its cached webhook owner lookups (0: never).
     pub webhook_cache_ms: u64,
+    /// How long a host → organization and branding lookup is trusted
+    /// (changes reach every process at once through NOTIFY).
+    pub host_cache_ms: u64,
     pub production: bool,
     pub sign_in_per_ip_per_minute: u32,
     pub sign_in_per_account_per_minute: u32,
@@ -108,6 +111,7 @@ impl Config {
             retell_api_base,
             metrics_token: var("CALLBOARD_METRICS_TOKEN"),
             webhook_cache_ms: number("CALLBOARD_WEBHOOK_CACHE_MS", 5000)? as u64,
+            host_cache_ms: number("CALLBOARD_HOST_CACHE_MS", 60_000)? as u64,
             database_url,
             database_admin_url,
             site_addr,
@@ -169,6 +173,7 @@ mod tests {
             retell_api_base: String::new(),
             metrics_token: None,
             webhook_cache_ms: 0,
+            host_cache_ms: 0,
             production: false,
             sign_in_per_ip_per_minute: 1,
             sign_in_per_account_per_minute: 1,

@@ -5,12 +5,16 @@
 
 use super::state::AppState;
 use crate::db::{self, PlatformAccess};
-use crate::domain::{OrgStatus, Site};
+use crate::domain::{Branding, OrgStatus, Site};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use sqlx::PgPool;
+use std::collections::HashMap;
+use std::sync::RwLock;
+use std::time::{Duration, Instant};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +23,7 @@ pub struct OrgSite {
     pub name: String,
     pub slug: String,
     pub status: OrgStatus,
+    pub branding: Branding,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,9 +37,17 @@ impl HostSite {
         match self {
             HostSite::Platform => Site::Platform,
             HostSite::Org(o) => Site::Org {
-                name: o.name.clone(),
+                name: o.branding.display_name.clone(),
                 slug: o.slug.clone(),
             },
+        }
+    }
+
+    /// The look of pages served on this host.
+    pub fn branding(&self) -> Branding {
+        match self {
+            HostSite::Platform => Branding::platform(),
+            HostSite::Org(o) => o.branding.clone(),
         }
     }
 }
@@ -99,22 +112,80 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
 }
 
 async fn lookup(state: &AppState, label: Option<&str>, host: &str) -> Option<Result<HostSite, ()>> {
-    let found = async {
-        let mut tx = db::tx::platform(&state.pool, PlatformAccess::host_lookup()).await?;
-        let org = db::orgs::by_host(&mut tx, label, host).await?;
-        tx.commit().await?;
-        Ok::<_, crate::error::AppError>(org)
-    }
-    .await;
-    match found {
-        Ok(Some(org)) => Some(Ok(HostSite::Org(OrgSite {
-            id: org.id,
-            name: org.name,
-            slug: org.slug,
-            status: org.status,
-        }))),
+    match state.hosts.get(&state.pool, label, host).await {
+        Ok(Some(org)) => Some(Ok(HostSite::Org(org))),
         Ok(None) => None,
         Err(_) => Some(Err(())),
+    }
+}
+
+/// Host → organization and its branding, cached per process. Entries are
+/// dropped when the organization changes (`forget_org`: at once by the
+/// process that made the change, and by every process on the `config`
+/// notification, see `server::listen`) and expire after
+/// `CALLBOARD_HOST_CACHE_MS` in any case.
+pub struct HostCache {
+    ttl: Duration,
+    entries: RwLock<HashMap<String, (Instant, Option<OrgSite>)>>,
+}
+
+/// Beyond this many hosts (including unknown ones) the cache starts over.
+const MAX_HOSTS: usize = 10_000;
+
+impl HostCache {
+    pub fn new(ttl: Duration) -> Self {
+        HostCache {
+            ttl,
+            entries: RwLock::new(HashMap::new()),
+        }
+    }
+
+    async fn get(
+        &self,
+        pool: &PgPool,
+        label: Option<&str>,
+        host: &str,
+    ) -> Result<Option<OrgSite>, crate::error::AppError> {
+        if !self.ttl.is_zero() {
+            let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
+            if let Some((at, site)) = entries.get(host) {
+                if at.elapsed() < self.ttl {
+                    return Ok(site.clone());
+                }
+            }
+        }
+        let mut tx = db::tx::platform(pool, PlatformAccess::host_lookup()).await?;
+        let org = db::branding::by_host(&mut tx, label, host).await?;
+        tx.commit().await?;
+        let site = org.map(|o| OrgSite {
+            id: o.id,
+            name: o.name,
+            slug: o.slug,
+            status: o.status,
+            branding: o.branding,
+        });
+        if !self.ttl.is_zero() {
+            let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
+            if entries.len() >= MAX_HOSTS {
+                entries.clear();
+            }
+            entries.insert(host.to_string(), (Instant::now(), site.clone()));
+        }
+        Ok(site)
+    }
+
+    /// Drops the organization's hosts and every "no such site" answer (its
+    /// subdomain may have changed).
+    pub fn forget_org(&self, org_id: Uuid) {
+        let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
+        entries.retain(|_, (_, site)| site.as_ref().is_some_and(|s| s.id != org_id));
+    }
+
+    pub fn clear(&self) {
+        self.entries
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
     }
 }
 

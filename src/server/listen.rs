@@ -40,4 +40,5 @@ async fn listen(state: &AppState) -> Result<(), sqlx::Error> {
 fn clear(state: &AppState) {
     state.owners.clear();
     state.inbound.clear();
+    state.hosts.clear();
 }

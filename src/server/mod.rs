@@ -1,6 +1,7 @@
 //! The HTTP server (server only): configuration, shared state, middleware and
 //! the router.
 
+pub mod brand;
 pub mod config;
 pub mod health;
 pub mod host;

@@ -39,6 +39,10 @@ pub fn build(state: AppState) -> Router {
             context.clone(),
             move || shell(options.clone()),
         )
+        .route(
+            "/console/orgs/{org}/brand/{kind}",
+            post(super::brand::upload).layer(DefaultBodyLimit::max(super::brand::MAX_UPLOAD_BYTES)),
+        )
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
@@ -69,6 +73,7 @@ pub fn build(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health::health))
         .route("/metrics", get(metrics::metrics))
+        .route("/brand/{org}/{kind}", get(super::brand::asset))
         .merge(webhooks)
         .merge(inbound)
         .merge(pages)

@@ -71,9 +71,10 @@ pub async fn headers(req: Request, next: Next) -> Response {
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
         );
     }
-    // Built assets are content-addressed by the build and hold no private
-    // data; everything else may be personal, so no shared or disk caching.
-    if path.starts_with("/pkg/") {
+    // Built assets and organizations' logos (shown before sign-in anyway)
+    // hold no private data; everything else may be personal, so no shared
+    // or disk caching.
+    if path.starts_with("/pkg/") || path.starts_with("/brand/") {
         h.entry(header::CACHE_CONTROL)
             .or_insert(HeaderValue::from_static("public, max-age=300"));
     } else {

@@ -24,6 +24,7 @@ pub struct AppState {
     pub voice: Client,
     pub owners: Arc<OwnerCache>,
     pub inbound: Arc<Directory>,
+    pub hosts: Arc<super::host::HostCache>,
 }
 
 impl AppState {
@@ -53,6 +54,9 @@ impl AppState {
             inbound: Arc::new(Directory::new(Duration::from_millis(
                 config.webhook_cache_ms,
             ))),
+            hosts: Arc::new(super::host::HostCache::new(Duration::from_millis(
+                config.host_cache_ms,
+            ))),
             config: Arc::new(config),
         }
     }
@@ -62,6 +66,7 @@ impl AppState {
     pub fn forget_org(&self, org_id: uuid::Uuid) {
         self.owners.forget_org(org_id);
         self.inbound.forget_org(org_id);
+        self.hosts.forget_org(org_id);
     }
 
     /// Background chores: forget recovered rate-limit keys, delete expired sessions.

@@ -3,6 +3,7 @@
 //! same way. Each opens its own transaction and commits it.
 
 pub mod agents;
+pub mod branding;
 pub mod calls;
 pub mod keys;
 pub mod orgs;

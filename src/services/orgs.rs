@@ -114,6 +114,8 @@ pub async fn create(
         metadata: json!({ "name": c.name, "subdomain": c.subdomain, "custom_domain": c.custom_domain }),
     };
     db::audit::record(&mut tx, actor, entry).await?;
+    // Every server process forgets how it presented this organization.
+    db::notify::config_changed(&mut tx, id).await?;
     let org = db::orgs::get(&mut tx, id).await?;
     tx.commit().await?;
     Ok(org)
@@ -148,6 +150,8 @@ pub async fn update(
         }),
     };
     db::audit::record(&mut tx, actor, entry).await?;
+    // Every server process forgets how it presented this organization.
+    db::notify::config_changed(&mut tx, id).await?;
     let org = db::orgs::get(&mut tx, id).await?;
     tx.commit().await?;
     Ok(org)
@@ -174,6 +178,8 @@ pub async fn set_status(
         metadata: json!({ "from": org.status.as_str(), "to": status.as_str() }),
     };
     db::audit::record(&mut tx, actor, entry).await?;
+    // Every server process forgets how it presented this organization.
+    db::notify::config_changed(&mut tx, id).await?;
     let org = db::orgs::get(&mut tx, id).await?;
     tx.commit().await?;
     Ok(org)
@@ -204,6 +210,7 @@ pub async fn delete(
         metadata: json!({ "name": org.name, "members": org.members }),
     };
     db::audit::record(&mut tx, actor, entry).await?;
+    db::notify::config_changed(&mut tx, id).await?;
     tx.commit().await?;
     Ok(())
 }
