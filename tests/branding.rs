@@ -19,9 +19,16 @@ async fn brand(app: &TestApp, org: Uuid, name: &str, primary: &str, logo: Option
         .await
         .unwrap();
     if let Some(svg) = logo {
-        branding::set_asset(&app.db.app, access, &actor, org, AssetKind::Logo, svg.as_bytes())
-            .await
-            .unwrap();
+        branding::set_asset(
+            &app.db.app,
+            access,
+            &actor,
+            org,
+            AssetKind::Logo,
+            svg.as_bytes(),
+        )
+        .await
+        .unwrap();
     }
 }
 
@@ -44,7 +51,10 @@ async fn each_host_renders_its_own_look_from_the_first_byte() {
 
     let (status, alpha) = page(&app, app.org("alpha", "/login")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(alpha.contains(r#"<style id="brand">:root{--brand:#c2410c;--brand-contrast:#ffffff;"#), "{alpha}");
+    assert!(
+        alpha.contains(r#"<style id="brand">:root{--brand:#c2410c;--brand-contrast:#ffffff;"#),
+        "{alpha}"
+    );
     assert!(alpha.contains(&format!("/brand/{}/logo?v=", f.alpha.id)));
     assert!(alpha.contains("Alpha Shuttle"));
     assert!(!alpha.contains("Bravo"));
@@ -75,7 +85,10 @@ async fn logos_come_from_our_route_with_type_etag_and_no_scripts() {
     let h = res.headers().clone();
     assert_eq!(h["content-type"], "image/svg+xml");
     assert!(h["cache-control"].to_str().unwrap().starts_with("public"));
-    assert!(h["content-security-policy"].to_str().unwrap().contains("sandbox"));
+    assert!(h["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("sandbox"));
     let etag = h["etag"].to_str().unwrap().to_string();
     assert_eq!(res.text().await.unwrap(), LOGO);
 
@@ -93,14 +106,26 @@ async fn logos_come_from_our_route_with_type_etag_and_no_scripts() {
         format!("/brand/{}/logo", Uuid::new_v4()),
         format!("/brand/{}/banner", f.alpha.id),
     ] {
-        let res = app.client().get(app.platform(&missing)).send().await.unwrap();
+        let res = app
+            .client()
+            .get(app.platform(&missing))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), StatusCode::NOT_FOUND, "{missing}");
     }
 }
 
-async fn upload(app: &TestApp, client: &reqwest::Client, host: &str, org: Uuid, bytes: Vec<u8>) -> reqwest::Response {
-    let form = reqwest::multipart::Form::new()
-        .part("file", reqwest::multipart::Part::bytes(bytes).file_name("logo"));
+async fn upload(
+    client: &reqwest::Client,
+    host: &str,
+    org: Uuid,
+    bytes: Vec<u8>,
+) -> reqwest::Response {
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes).file_name("logo"),
+    );
     client
         .post(format!("{host}/console/orgs/{org}/brand/logo"))
         .multipart(form)
@@ -119,7 +144,8 @@ async fn uploads_are_checked_and_only_super_admins_may_upload() {
     let f = setup(&app).await;
     let root = app.platform("");
     let sa = app.client();
-    app.login(&sa, &root, "root@callboard.localhost", PASSWORD).await;
+    app.login(&sa, &root, "root@callboard.localhost", PASSWORD)
+        .await;
 
     let script = br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#;
     let mut big = PNG.to_vec();
@@ -130,18 +156,32 @@ async fn uploads_are_checked_and_only_super_admins_may_upload() {
         (b"GIF89a....".to_vec(), "not_an_image"),
         (vec![], "empty"),
     ] {
-        let res = upload(&app, &sa, &root, f.bravo.id, bytes).await;
+        let res = upload(&sa, &root, f.bravo.id, bytes).await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
-        assert!(location(&res).ends_with(&format!("?asset_error={code}#branding")), "{}", location(&res));
+        assert!(
+            location(&res).ends_with(&format!("?asset_error={code}#branding")),
+            "{}",
+            location(&res)
+        );
     }
     // Nothing was stored.
-    let res = app.client().get(app.platform(&format!("/brand/{}/logo", f.bravo.id))).send().await.unwrap();
+    let res = app
+        .client()
+        .get(app.platform(&format!("/brand/{}/logo", f.bravo.id)))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 
-    let res = upload(&app, &sa, &root, f.bravo.id, PNG.to_vec()).await;
+    let res = upload(&sa, &root, f.bravo.id, PNG.to_vec()).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(location(&res).ends_with("?asset=logo#branding"));
-    let res = app.client().get(app.platform(&format!("/brand/{}/logo", f.bravo.id))).send().await.unwrap();
+    let res = app
+        .client()
+        .get(app.platform(&format!("/brand/{}/logo", f.bravo.id)))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.headers()["content-type"], "image/png");
     // …and bravo's pages now show it.
     let (_, bravo) = page(&app, app.org("bravo", "/login")).await;
@@ -150,13 +190,23 @@ async fn uploads_are_checked_and_only_super_admins_may_upload() {
     // An organization's admin cannot upload, on any host; nobody without a session can.
     let admin = app.client();
     let alpha = app.org("alpha", "");
-    app.login(&admin, &alpha, "admin@alpha.example", PASSWORD).await;
-    let res = upload(&app, &admin, &alpha, f.alpha.id, PNG.to_vec()).await;
+    app.login(&admin, &alpha, "admin@alpha.example", PASSWORD)
+        .await;
+    let res = upload(&admin, &alpha, f.alpha.id, PNG.to_vec()).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    let res = upload(&app, &app.client(), &root, f.alpha.id, PNG.to_vec()).await;
+    let res = upload(&app.client(), &root, f.alpha.id, PNG.to_vec()).await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
-    let res = app.client().get(app.platform(&format!("/brand/{}/logo", f.alpha.id))).send().await.unwrap();
-    assert_eq!(res.headers()["content-type"], "image/svg+xml", "alpha's logo is unchanged");
+    let res = app
+        .client()
+        .get(app.platform(&format!("/brand/{}/logo", f.alpha.id)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.headers()["content-type"],
+        "image/svg+xml",
+        "alpha's logo is unchanged"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -170,7 +220,8 @@ async fn changes_show_on_the_next_page_even_with_a_long_cache() {
 
     // Through the console: this process forgets at once.
     let sa = app.client();
-    app.login(&sa, &app.platform(""), "root@callboard.localhost", PASSWORD).await;
+    app.login(&sa, &app.platform(""), "root@callboard.localhost", PASSWORD)
+        .await;
     let res = sa
         .post(app.platform("/api/platform/orgs/branding/save"))
         .form(&[
@@ -185,7 +236,10 @@ async fn changes_show_on_the_next_page_even_with_a_long_cache() {
     assert_eq!(res.status(), StatusCode::OK);
     let (_, after) = page(&app, app.org("alpha", "/login")).await;
     // Stored in lower case; dark text on the light yellow.
-    assert!(after.contains(":root{--brand:#ffd600;--brand-contrast:#111827;"), "{after}");
+    assert!(
+        after.contains(":root{--brand:#ffd600;--brand-contrast:#111827;"),
+        "{after}"
+    );
     assert!(after.contains("Alpha Shuttle &amp; Limo") || after.contains("Alpha Shuttle & Limo"));
 
     // Elsewhere (another process, the CLI): the notification reaches this one.
@@ -216,7 +270,10 @@ async fn changes_show_on_the_next_page_even_with_a_long_cache() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = res.text().await.unwrap();
-    assert!(body.contains("primary_color") && body.contains("secondary_color"), "{body}");
+    assert!(
+        body.contains("primary_color") && body.contains("secondary_color"),
+        "{body}"
+    );
 }
 
 /// Every page and server-function answer an organization's user can reach,
@@ -228,20 +285,32 @@ async fn nothing_an_org_user_can_reach_names_the_vendor() {
     // Realistic data: a key, an agent, settings, a number and calls.
     let pool = &app.db.app;
     let scope = callboard::services::agents::Scope {
-        tenant: callboard::db::TenantCtx { org_id: f.alpha.id, user_id: None, impersonator_id: None },
+        tenant: callboard::db::TenantCtx {
+            org_id: f.alpha.id,
+            user_id: None,
+            impersonator_id: None,
+        },
         actor: Actor::operator(),
         privileged: false,
     };
     let keys = callboard::crypto::Keyring::new([7; 32], vec![]);
-    callboard::services::agents::set_api_key(pool, &keys, &scope, "key_scan_0123456789").await.unwrap();
-    let agent = callboard::services::agents::create(pool, &scope, "agent_scan", "Front desk").await.unwrap();
-    callboard::services::settings::add_number(pool, &scope, "+15205550111").await.unwrap();
+    callboard::services::agents::set_api_key(pool, &keys, &scope, "key_scan_0123456789")
+        .await
+        .unwrap();
+    let agent = callboard::services::agents::create(pool, &scope, "agent_scan", "Front desk")
+        .await
+        .unwrap();
+    callboard::services::settings::add_number(pool, &scope, "+15205550111")
+        .await
+        .unwrap();
     let url = app.url("127.0.0.1", &format!("/webhooks/agent/{agent}"));
     let mut rng = rand::thread_rng();
     let now = chrono::Utc::now().timestamp_millis();
     for _ in 0..3 {
         for event in callboard::retell::simulate::call_events("agent_scan", now, &mut rng) {
-            let status = support::fake_retell::FakeRetell::send_event(&url, "key_scan_0123456789", &event).await;
+            let status =
+                support::fake_retell::FakeRetell::send_event(&url, "key_scan_0123456789", &event)
+                    .await;
             assert_eq!(status, 204);
         }
     }
@@ -252,12 +321,26 @@ async fn nothing_an_org_user_can_reach_names_the_vendor() {
         (
             "admin@alpha.example",
             &["/", "/agents", "/settings", "/team", "/login", "/nowhere"][..],
-            &["auth/whoami", "org/home", "calls/recent", "agents", "settings", "numbers", "org/team"][..],
+            &[
+                "auth/whoami",
+                "org/home",
+                "calls/recent",
+                "agents",
+                "settings",
+                "numbers",
+                "org/team",
+            ][..],
         ),
         (
             "viewer@alpha.example",
             &["/", "/settings", "/agents"][..],
-            &["auth/whoami", "org/home", "calls/recent", "settings", "agents"][..],
+            &[
+                "auth/whoami",
+                "org/home",
+                "calls/recent",
+                "settings",
+                "agents",
+            ][..],
         ),
     ] {
         let c = app.client();
@@ -267,7 +350,11 @@ async fn nothing_an_org_user_can_reach_names_the_vendor() {
             seen.push((format!("{email} GET {p}"), flatten(res).await));
         }
         for endpoint in fns {
-            let res = c.post(format!("{host}/api/{endpoint}")).send().await.unwrap();
+            let res = c
+                .post(format!("{host}/api/{endpoint}"))
+                .send()
+                .await
+                .unwrap();
             seen.push((format!("{email} POST /api/{endpoint}"), flatten(res).await));
         }
         // An error answer too.
@@ -279,7 +366,10 @@ async fn nothing_an_org_user_can_reach_names_the_vendor() {
         seen.push((format!("{email} test-connection"), flatten(res).await));
     }
     for (what, text) in &seen {
-        assert!(!text.to_lowercase().contains("retell"), "{what} names the vendor:\n{text}");
+        assert!(
+            !text.to_lowercase().contains("retell"),
+            "{what} names the vendor:\n{text}"
+        );
     }
     assert!(seen.len() > 20);
 
@@ -301,7 +391,11 @@ async fn nothing_an_org_user_can_reach_names_the_vendor() {
                 );
                 scanned += 1;
             }
-            assert!(scanned >= 3, "expected the wasm, JS and CSS bundles in {}", pkg.display());
+            assert!(
+                scanned >= 3,
+                "expected the wasm, JS and CSS bundles in {}",
+                pkg.display()
+            );
         }
         Err(e) => assert!(!required, "no bundles at {}: {e}", pkg.display()),
     }

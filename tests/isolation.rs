@@ -607,10 +607,10 @@ async fn ingestion_tables_are_isolated() {
     assert_eq!(sqlstate(&err).as_deref(), Some("42501"));
 }
 
-/// Agent settings and phone numbers: another organization cannot read,
+/// Agent settings, phone numbers and logos: another organization cannot read,
 /// change, delete, or insert rows claiming the first.
 #[tokio::test]
-async fn settings_and_numbers_are_isolated() {
+async fn settings_numbers_and_logos_are_isolated() {
     let db = TestDb::new().await;
     let f = fixture(&db.app).await;
     let (a, b) = (f.alpha.id, f.bravo.id);
@@ -618,6 +618,8 @@ async fn settings_and_numbers_are_isolated() {
     for sql in [
         "INSERT INTO agent_settings (organization_id, company_name) VALUES ($1, 'Alpha Co')",
         "INSERT INTO phone_numbers (organization_id, number) VALUES ($1, '+15205550001')",
+        "INSERT INTO org_assets (organization_id, kind, content_type, bytes, sha256)
+         VALUES ($1, 'logo', 'image/png', '\\x89504e47', 'abc')",
     ] {
         sqlx::query(sql).bind(a).execute(&mut *tx).await.unwrap();
     }
@@ -626,6 +628,7 @@ async fn settings_and_numbers_are_isolated() {
     for (t, set) in [
         ("agent_settings", "company_name = 'stolen'"),
         ("phone_numbers", "status = 'connected'"),
+        ("org_assets", "sha256 = 'stolen'"),
     ] {
         let sql = format!("SELECT count(*) FROM {t}");
         assert_eq!(count_in(&db.app, b, &sql).await, 0, "bravo reads {t}");
@@ -658,6 +661,8 @@ async fn settings_and_numbers_are_isolated() {
     for sql in [
         "INSERT INTO agent_settings (organization_id, company_name) VALUES ($1, 'Fake')",
         "INSERT INTO phone_numbers (organization_id, number) VALUES ($1, '+15205550002')",
+        "INSERT INTO org_assets (organization_id, kind, content_type, bytes, sha256)
+         VALUES ($1, 'favicon', 'image/png', '\\x89504e47', 'x')",
     ] {
         let mut tx = db::tx::tenant(&db.app, &ctx(b)).await.unwrap();
         let err = sqlx::query(sql)

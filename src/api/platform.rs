@@ -60,8 +60,9 @@ pub async fn create_org(
                 subdomain,
                 custom_domain,
             };
-            let org = crate::services::orgs::create(&ctx.state.pool, sa.platform(), &sa.actor(), &input)
-                .await?;
+            let org =
+                crate::services::orgs::create(&ctx.state.pool, sa.platform(), &sa.actor(), &input)
+                    .await?;
             // Its subdomain may be cached as "no such site".
             ctx.state.forget_org(org.id);
             Ok(org)
@@ -88,9 +89,14 @@ pub async fn update_org(
                 subdomain,
                 custom_domain,
             };
-            let org =
-                crate::services::orgs::update(&ctx.state.pool, sa.platform(), &sa.actor(), id, &input)
-                    .await?;
+            let org = crate::services::orgs::update(
+                &ctx.state.pool,
+                sa.platform(),
+                &sa.actor(),
+                id,
+                &input,
+            )
+            .await?;
             ctx.state.forget_org(id);
             Ok(org)
         }

@@ -131,9 +131,17 @@ pub async fn seed(config: &Config) -> anyhow::Result<()> {
 async fn demo_branding(pool: &PgPool, org_id: uuid::Uuid, demo: &DemoOrg) -> anyhow::Result<()> {
     use crate::services::branding::{set_asset, set_look, AssetKind};
     let (access, actor) = (PlatformAccess::operator(), Actor::operator());
-    set_look(pool, access, &actor, org_id, "", demo.primary, demo.secondary)
-        .await
-        .map_err(explain)?;
+    set_look(
+        pool,
+        access,
+        &actor,
+        org_id,
+        "",
+        demo.primary,
+        demo.secondary,
+    )
+    .await
+    .map_err(explain)?;
     for kind in [AssetKind::Logo, AssetKind::Favicon] {
         set_asset(pool, access, &actor, org_id, kind, demo.logo.as_bytes())
             .await

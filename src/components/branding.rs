@@ -5,9 +5,7 @@
 use super::form::{last_error, outcome, Field, FormMessage, Submit};
 use super::status::{ErrorNotice, Loading};
 use crate::api::platform::{org_branding, RemoveBrandAsset, SaveBranding};
-use crate::domain::{
-    color_warnings, image_problem_message, parse_color, text_on, BrandingEditor,
-};
+use crate::domain::{color_warnings, image_problem_message, parse_color, text_on, BrandingEditor};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use uuid::Uuid;
@@ -46,11 +44,15 @@ fn UploadOutcome() -> impl IntoView {
     move || {
         let q = query.read();
         if let Some(code) = q.get("asset_error") {
-            Some(view! { <p class="form-error" role="alert">{image_problem_message(&code)}</p> }.into_any())
+            Some(
+                view! { <p class="form-error" role="alert">{image_problem_message(&code)}</p> }
+                    .into_any(),
+            )
         } else {
             q.get("asset").map(|kind| {
                 let what = if kind == "favicon" { "Favicon" } else { "Logo" };
-                view! { <p class="form-success" role="status">{format!("{what} uploaded.")}</p> }.into_any()
+                view! { <p class="form-success" role="status">{format!("{what} uploaded.")}</p> }
+                    .into_any()
             })
         }
     }
@@ -67,6 +69,7 @@ fn Editor(
     let secondary = RwSignal::new(b.branding.secondary.clone());
     let name = RwSignal::new(b.branding.display_name.clone());
     let org_name = b.org_name.clone();
+    let placeholder = org_name.clone();
     let preview_style = move || {
         let p = parse_color(&primary.get()).unwrap_or((0x2f, 0x5b, 0xea));
         let s = parse_color(&secondary.get()).unwrap_or((0x0f, 0x76, 0x6e));
@@ -85,9 +88,7 @@ fn Editor(
                 .into_iter()
                 .map(|m| format!("Secondary colour: {m}")),
         );
-        w.into_iter()
-            .map(|m| view! { <li>{m}</li> })
-            .collect_view()
+        w.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()
     };
     let logo = b.branding.logo_url.clone();
     let preview_logo = logo.clone();
@@ -100,7 +101,7 @@ fn Editor(
                     name="brand_name"
                     label="Name shown in the portal"
                     value=b.brand_name.clone()
-                    placeholder=org_name.clone()
+                    placeholder=placeholder
                     hint="Leave empty to use the organization's name."
                     error
                 />

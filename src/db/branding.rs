@@ -113,6 +113,7 @@ pub async fn set_look(
     .rows_affected())
 }
 
+#[derive(Debug)]
 pub struct Asset {
     pub content_type: String,
     pub bytes: Vec<u8>,
@@ -162,7 +163,11 @@ pub async fn put_asset(
     Ok(())
 }
 
-pub async fn delete_asset(conn: &mut PgConnection, org_id: Uuid, kind: &str) -> Result<u64, AppError> {
+pub async fn delete_asset(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+    kind: &str,
+) -> Result<u64, AppError> {
     Ok(
         sqlx::query("DELETE FROM org_assets WHERE organization_id = $1 AND kind = $2")
             .bind(org_id)

@@ -75,8 +75,14 @@ pub async fn set_look(
                 Ok(())
             },
         )
-        .check("primary_color", p.as_ref().map(|_| ()).map_err(Clone::clone))
-        .check("secondary_color", s.as_ref().map(|_| ()).map_err(Clone::clone))
+        .check(
+            "primary_color",
+            p.as_ref().map(|_| ()).map_err(Clone::clone),
+        )
+        .check(
+            "secondary_color",
+            s.as_ref().map(|_| ()).map_err(Clone::clone),
+        )
         .finish()?;
     let (p, s) = (p.unwrap_or_default(), s.unwrap_or_default());
     let mut tx = db::tx::platform(pool, access).await?;
@@ -255,16 +261,35 @@ mod tests {
 
     #[test]
     fn images_are_recognised_by_content() {
-        assert_eq!(check_image(b"\x89PNG\r\n\x1a\nrest").unwrap().content_type, "image/png");
-        assert_eq!(check_image(&[0xff, 0xd8, 0xff, 0xe0, 1]).unwrap().content_type, "image/jpeg");
-        assert_eq!(check_image(SVG_OK.as_bytes()).unwrap().content_type, "image/svg+xml");
-        assert_eq!(check_image(b"GIF89a...").unwrap_err(), ImageProblem::NotAnImage);
+        assert_eq!(
+            check_image(b"\x89PNG\r\n\x1a\nrest").unwrap().content_type,
+            "image/png"
+        );
+        assert_eq!(
+            check_image(&[0xff, 0xd8, 0xff, 0xe0, 1])
+                .unwrap()
+                .content_type,
+            "image/jpeg"
+        );
+        assert_eq!(
+            check_image(SVG_OK.as_bytes()).unwrap().content_type,
+            "image/svg+xml"
+        );
+        assert_eq!(
+            check_image(b"GIF89a...").unwrap_err(),
+            ImageProblem::NotAnImage
+        );
         assert_eq!(
             check_image(b"<html><body/></html>").unwrap_err(),
             ImageProblem::NotAnImage
         );
         assert_eq!(check_image(b"").unwrap_err(), ImageProblem::Empty);
-        for p in [ImageProblem::Empty, ImageProblem::TooLarge, ImageProblem::NotAnImage, ImageProblem::UnsafeSvg] {
+        for p in [
+            ImageProblem::Empty,
+            ImageProblem::TooLarge,
+            ImageProblem::NotAnImage,
+            ImageProblem::UnsafeSvg,
+        ] {
             assert_eq!(ImageProblem::from_code(p.code()), Some(p));
             assert!(!p.message().is_empty());
         }
