@@ -410,3 +410,106 @@ async fn flatten(res: reqwest::Response) -> String {
     out.push_str(&res.text().await.unwrap());
     out
 }
+
+#[tokio::test]
+async fn recordings_reach_the_browser_only_through_our_route() {
+    let app = TestApp::spawn().await;
+    let f = setup(&app).await;
+    let fake = support::fake_retell::FakeRetell::start().await;
+    let pool = &app.db.app;
+    let scope = callboard::services::agents::Scope {
+        tenant: callboard::db::TenantCtx {
+            org_id: f.alpha.id,
+            user_id: None,
+            impersonator_id: None,
+        },
+        actor: Actor::operator(),
+        privileged: false,
+    };
+    let keys = callboard::crypto::Keyring::new([7; 32], vec![]);
+    callboard::services::agents::set_api_key(pool, &keys, &scope, "key_rec_0123456789")
+        .await
+        .unwrap();
+    let agent = callboard::services::agents::create(pool, &scope, "agent_rec", "Desk")
+        .await
+        .unwrap();
+    let now = chrono::Utc::now().timestamp_millis();
+    let event = serde_json::json!({
+        "event": "call_ended",
+        "call": {
+            "call_id": "call_rec_1", "agent_id": "agent_rec", "call_type": "phone_call",
+            "direction": "inbound", "call_status": "ended",
+            "start_timestamp": now - 60_000, "end_timestamp": now, "duration_ms": 60_000,
+            "recording_url": format!("{}/recordings/call_rec_1.wav", fake.base_url()),
+        }
+    });
+    let url = app.url("127.0.0.1", &format!("/webhooks/agent/{agent}"));
+    assert_eq!(
+        support::fake_retell::FakeRetell::send_event(&url, "key_rec_0123456789", &event).await,
+        204
+    );
+    let mut tx = callboard::db::tx::tenant(pool, &scope.tenant)
+        .await
+        .unwrap();
+    let call: Uuid =
+        sqlx::query_scalar("SELECT id FROM calls WHERE provider_call_id = 'call_rec_1'")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+    drop(tx);
+
+    let path = format!("/calls/{call}/recording");
+    let alpha = app.client();
+    app.login(
+        &alpha,
+        &app.org("alpha", ""),
+        "viewer@alpha.example",
+        PASSWORD,
+    )
+    .await;
+    let res = alpha.get(app.org("alpha", &path)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "audio/wav");
+    assert!(
+        res.headers().get("set-cookie").is_none(),
+        "the store's headers stay behind"
+    );
+    assert_eq!(
+        &res.bytes().await.unwrap()[..],
+        support::fake_retell::RECORDING
+    );
+    // Seeking: a range comes back as a range.
+    let res = alpha
+        .get(app.org("alpha", &path))
+        .header("range", "bytes=0-3")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(&res.bytes().await.unwrap()[..], b"RIFF");
+
+    // Another organization's member, and nobody at all, get nothing.
+    let bravo = app.client();
+    app.login(
+        &bravo,
+        &app.org("bravo", ""),
+        "admin@bravo.example",
+        PASSWORD,
+    )
+    .await;
+    let res = bravo.get(app.org("bravo", &path)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let res = app
+        .client()
+        .get(app.org("alpha", &path))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let res = alpha
+        .get(app.org("alpha", &format!("/calls/{}/recording", Uuid::new_v4())))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}

@@ -152,6 +152,22 @@ pub async fn store_merged(
     Ok(())
 }
 
+/// A call's recording URL, if the organization has that call.
+pub async fn recording_url(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+    id: Uuid,
+) -> Result<Option<String>, AppError> {
+    let url: Option<Option<String>> = sqlx::query_scalar(
+        "SELECT recording_url FROM calls WHERE organization_id = $1 AND id = $2",
+    )
+    .bind(org_id)
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(url.flatten())
+}
+
 /// A call as the console and the CLI show it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CallRow {

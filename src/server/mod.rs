@@ -7,6 +7,7 @@ pub mod health;
 pub mod host;
 pub mod listen;
 pub mod metrics;
+pub mod recording;
 pub mod router;
 pub mod security;
 pub mod state;

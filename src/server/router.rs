@@ -39,6 +39,7 @@ pub fn build(state: AppState) -> Router {
             context.clone(),
             move || shell(options.clone()),
         )
+        .route("/calls/{id}/recording", get(super::recording::recording))
         .route(
             "/console/orgs/{org}/brand/{kind}",
             post(super::brand::upload).layer(DefaultBodyLimit::max(super::brand::MAX_UPLOAD_BYTES)),

@@ -25,6 +25,9 @@ pub struct AppState {
     pub owners: Arc<OwnerCache>,
     pub inbound: Arc<Directory>,
     pub hosts: Arc<super::host::HostCache>,
+    /// Fetches call recordings for the proxy route (no redirects: the stored
+    /// URL is the only place we fetch from).
+    pub media: reqwest::Client,
 }
 
 impl AppState {
@@ -57,6 +60,12 @@ impl AppState {
             hosts: Arc::new(super::host::HostCache::new(Duration::from_millis(
                 config.host_cache_ms,
             ))),
+            media: reqwest::Client::builder()
+                .connect_timeout(Duration::from_secs(5))
+                .timeout(Duration::from_secs(120))
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("a TLS backend is compiled in"),
             config: Arc::new(config),
         }
     }

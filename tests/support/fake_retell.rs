@@ -54,6 +54,7 @@ impl FakeRetell {
             .route("/list-agents", get(list_agents_legacy))
             .route("/v2/get-call/{id}", get(get_call))
             .route("/v3/list-calls", post(list_calls))
+            .route("/recordings/{name}", get(recording))
             .with_state(inner.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -260,4 +261,42 @@ async fn list_calls(
     let has_more = next < g.calls.len();
     Json(json!({"items": page, "has_more": has_more, "pagination_key": has_more.then(|| next.to_string())}))
         .into_response()
+}
+
+/// The bytes every fake recording holds.
+pub const RECORDING: &[u8] = b"RIFF\x24\0\0\0WAVEfmt fake recording";
+
+/// A call recording, as the platform's storage serves it (no auth: the URL
+/// is the secret); a `Range` gets 206 with that slice.
+async fn recording(headers: HeaderMap) -> Response {
+    let range = headers
+        .get("range")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.strip_prefix("bytes="))
+        .and_then(|r| r.split_once('-'))
+        .and_then(|(a, b)| Some((a.parse::<usize>().ok()?, b.parse::<usize>().ok()?)));
+    match range {
+        Some((a, b)) if a <= b && b < RECORDING.len() => (
+            StatusCode::PARTIAL_CONTENT,
+            [
+                ("content-type", "audio/wav".to_string()),
+                (
+                    "content-range",
+                    format!("bytes {a}-{b}/{}", RECORDING.len()),
+                ),
+                ("set-cookie", "vendor=1".to_string()),
+            ],
+            RECORDING[a..=b].to_vec(),
+        )
+            .into_response(),
+        _ => (
+            [
+                ("content-type", "audio/wav".to_string()),
+                ("accept-ranges", "bytes".to_string()),
+                ("set-cookie", "vendor=1".to_string()),
+            ],
+            RECORDING.to_vec(),
+        )
+            .into_response(),
+    }
 }
