@@ -284,16 +284,8 @@ async fn nothing_an_org_user_can_reach_names_the_vendor() {
     let f = setup(&app).await;
     // Realistic data: a key, an agent, settings, a number and calls.
     let pool = &app.db.app;
-    let scope = callboard::services::agents::Scope {
-        tenant: callboard::db::TenantCtx {
-            org_id: f.alpha.id,
-            user_id: None,
-            impersonator_id: None,
-        },
-        actor: Actor::operator(),
-        privileged: false,
-    };
-    let keys = callboard::crypto::Keyring::new([7; 32], vec![]);
+    let scope = support::operator_scope(f.alpha.id);
+    let keys = support::keyring();
     callboard::services::agents::set_api_key(pool, &keys, &scope, "key_scan_0123456789")
         .await
         .unwrap();
@@ -417,16 +409,8 @@ async fn recordings_reach_the_browser_only_through_our_route() {
     let f = setup(&app).await;
     let fake = support::fake_retell::FakeRetell::start().await;
     let pool = &app.db.app;
-    let scope = callboard::services::agents::Scope {
-        tenant: callboard::db::TenantCtx {
-            org_id: f.alpha.id,
-            user_id: None,
-            impersonator_id: None,
-        },
-        actor: Actor::operator(),
-        privileged: false,
-    };
-    let keys = callboard::crypto::Keyring::new([7; 32], vec![]);
+    let scope = support::operator_scope(f.alpha.id);
+    let keys = support::keyring();
     callboard::services::agents::set_api_key(pool, &keys, &scope, "key_rec_0123456789")
         .await
         .unwrap();

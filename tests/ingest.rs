@@ -3,10 +3,12 @@
 
 mod support;
 
+use support::{keyring, operator_scope as scope};
+
 use callboard::crypto::Keyring;
-use callboard::db::{self, audit::Actor, calls::CallRow, TenantCtx};
+use callboard::db::{self, calls::CallRow, TenantCtx};
 use callboard::retell::signature;
-use callboard::services::agents::{self as agents, Scope};
+use callboard::services::agents;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
@@ -18,23 +20,6 @@ use uuid::Uuid;
 
 const KEY_A: &str = "key_alpha_0123456789abcdef";
 const KEY_B: &str = "key_bravo_fedcba9876543210";
-
-fn scope(org: Uuid) -> Scope {
-    Scope {
-        tenant: TenantCtx {
-            org_id: org,
-            user_id: None,
-            impersonator_id: None,
-        },
-        actor: Actor::operator(),
-        privileged: true,
-    }
-}
-
-/// The same keyring as the test server (`test_config`'s key).
-fn keyring() -> Keyring {
-    Keyring::new([7; 32], vec![])
-}
 
 fn events() -> Value {
     serde_json::from_str(include_str!("fixtures/retell/events.json")).unwrap()

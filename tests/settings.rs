@@ -4,11 +4,12 @@
 
 mod support;
 
-use callboard::crypto::Keyring;
-use callboard::db::{self, audit::Actor, TenantCtx};
+use support::{keyring, operator_scope as scope};
+
+use callboard::db::{self, TenantCtx};
 use callboard::domain::{SettingsForm, DEFAULT_WELCOME};
 use callboard::inbound::hours;
-use callboard::services::{agents, agents::Scope, settings};
+use callboard::services::{agents, settings};
 use reqwest::StatusCode;
 use serde_json::Value;
 use support::fake_retell::FakeRetell;
@@ -19,23 +20,6 @@ const KEY_A: &str = "key_alpha_0123456789abcdef";
 const KEY_B: &str = "key_bravo_fedcba9876543210";
 const NUMBER_A: &str = "+15205550001";
 const NUMBER_B: &str = "+493055500002";
-
-fn scope(org: Uuid) -> Scope {
-    Scope {
-        tenant: TenantCtx {
-            org_id: org,
-            user_id: None,
-            impersonator_id: None,
-        },
-        actor: Actor::operator(),
-        privileged: true,
-    }
-}
-
-/// The same keyring as the test server (`test_config`'s key).
-fn keyring() -> Keyring {
-    Keyring::new([7; 32], vec![])
-}
 
 fn alpha_form() -> SettingsForm {
     SettingsForm {

@@ -9,32 +9,13 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use uuid::Uuid;
 
-#[cfg(feature = "ssr")]
-mod ssr {
-    pub use crate::auth::guard::{request_ctx, require_manager, RequestCtx};
-    use crate::error::AppError;
-    use crate::services::agents::Scope;
-    use uuid::Uuid;
-
-    pub async fn manager(org_id: Option<Uuid>) -> Result<(RequestCtx, Scope), AppError> {
-        let ctx = request_ctx().await?;
-        let m = require_manager(&ctx, org_id).await?;
-        let scope = Scope {
-            tenant: m.tenant,
-            actor: m.actor,
-            privileged: m.is_super_admin,
-        };
-        Ok((ctx, scope))
-    }
-}
-
 #[server(prefix = "/api", endpoint = "agents")]
 pub async fn load_agents(
     #[server(default)] org_id: Option<Uuid>,
 ) -> Result<AgentsOverview, AppError> {
     super::respond(
         async {
-            let (ctx, scope) = ssr::manager(org_id).await?;
+            let (ctx, scope) = super::manager(org_id).await?;
             crate::services::agents::overview(&ctx.state.pool, &scope, &ctx.state.config.public_url)
                 .await
         }
@@ -49,7 +30,7 @@ pub async fn set_api_key(
 ) -> Result<String, AppError> {
     super::respond(
         async {
-            let (ctx, scope) = ssr::manager(org_id).await?;
+            let (ctx, scope) = super::manager(org_id).await?;
             let s = &ctx.state;
             let last4 =
                 crate::services::agents::set_api_key(&s.pool, &s.keys, &scope, &api_key).await?;
@@ -66,7 +47,7 @@ pub async fn test_connection(
 ) -> Result<ConnectionCheck, AppError> {
     super::respond(
         async {
-            let (ctx, scope) = ssr::manager(org_id).await?;
+            let (ctx, scope) = super::manager(org_id).await?;
             let s = &ctx.state;
             crate::services::agents::test_connection(&s.pool, &s.keys, &s.voice, &scope).await
         }
@@ -82,7 +63,7 @@ pub async fn create_agent(
 ) -> Result<Uuid, AppError> {
     super::respond(
         async {
-            let (ctx, scope) = ssr::manager(org_id).await?;
+            let (ctx, scope) = super::manager(org_id).await?;
             crate::services::agents::create(&ctx.state.pool, &scope, &agent_id, &name).await
         }
         .await,
@@ -97,7 +78,7 @@ pub async fn rename_agent(
 ) -> Result<(), AppError> {
     super::respond(
         async {
-            let (ctx, scope) = ssr::manager(org_id).await?;
+            let (ctx, scope) = super::manager(org_id).await?;
             crate::services::agents::rename(&ctx.state.pool, &scope, id, &name).await
         }
         .await,
@@ -112,7 +93,7 @@ pub async fn set_agent_active(
 ) -> Result<(), AppError> {
     super::respond(
         async {
-            let (ctx, scope) = ssr::manager(org_id).await?;
+            let (ctx, scope) = super::manager(org_id).await?;
             crate::services::agents::set_active(&ctx.state.pool, &scope, id, active).await?;
             ctx.state.forget_org(scope.tenant.org_id);
             Ok(())
@@ -128,7 +109,7 @@ pub async fn delete_agent(
 ) -> Result<(), AppError> {
     super::respond(
         async {
-            let (ctx, scope) = ssr::manager(org_id).await?;
+            let (ctx, scope) = super::manager(org_id).await?;
             crate::services::agents::delete(&ctx.state.pool, &scope, id).await?;
             ctx.state.forget_org(scope.tenant.org_id);
             Ok(())
@@ -164,7 +145,7 @@ pub async fn set_call_billable(
 ) -> Result<(), AppError> {
     super::respond(
         async {
-            let (ctx, scope) = ssr::manager(org_id).await?;
+            let (ctx, scope) = super::manager(org_id).await?;
             let value = match billable.as_str() {
                 "true" => Some(true),
                 "false" => Some(false),

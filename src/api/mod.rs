@@ -8,6 +8,29 @@ pub mod org;
 pub mod platform;
 pub mod settings;
 
+/// A manager of one organization (a super admin naming it on the platform
+/// host, or its own admin on its host) and the scope the services act in.
+#[cfg(feature = "ssr")]
+pub(crate) async fn manager(
+    org_id: Option<uuid::Uuid>,
+) -> Result<
+    (
+        crate::auth::guard::RequestCtx,
+        crate::services::agents::Scope,
+    ),
+    crate::error::AppError,
+> {
+    use crate::auth::guard::{request_ctx, require_manager};
+    let ctx = request_ctx().await?;
+    let m = require_manager(&ctx, org_id).await?;
+    let scope = crate::services::agents::Scope {
+        tenant: m.tenant,
+        actor: m.actor,
+        privileged: m.is_super_admin,
+    };
+    Ok((ctx, scope))
+}
+
 /// Sets the HTTP status of the response from the error, so that API clients
 /// (and SSR pages) see 401/403/422/429 rather than a generic 500.
 #[cfg(feature = "ssr")]

@@ -10,21 +10,8 @@ use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    use crate::auth::guard::{request_ctx, require_manager, OrgUser, RequestCtx};
-    use crate::error::AppError;
+    use crate::auth::guard::OrgUser;
     use crate::services::agents::Scope;
-    use uuid::Uuid;
-
-    pub async fn manager(org_id: Option<Uuid>) -> Result<(RequestCtx, Scope), AppError> {
-        let ctx = request_ctx().await?;
-        let m = require_manager(&ctx, org_id).await?;
-        let scope = Scope {
-            tenant: m.tenant,
-            actor: m.actor,
-            privileged: m.is_super_admin,
-        };
-        Ok((ctx, scope))
-    }
 
     pub fn admin_scope(admin: &OrgUser) -> Scope {
         Scope {
@@ -79,7 +66,7 @@ pub async fn phone_numbers(
 ) -> Result<Vec<PhoneNumber>, AppError> {
     super::respond(
         async {
-            let (ctx, scope) = ssr::manager(org_id).await?;
+            let (ctx, scope) = super::manager(org_id).await?;
             crate::services::settings::numbers(&ctx.state.pool, &scope).await
         }
         .await,
@@ -93,7 +80,7 @@ pub async fn add_phone_number(
 ) -> Result<Uuid, AppError> {
     super::respond(
         async {
-            let (ctx, scope) = ssr::manager(org_id).await?;
+            let (ctx, scope) = super::manager(org_id).await?;
             let id =
                 crate::services::settings::add_number(&ctx.state.pool, &scope, &number).await?;
             ctx.state.forget_org(scope.tenant.org_id);
@@ -110,7 +97,7 @@ pub async fn remove_phone_number(
 ) -> Result<(), AppError> {
     super::respond(
         async {
-            let (ctx, scope) = ssr::manager(org_id).await?;
+            let (ctx, scope) = super::manager(org_id).await?;
             crate::services::settings::remove_number(&ctx.state.pool, &scope, id).await?;
             ctx.state.forget_org(scope.tenant.org_id);
             Ok(())

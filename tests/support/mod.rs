@@ -315,3 +315,22 @@ pub fn session_cookie(res: &reqwest::Response) -> Option<String> {
                 .to_string()
         })
 }
+
+/// An operator acting on one organization (what the CLI uses): the scope
+/// tests call services with.
+pub fn operator_scope(org: Uuid) -> callboard::services::agents::Scope {
+    callboard::services::agents::Scope {
+        tenant: callboard::db::TenantCtx {
+            org_id: org,
+            user_id: None,
+            impersonator_id: None,
+        },
+        actor: callboard::db::audit::Actor::operator(),
+        privileged: true,
+    }
+}
+
+/// The same keyring as the test server (`test_config`'s key).
+pub fn keyring() -> callboard::crypto::Keyring {
+    callboard::crypto::Keyring::new([7; 32], vec![])
+}
