@@ -98,9 +98,7 @@ pub async fn lock_for_merge(
     Ok((id, state))
 }
 
-/// Writes the merged state back to the call's row, and sends the `calls`
-/// notification for its organization in the same statement (listeners hear
-/// it only if the transaction commits).
+/// Writes the merged state back to the call's row.
 pub async fn store_merged(
     conn: &mut PgConnection,
     org_id: Uuid,
@@ -111,7 +109,7 @@ pub async fn store_merged(
     let events: Vec<&str> = m.events_seen.iter().map(String::as_str).collect();
     let cost = m.value("cost_cents").map(|v| v.to_string());
     sqlx::query(
-        "WITH updated AS (UPDATE calls SET
+        "UPDATE calls SET
             agent_id = coalesce(agent_id, $3), provider_agent_id = $4,
             call_type = coalesce($5, 'unknown'), direction = $6, from_number = $7, to_number = $8,
             call_status = $9, started_at = $10, ended_at = $11, reported_duration_ms = $12,
@@ -120,8 +118,7 @@ pub async fn store_merged(
             custom_analysis = $21, recording_url = $22, provider_cost_cents = $23::numeric,
             metadata = $24, dynamic_variables = $25, merge_ranks = $26, events_seen = $27,
             updated_at = now()
-          WHERE organization_id = $1 AND id = $2 RETURNING 1)
-         SELECT pg_notify($28, $29) FROM updated",
+          WHERE organization_id = $1 AND id = $2",
     )
     .bind(org_id)
     .bind(call_id)
@@ -150,8 +147,6 @@ pub async fn store_merged(
     .bind(m.value("dynamic_variables"))
     .bind(m.ranks())
     .bind(&events)
-    .bind(super::notify::CHANNEL)
-    .bind(super::notify::calls_payload(org_id))
     .execute(conn)
     .await?;
     Ok(())

@@ -9,12 +9,6 @@ use uuid::Uuid;
 
 pub const CHANNEL: &str = "callboard_events";
 
-/// The payload of a `calls` notification (ingestion sends it from
-/// `calls::store_merged`, in the same statement as the write).
-pub fn calls_payload(org_id: Uuid) -> String {
-    format!("{org_id}:calls")
-}
-
 pub async fn calls_changed(conn: &mut PgConnection, org_id: Uuid) -> Result<(), AppError> {
     notify(conn, org_id, "calls").await
 }

@@ -9,7 +9,7 @@ use crate::db::{self, agents::Owner, PlatformAccess};
 use crate::error::AppError;
 use sqlx::PgPool;
 use std::collections::HashMap;
-use std::sync::{Mutex, RwLock};
+use std::sync::RwLock;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
@@ -19,20 +19,13 @@ const MAX_ENTRIES: usize = 10_000;
 pub struct OwnerCache {
     ttl: Duration,
     entries: RwLock<HashMap<Uuid, (Instant, Owner)>>,
-    /// When this process last recorded a good event on each agent (see
-    /// `heartbeat_due`).
-    heartbeats: Mutex<HashMap<Uuid, Instant>>,
 }
-
-/// An agent's "last event" time is refreshed at most this often by one process.
-const HEARTBEAT: Duration = Duration::from_secs(1);
 
 impl OwnerCache {
     pub fn new(ttl: Duration) -> Self {
         OwnerCache {
             ttl,
             entries: RwLock::new(HashMap::new()),
-            heartbeats: Mutex::new(HashMap::new()),
         }
     }
 
@@ -56,36 +49,6 @@ impl OwnerCache {
             entries.insert(agent_id, (Instant::now(), o.clone()));
         }
         Ok(owner)
-    }
-
-    /// Whether a good event on this agent should refresh its status row now.
-    /// A burst of events then costs one row update a second instead of one
-    /// each (and no lock queue on that row). Always true without a cache.
-    pub fn heartbeat_due(&self, agent_id: Uuid) -> bool {
-        if self.ttl.is_zero() {
-            return true;
-        }
-        let mut beats = self.heartbeats.lock().unwrap_or_else(|e| e.into_inner());
-        let now = Instant::now();
-        match beats.get(&agent_id) {
-            Some(at) if now.duration_since(*at) < HEARTBEAT => false,
-            _ => {
-                if beats.len() >= MAX_ENTRIES {
-                    beats.clear();
-                }
-                beats.insert(agent_id, now);
-                true
-            }
-        }
-    }
-
-    /// After a rejected event the next good one must reset the agent's
-    /// failure streak at once.
-    pub fn heartbeat_needed(&self, agent_id: Uuid) {
-        self.heartbeats
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(&agent_id);
     }
 
     /// Drops everything (after missing change notifications).

@@ -102,7 +102,6 @@ pub async fn accept(
         db::webhooks::count(&mut tx, org_id, d.agent_id, reason).await?;
         db::agents::mark_rejected(&mut tx, org_id, d.agent_id, message).await?;
         tx.commit().await?;
-        owners.heartbeat_needed(d.agent_id);
         return Ok(Outcome::Rejected(reason));
     }
 
@@ -132,9 +131,7 @@ pub async fn accept(
         },
     )
     .await?;
-    if owners.heartbeat_due(d.agent_id) {
-        db::agents::mark_received(&mut tx, org_id, d.agent_id).await?;
-    }
+    db::agents::mark_received(&mut tx, org_id, d.agent_id).await?;
     if !new {
         db::webhooks::count(&mut tx, org_id, d.agent_id, Outcome::Duplicate.label()).await?;
         tx.commit().await?;
@@ -152,8 +149,8 @@ pub async fn accept(
         let (id, mut state): (Uuid, Merged) =
             db::calls::lock_for_merge(&mut tx, org_id, call_id).await?;
         state.apply(event, call);
-        // Also announces the change to live views (one round trip for both).
         db::calls::store_merged(&mut tx, org_id, id, d.agent_id, &state).await?;
+        db::notify::calls_changed(&mut tx, org_id).await?;
     }
     tx.commit().await?;
     Ok(outcome)
