@@ -7,7 +7,7 @@ mod support;
 use callboard::db::{audit::Actor, PlatformAccess};
 use callboard::services::branding::{self, AssetKind};
 use reqwest::StatusCode;
-use support::{fixture, Fixture, TestApp, PASSWORD};
+use support::{fixture, Fixture, TestApp};
 use uuid::Uuid;
 
 const LOGO: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10" fill="#c2410c"/></svg>"##;
@@ -143,9 +143,7 @@ async fn uploads_are_checked_and_only_super_admins_may_upload() {
     let app = TestApp::spawn().await;
     let f = setup(&app).await;
     let root = app.platform("");
-    let sa = app.client();
-    app.login(&sa, &root, "root@callboard.localhost", PASSWORD)
-        .await;
+    let sa = app.signed_in(&root, "root@callboard.localhost").await;
 
     let script = br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#;
     let mut big = PNG.to_vec();
@@ -188,10 +186,8 @@ async fn uploads_are_checked_and_only_super_admins_may_upload() {
     assert!(bravo.contains(&format!("/brand/{}/logo?v=", f.bravo.id)));
 
     // An organization's admin cannot upload, on any host; nobody without a session can.
-    let admin = app.client();
     let alpha = app.org("alpha", "");
-    app.login(&admin, &alpha, "admin@alpha.example", PASSWORD)
-        .await;
+    let admin = app.signed_in(&alpha, "admin@alpha.example").await;
     let res = upload(&admin, &alpha, f.alpha.id, PNG.to_vec()).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let res = upload(&app.client(), &root, f.alpha.id, PNG.to_vec()).await;
@@ -219,8 +215,8 @@ async fn changes_show_on_the_next_page_even_with_a_long_cache() {
     assert!(before.contains("--brand:#c2410c"));
 
     // Through the console: this process forgets at once.
-    let sa = app.client();
-    app.login(&sa, &app.platform(""), "root@callboard.localhost", PASSWORD)
+    let sa = app
+        .signed_in(&app.platform(""), "root@callboard.localhost")
         .await;
     let res = sa
         .post(app.platform("/api/platform/orgs/branding/save"))
@@ -335,8 +331,7 @@ async fn nothing_an_org_user_can_reach_names_the_vendor() {
             ][..],
         ),
     ] {
-        let c = app.client();
-        app.login(&c, &host, email, PASSWORD).await;
+        let c = app.signed_in(&host, email).await;
         for p in pages {
             let res = c.get(format!("{host}{p}")).send().await.unwrap();
             seen.push((format!("{email} GET {p}"), flatten(res).await));
@@ -443,14 +438,9 @@ async fn recordings_reach_the_browser_only_through_our_route() {
     drop(tx);
 
     let path = format!("/calls/{call}/recording");
-    let alpha = app.client();
-    app.login(
-        &alpha,
-        &app.org("alpha", ""),
-        "viewer@alpha.example",
-        PASSWORD,
-    )
-    .await;
+    let alpha = app
+        .signed_in(&app.org("alpha", ""), "viewer@alpha.example")
+        .await;
     let res = alpha.get(app.org("alpha", &path)).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()["content-type"], "audio/wav");
@@ -473,14 +463,9 @@ async fn recordings_reach_the_browser_only_through_our_route() {
     assert_eq!(&res.bytes().await.unwrap()[..], b"RIFF");
 
     // Another organization's member, and nobody at all, get nothing.
-    let bravo = app.client();
-    app.login(
-        &bravo,
-        &app.org("bravo", ""),
-        "admin@bravo.example",
-        PASSWORD,
-    )
-    .await;
+    let bravo = app
+        .signed_in(&app.org("bravo", ""), "admin@bravo.example")
+        .await;
     let res = bravo.get(app.org("bravo", &path)).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     let res = app

@@ -655,14 +655,9 @@ async fn org_admins_manage_their_own_agents_only_and_viewers_not_at_all() {
     let f = fixture(&app.db.app).await;
     let (bravo_agent, _) = agent_for(&app, f.bravo.id, KEY_B, "agent_b").await;
 
-    let admin = app.client();
-    app.login(
-        &admin,
-        &app.org("alpha", ""),
-        "admin@alpha.example",
-        support::PASSWORD,
-    )
-    .await;
+    let admin = app
+        .signed_in(&app.org("alpha", ""), "admin@alpha.example")
+        .await;
     let res = admin
         .post(app.org("alpha", "/api/agents/create"))
         .form(&[("name", "Night line"), ("agent_id", "agent_night")])
@@ -715,14 +710,9 @@ async fn org_admins_manage_their_own_agents_only_and_viewers_not_at_all() {
         .unwrap();
     assert_eq!(res.status(), 422);
 
-    let viewer = app.client();
-    app.login(
-        &viewer,
-        &app.org("alpha", ""),
-        "viewer@alpha.example",
-        support::PASSWORD,
-    )
-    .await;
+    let viewer = app
+        .signed_in(&app.org("alpha", ""), "viewer@alpha.example")
+        .await;
     let res = viewer
         .post(app.org("alpha", "/api/agents"))
         .send()
@@ -750,14 +740,9 @@ async fn admins_override_billable_and_it_is_audited() {
     let web = call(&app.db.app, f.alpha.id, "call_web_01").await.unwrap();
     assert!(!web.is_billable);
 
-    let admin = app.client();
-    app.login(
-        &admin,
-        &app.org("alpha", ""),
-        "admin@alpha.example",
-        support::PASSWORD,
-    )
-    .await;
+    let admin = app
+        .signed_in(&app.org("alpha", ""), "admin@alpha.example")
+        .await;
     let res = admin
         .post(app.org("alpha", "/api/calls/billable"))
         .form(&[("call_id", web.id.to_string()), ("billable", "true".into())])
@@ -796,14 +781,9 @@ async fn admins_override_billable_and_it_is_audited() {
             .is_billable
     );
 
-    let viewer = app.client();
-    app.login(
-        &viewer,
-        &app.org("alpha", ""),
-        "viewer@alpha.example",
-        support::PASSWORD,
-    )
-    .await;
+    let viewer = app
+        .signed_in(&app.org("alpha", ""), "viewer@alpha.example")
+        .await;
     let res = viewer
         .post(app.org("alpha", "/api/calls/billable"))
         .form(&[("call_id", web.id.to_string()), ("billable", "true".into())])
@@ -861,14 +841,9 @@ async fn cached_owners_are_forgotten_when_this_process_changes_them() {
     let e = &events()["phone_call_lifecycle"][0];
     assert_eq!(FakeRetell::send_event(&url, KEY_A, e).await, 204); // now cached
 
-    let admin = app.client();
-    app.login(
-        &admin,
-        &app.org("alpha", ""),
-        "admin@alpha.example",
-        support::PASSWORD,
-    )
-    .await;
+    let admin = app
+        .signed_in(&app.org("alpha", ""), "admin@alpha.example")
+        .await;
     let res = admin
         .post(app.org("alpha", "/api/agents/api-key"))
         .form(&[("api_key", "key_alpha_replaced_1111")])

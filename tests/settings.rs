@@ -13,7 +13,7 @@ use callboard::services::{agents, settings};
 use reqwest::StatusCode;
 use serde_json::Value;
 use support::fake_retell::FakeRetell;
-use support::{fixture, Fixture, TestApp, PASSWORD};
+use support::{fixture, post_json, Fixture, TestApp};
 use uuid::Uuid;
 
 const KEY_A: &str = "key_alpha_0123456789abcdef";
@@ -350,13 +350,6 @@ async fn changes_reach_every_process_through_notifications() {
     assert_eq!(seen, "Alpha Shuttle & Limo");
 }
 
-async fn signed_in(app: &TestApp, slug: &str, email: &str) -> reqwest::Client {
-    let c = app.client();
-    let res = app.login(&c, &app.org(slug, ""), email, PASSWORD).await;
-    assert!(res.status().is_success() || res.status().is_redirection());
-    c
-}
-
 fn form_fields(form: &[(&str, &str)]) -> Vec<(String, String)> {
     form.iter()
         .map(|(k, v)| (format!("form[{k}]"), v.to_string()))
@@ -368,17 +361,12 @@ async fn admins_save_settings_and_viewers_only_read_them() {
     let app = TestApp::spawn().await;
     let f = fixture(&app.db.app).await;
     let alpha = app.org("alpha", "");
-    let admin = signed_in(&app, "alpha", "admin@alpha.example").await;
+    let admin = app
+        .signed_in(&app.org("alpha", ""), "admin@alpha.example")
+        .await;
 
     // Before the first save: defaults, with the admin's email pre-filled.
-    let page: Value = admin
-        .post(format!("{alpha}/api/settings"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page: Value = post_json(&admin, &format!("{alpha}/api/settings")).await;
     assert_eq!(page["saved"], false);
     assert_eq!(page["can_edit"], true);
     assert_eq!(page["settings"]["company_name"], "Org alpha");
@@ -413,14 +401,7 @@ async fn admins_save_settings_and_viewers_only_read_them() {
         res.text().await.unwrap()
     );
 
-    let page: Value = admin
-        .post(format!("{alpha}/api/settings"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page: Value = post_json(&admin, &format!("{alpha}/api/settings")).await;
     let s = &page["settings"];
     assert_eq!(page["saved"], true);
     assert_eq!(s["company_name"], "Alpha Shuttle");
@@ -458,15 +439,10 @@ async fn admins_save_settings_and_viewers_only_read_them() {
     }
 
     // A viewer reads the page but cannot save.
-    let viewer = signed_in(&app, "alpha", "viewer@alpha.example").await;
-    let page: Value = viewer
-        .post(format!("{alpha}/api/settings"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let viewer = app
+        .signed_in(&app.org("alpha", ""), "viewer@alpha.example")
+        .await;
+    let page: Value = post_json(&viewer, &format!("{alpha}/api/settings")).await;
     assert_eq!(page["can_edit"], false);
     assert_eq!(page["settings"]["company_name"], "Alpha Shuttle");
     let res = viewer
@@ -481,15 +457,10 @@ async fn admins_save_settings_and_viewers_only_read_them() {
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 
     // Bravo's admin sees bravo's (unsaved) settings, never alpha's.
-    let bravo = signed_in(&app, "bravo", "admin@bravo.example").await;
-    let page: Value = bravo
-        .post(app.org("bravo", "/api/settings"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let bravo = app
+        .signed_in(&app.org("bravo", ""), "admin@bravo.example")
+        .await;
+    let page: Value = post_json(&bravo, &app.org("bravo", "/api/settings")).await;
     assert_eq!(page["settings"]["company_name"], "Org bravo");
 
     // The save is in alpha's activity log; the failed ones are not.
@@ -510,8 +481,12 @@ async fn admins_save_settings_and_viewers_only_read_them() {
 async fn numbers_belong_to_one_organization() {
     let app = TestApp::spawn().await;
     fixture(&app.db.app).await;
-    let alpha = signed_in(&app, "alpha", "admin@alpha.example").await;
-    let bravo = signed_in(&app, "bravo", "admin@bravo.example").await;
+    let alpha = app
+        .signed_in(&app.org("alpha", ""), "admin@alpha.example")
+        .await;
+    let bravo = app
+        .signed_in(&app.org("bravo", ""), "admin@bravo.example")
+        .await;
 
     let res = alpha
         .post(app.org("alpha", "/api/numbers/add"))
@@ -524,14 +499,7 @@ async fn numbers_belong_to_one_organization() {
 
     // Bravo sees none of alpha's numbers, cannot take the number, and
     // cannot remove it.
-    let list: Value = bravo
-        .post(app.org("bravo", "/api/numbers"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = post_json(&bravo, &app.org("bravo", "/api/numbers")).await;
     assert_eq!(list.as_array().unwrap().len(), 0);
     let res = bravo
         .post(app.org("bravo", "/api/numbers/add"))
@@ -549,14 +517,7 @@ async fn numbers_belong_to_one_organization() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 
-    let list: Value = alpha
-        .post(app.org("alpha", "/api/numbers"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = post_json(&alpha, &app.org("alpha", "/api/numbers")).await;
     assert_eq!(list[0]["number"], "+14155550123");
     assert_eq!(list[0]["status"], "pending");
 

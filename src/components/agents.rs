@@ -4,7 +4,7 @@
 //! organization's admins for their own (`org_id` None).
 
 use super::form::{last_error, outcome, Field, FormMessage, Submit};
-use super::status::{Badge, ErrorNotice, Loading};
+use super::status::{Badge, Empty, ErrorNotice, Loading};
 use crate::api::agents::{
     load_agents, CreateAgent, DeleteAgent, RenameAgent, SetAgentActive, SetApiKey, TestConnection,
 };
@@ -159,10 +159,7 @@ fn AgentTable(
 ) -> impl IntoView {
     if agents.is_empty() {
         return view! {
-            <div class="empty">
-                <p><strong>"No agents yet."</strong></p>
-                <p class="muted">"Register the first agent below to get its webhook URL."</p>
-            </div>
+            <Empty title="No agents yet." hint="Register the first agent below to get its webhook URL."/>
         }
         .into_any();
     }

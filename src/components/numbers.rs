@@ -3,9 +3,9 @@
 
 use super::agents::{org_input, when};
 use super::form::{last_error, outcome, Field, FormMessage, Submit};
-use super::status::{Badge, ErrorNotice, Loading};
+use super::status::{Badge, Empty, ErrorNotice, Loading};
 use crate::api::settings::{phone_numbers, AddPhoneNumber, RemovePhoneNumber};
-use crate::domain::{NumberStatus, PhoneNumber};
+use crate::domain::PhoneNumber;
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -60,20 +60,14 @@ fn NumberTable(
 ) -> impl IntoView {
     if numbers.is_empty() {
         return view! {
-            <div class="empty">
-                <p><strong>"No numbers yet."</strong></p>
-                <p class="muted">"Add the number callers dial; it shows as connected after its first call."</p>
-            </div>
+            <Empty title="No numbers yet." hint="Add the number callers dial; it shows as connected after its first call."/>
         }
         .into_any();
     }
     let rows = numbers
         .into_iter()
         .map(|n| {
-            let tone = match n.status {
-                NumberStatus::Connected => "good",
-                NumberStatus::Pending => "neutral",
-            };
+            let tone = n.status.tone();
             view! {
                 <tr>
                     <td class="mono">{n.number.clone()}</td>

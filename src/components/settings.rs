@@ -5,11 +5,11 @@
 
 use super::agents::when;
 use super::form::{last_error, outcome, FormMessage, Submit};
-use super::status::{Badge, ErrorNotice, Loading};
+use super::status::{Badge, Empty, ErrorNotice, Loading};
 use crate::api::settings::{agent_settings, SaveAgentSettings};
 use crate::domain::{
-    hour_label, routing_steps, AgentSettings, Carrier, ForwardingMode, NumberStatus, PhoneNumber,
-    RoutingFacts, SettingsPage, DEFAULT_AFTER_HOURS, DEFAULT_WELCOME, MAX_MESSAGE_CHARS,
+    hour_label, routing_steps, AgentSettings, Carrier, ForwardingMode, PhoneNumber, RoutingFacts,
+    SettingsPage, DEFAULT_AFTER_HOURS, DEFAULT_WELCOME, MAX_MESSAGE_CHARS,
 };
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -386,20 +386,14 @@ fn RoutingSection(
 fn NumbersSection(numbers: Vec<PhoneNumber>) -> impl IntoView {
     let body = if numbers.is_empty() {
         view! {
-            <div class="empty">
-                <p><strong>"No phone number connected yet."</strong></p>
-                <p class="muted">"Your account manager connects your number; it then appears here."</p>
-            </div>
+            <Empty title="No phone number connected yet." hint="Your account manager connects your number; it then appears here."/>
         }
         .into_any()
     } else {
         view! {
             <ul class="number-list">
                 {numbers.into_iter().map(|n| {
-                    let tone = match n.status {
-                        NumberStatus::Connected => "good",
-                        NumberStatus::Pending => "neutral",
-                    };
+                    let tone = n.status.tone();
                     view! {
                         <li>
                             <span class="mono">{n.number}</span>

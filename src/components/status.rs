@@ -27,6 +27,18 @@ pub fn set_status(_code: u16) {
     }
 }
 
+/// What a list shows when it has nothing yet: what is missing, and how to
+/// get it.
+#[component]
+pub fn Empty(#[prop(into)] title: String, #[prop(into)] hint: String) -> impl IntoView {
+    view! {
+        <div class="empty">
+            <p><strong>{title}</strong></p>
+            <p class="muted">{hint}</p>
+        </div>
+    }
+}
+
 #[component]
 pub fn Badge(#[prop(into)] text: String, #[prop(into)] tone: String) -> impl IntoView {
     view! { <span class=format!("badge badge-{tone}")>{text}</span> }

@@ -211,6 +211,14 @@ impl NumberStatus {
             NumberStatus::Connected => "Connected",
         }
     }
+
+    /// The badge tone the UI shows this status with.
+    pub fn tone(self) -> &'static str {
+        match self {
+            NumberStatus::Pending => "neutral",
+            NumberStatus::Connected => "good",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -285,6 +285,24 @@ impl TestApp {
             .await
             .unwrap()
     }
+
+    /// A new browser-like client signed in as a fixture user (password
+    /// [`PASSWORD`]) on `host_url`.
+    pub async fn signed_in(&self, host_url: &str, email: &str) -> reqwest::Client {
+        let c = self.client();
+        let res = self.login(&c, host_url, email, PASSWORD).await;
+        assert!(
+            res.status().is_success() || res.status().is_redirection(),
+            "sign-in as {email} on {host_url}: {}",
+            res.status()
+        );
+        c
+    }
+}
+
+/// Calls a server function with no arguments and returns its JSON answer.
+pub async fn post_json(client: &reqwest::Client, url: &str) -> serde_json::Value {
+    client.post(url).send().await.unwrap().json().await.unwrap()
 }
 
 /// Resolves every name to 127.0.0.1 (the URL's port is kept).
