@@ -312,7 +312,8 @@ async fn nothing_an_org_user_can_reach_names_the_vendor() {
             &[
                 "auth/whoami",
                 "org/home",
-                "calls/recent",
+                "dashboard",
+                "dashboard/calls",
                 "agents",
                 "settings",
                 "numbers",
@@ -325,7 +326,8 @@ async fn nothing_an_org_user_can_reach_names_the_vendor() {
             &[
                 "auth/whoami",
                 "org/home",
-                "calls/recent",
+                "dashboard",
+                "dashboard/calls",
                 "settings",
                 "agents",
             ][..],

@@ -424,3 +424,76 @@ async fn operators_record_phone_numbers() {
     assert!(stdout.contains("+14155550123"), "{stdout}");
     assert!(stdout.contains("Waiting for the first call"), "{stdout}");
 }
+
+#[tokio::test]
+async fn operators_export_calls_as_csv() {
+    let db = TestDb::new().await;
+    let out = run(
+        &db,
+        &["org", "create", "--name", "Export Co", "--slug", "exportco"],
+        None,
+    );
+    let org = uuid::Uuid::parse_str(text(&out).0.trim()).unwrap();
+    // Two calls on Nov 10 (Phoenix), one of them a test call, and one a month before.
+    let ctx = callboard::db::TenantCtx {
+        org_id: org,
+        user_id: None,
+        impersonator_id: None,
+    };
+    let mut tx = callboard::db::tx::tenant(&db.app, &ctx).await.unwrap();
+    for (id, kind, start) in [
+        ("c1", "phone_call", "2026-11-10T15:00:00Z"),
+        ("c2", "web_call", "2026-11-10T16:00:00Z"),
+        ("c3", "phone_call", "2026-10-10T16:00:00Z"),
+    ] {
+        sqlx::query(
+            "INSERT INTO calls (organization_id, provider_call_id, call_type, started_at, duration_ms)
+             VALUES ($1, $2, $3, $4::timestamptz, 61000)",
+        )
+        .bind(org)
+        .bind(id)
+        .bind(kind)
+        .bind(start)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let out = run(
+        &db,
+        &[
+            "calls",
+            "export",
+            "--org",
+            "exportco",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-30",
+        ],
+        None,
+    );
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines[0], callboard::services::export::COLUMNS.join(","));
+    assert_eq!(lines.len(), 3, "{stdout}");
+    assert!(lines[1].contains(",web,") && lines[2].contains(",inbound,"));
+
+    let out = run(
+        &db,
+        &["calls", "export", "--org", "exportco", "--billable", "true"],
+        None,
+    );
+    let stdout = text(&out).0;
+    assert_eq!(
+        stdout.lines().count(),
+        3,
+        "both billable calls, any date: {stdout}"
+    );
+    assert!(stdout.contains(",0.80,true,"), "2 min at 40 ¢: {stdout}");
+
+    let out = run(&db, &["calls", "export", "--org", "nosuch"], None);
+    assert!(!out.status.success());
+}

@@ -721,7 +721,8 @@ async fn org_admins_manage_their_own_agents_only_and_viewers_not_at_all() {
     assert_eq!(res.status(), 403);
     // Viewers see calls, though.
     let res = viewer
-        .post(app.org("alpha", "/api/calls/recent"))
+        .post(app.org("alpha", "/api/dashboard/calls"))
+        .form(&[("query", "period=30d")])
         .send()
         .await
         .unwrap();

@@ -680,3 +680,75 @@ async fn settings_numbers_and_logos_are_isolated() {
         .unwrap();
     assert_eq!(name, "Alpha Co");
 }
+
+#[tokio::test]
+async fn rollups_and_rates_are_isolated() {
+    let db = TestDb::new().await;
+    let f = fixture(&db.app).await;
+    let (a, b) = (f.alpha.id, f.bravo.id);
+    // A call makes alpha's rollup rows (through the trigger, as the app role);
+    // a rate is set on the platform path, the only one allowed to.
+    let mut tx = db::tx::tenant(&db.app, &ctx(a)).await.unwrap();
+    sqlx::query(
+        "INSERT INTO calls (organization_id, provider_call_id, call_type, started_at, duration_ms)
+         VALUES ($1, 'call_iso', 'phone_call', now(), 61000)",
+    )
+    .bind(a)
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = db::tx::platform(&db.app, db::PlatformAccess::operator())
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO org_rates (organization_id, billing_cents_per_minute, cogs_cents_per_minute)
+         VALUES ($1, 50, 25)",
+    )
+    .bind(a)
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    for t in ["call_rollups", "org_rates"] {
+        let sql = format!("SELECT count(*) FROM {t}");
+        assert_eq!(count_in(&db.app, b, &sql).await, 0, "bravo reads {t}");
+        assert!(
+            count_in(&db.app, a, &sql).await >= 1,
+            "alpha reads its own {t}"
+        );
+    }
+    // Bravo can neither change alpha's sums nor plant its own in alpha's name.
+    let mut tx = db::tx::tenant(&db.app, &ctx(b)).await.unwrap();
+    let n = sqlx::query("UPDATE call_rollups SET calls = calls + 100")
+        .execute(&mut *tx)
+        .await
+        .unwrap()
+        .rows_affected();
+    assert_eq!(n, 0);
+    tx.commit().await.unwrap();
+    let mut tx = db::tx::tenant(&db.app, &ctx(b)).await.unwrap();
+    let err = sqlx::query(
+        "INSERT INTO call_rollups (organization_id, hour, is_billable, slot, calls)
+         VALUES ($1, date_trunc('hour', now()), true, 0, 100)",
+    )
+    .bind(a)
+    .execute(&mut *tx)
+    .await
+    .unwrap_err();
+    assert_eq!(sqlstate(&err).as_deref(), Some("42501"));
+    // Rates are read-only for every tenant, its own included.
+    for org in [a, b] {
+        let mut tx = db::tx::tenant(&db.app, &ctx(org)).await.unwrap();
+        let err = sqlx::query(
+            "INSERT INTO org_rates (organization_id, billing_cents_per_minute, cogs_cents_per_minute)
+             VALUES ($1, 1, 1)",
+        )
+        .bind(org)
+        .execute(&mut *tx)
+        .await
+        .unwrap_err();
+        assert_eq!(sqlstate(&err).as_deref(), Some("42501"));
+    }
+}

@@ -45,7 +45,7 @@ test("an agent goes from waiting to active when its first signed event arrives, 
   // The organization's admin sees the call, and never the platform's ids.
   const member = await browser.newPage();
   await signInAs(member, orgUrl(slug, "/login"), email, password);
-  const calls = member.locator("#recent-calls tbody tr");
+  const calls = member.locator("#calls tbody tr");
   await expect(calls).toHaveCount(1);
   await open(member, orgUrl(slug, "/agents"));
   await expect(member.locator("tr[data-agent]")).toContainText("Reception");

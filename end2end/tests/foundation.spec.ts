@@ -45,7 +45,7 @@ test("super admin creates an organization and its admin, who then signs in on th
   const member = await browser.newPage();
   await signIn(member, orgUrl(slug, "/login"), email, password);
   await expect(member.getByRole("heading", { name: `E2E ${slug}` })).toBeVisible();
-  await expect(member.getByText("Signed in as")).toContainText(email);
+  await expect(member.locator(".account-email")).toHaveText(email);
   await expect(member.getByRole("link", { name: "Team" })).toBeVisible();
 
   // Sign out, and the home page sends them back to sign in.

@@ -35,6 +35,11 @@ export function cli(...args: string[]): string {
   return execFileSync(process.env.E2E_BIN ?? "../target/debug/callboard", args, { encoding: "utf8" });
 }
 
+/** Runs the operator CLI with `input` on standard input (for secrets). */
+export function cliWithInput(input: string, ...args: string[]): string {
+  return execFileSync(process.env.E2E_BIN ?? "../target/debug/callboard", args, { encoding: "utf8", input });
+}
+
 /** Signs in and waits until the app shows the signed-in frame. */
 export async function signInAs(page: Page, url: string, email: string, password: string) {
   await signIn(page, url, email, password);

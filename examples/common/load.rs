@@ -81,6 +81,7 @@ pub async fn run(
 }
 
 /// `a=b` command-line pairs.
+#[allow(dead_code)] // not every generator takes pairs
 pub fn pairs(args: &[String]) -> Vec<(String, String)> {
     args.iter()
         .map(|t| {

@@ -4,7 +4,7 @@
 //! subdomain (`org_id` is ignored unless it names a different organization,
 //! which is refused). See `auth::guard::require_manager`.
 
-use crate::domain::{AgentsOverview, ConnectionCheck, LatestCalls};
+use crate::domain::{AgentsOverview, ConnectionCheck};
 use crate::error::AppError;
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -113,24 +113,6 @@ pub async fn delete_agent(
             crate::services::agents::delete(&ctx.state.pool, &scope, id).await?;
             ctx.state.forget_org(scope.tenant.org_id);
             Ok(())
-        }
-        .await,
-    )
-}
-
-/// The organization's latest calls (any member).
-#[server(prefix = "/api", endpoint = "calls/recent")]
-pub async fn recent_calls() -> Result<LatestCalls, AppError> {
-    use crate::auth::guard::{request_ctx, require_member};
-    super::respond(
-        async {
-            let ctx = request_ctx().await?;
-            let user = require_member(&ctx).await?;
-            let calls = crate::services::calls::recent(&ctx.state.pool, &user.tenant(), 25).await?;
-            Ok(LatestCalls {
-                can_edit: user.role == crate::domain::Role::Admin,
-                calls,
-            })
         }
         .await,
     )

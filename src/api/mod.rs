@@ -4,6 +4,7 @@
 
 pub mod agents;
 pub mod auth;
+pub mod dashboard;
 pub mod org;
 pub mod platform;
 pub mod settings;

@@ -2,6 +2,7 @@
 //! and the operator commands. Operator commands call the same services as the
 //! console, so they are validated and audited the same way.
 
+mod calls;
 mod demo;
 mod ops;
 mod phone;
@@ -47,6 +48,9 @@ enum Command {
     /// Manage voice agents.
     #[command(subcommand)]
     Agent(voice::AgentCommand),
+    /// Export an organization's calls.
+    #[command(subcommand)]
+    Calls(calls::CallsCommand),
     /// Manage the phone numbers callers dial.
     #[command(subcommand)]
     Number(phone::NumberCommand),
@@ -91,6 +95,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(cmd) => ops::user(&config, cmd).await,
         Command::Agent(cmd) => voice::agent(&config, cmd).await,
         Command::Number(cmd) => phone::number(&config, cmd).await,
+        Command::Calls(cmd) => calls::calls(&config, cmd).await,
         Command::SimulateCalls { slug, agent, count } => {
             voice::simulate(&config, &slug, agent, count).await
         }

@@ -3,6 +3,7 @@
 pub mod agents;
 pub mod branding;
 pub mod context;
+pub mod dashboard;
 pub mod form;
 pub mod gate;
 pub mod layout;

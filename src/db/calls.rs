@@ -196,13 +196,15 @@ pub struct CallRow {
     pub billable_override: Option<bool>,
     pub billed_minutes: i32,
     pub events_seen: Vec<String>,
+    pub occurred_at: DateTime<Utc>,
+    pub charge_cents: i64,
 }
 
 const CALL_COLUMNS: &str = "id, provider_call_id, agent_id, call_type, direction, from_number,
     to_number, call_status, started_at, ended_at, duration_ms, disconnection_reason, transcript,
     transcript_turns, summary, sentiment, successful, in_voicemail, recording_url,
     provider_cost_cents::text AS provider_cost_cents, metadata, is_billable, billable_override,
-    billed_minutes, events_seen";
+    billed_minutes, events_seen, occurred_at, charge_cents";
 
 pub async fn by_provider_id(
     conn: &mut PgConnection,
@@ -229,23 +231,6 @@ pub async fn get(
         .bind(org_id)
         .bind(id)
         .fetch_optional(conn)
-        .await?)
-}
-
-/// The most recent calls, newest first (the home page's short list).
-pub async fn recent(
-    conn: &mut PgConnection,
-    org_id: Uuid,
-    limit: i64,
-) -> Result<Vec<CallRow>, AppError> {
-    let sql = format!(
-        "SELECT {CALL_COLUMNS} FROM calls WHERE organization_id = $1
-          ORDER BY started_at DESC NULLS LAST, id DESC LIMIT $2"
-    );
-    Ok(sqlx::query_as(&sql)
-        .bind(org_id)
-        .bind(limit)
-        .fetch_all(conn)
         .await?)
 }
 

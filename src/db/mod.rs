@@ -8,6 +8,7 @@ pub mod audit;
 pub mod branding;
 pub mod calls;
 pub mod credentials;
+pub mod dashboard;
 pub mod memberships;
 pub mod notify;
 pub mod numbers;

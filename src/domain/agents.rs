@@ -108,27 +108,3 @@ pub struct ConnectionCheck {
     pub ok: bool,
     pub message: String,
 }
-
-/// One call in a short list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CallBrief {
-    pub id: Uuid,
-    pub started_at: Option<DateTime<Utc>>,
-    pub direction: Option<String>,
-    pub from_number: Option<String>,
-    pub to_number: Option<String>,
-    pub duration_ms: Option<i64>,
-    pub billed_minutes: i32,
-    pub status: Option<String>,
-    pub sentiment: Option<String>,
-    pub summary: Option<String>,
-    pub is_billable: bool,
-    pub is_web: bool,
-}
-
-/// The latest calls, and whether the viewer may change them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LatestCalls {
-    pub can_edit: bool,
-    pub calls: Vec<CallBrief>,
-}

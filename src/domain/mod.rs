@@ -3,6 +3,7 @@
 
 pub mod agents;
 pub mod branding;
+pub mod dashboard;
 pub mod routing;
 pub mod settings;
 pub mod types;
@@ -10,6 +11,10 @@ pub mod validate;
 
 pub use agents::*;
 pub use branding::*;
+pub use dashboard::{
+    AgentShare, Bucket, CallDetail, CallFilter, CallKind, CallLine, CallsPage, Dashboard,
+    Direction, Period, Point, Totals, Turn,
+};
 pub use routing::*;
 pub use settings::*;
 pub use types::*;

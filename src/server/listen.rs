@@ -27,8 +27,13 @@ async fn listen(state: &AppState) -> Result<(), sqlx::Error> {
     loop {
         match listener.try_recv().await? {
             Some(n) => {
-                if let Some((org_id, "config")) = notify::parse(n.payload()) {
-                    state.forget_org(org_id);
+                match notify::parse(n.payload()) {
+                    Some((org_id, "config")) => state.forget_org(org_id),
+                    Some((org_id, "calls")) => {
+                        // Nobody listening is fine.
+                        let _ = state.live.send(org_id);
+                    }
+                    _ => {}
                 }
             }
             // Reconnected: messages sent meanwhile are lost.
@@ -41,4 +46,5 @@ fn clear(state: &AppState) {
     state.owners.clear();
     state.inbound.clear();
     state.hosts.clear();
+    let _ = state.live.send(uuid::Uuid::nil());
 }

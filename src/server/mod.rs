@@ -3,9 +3,11 @@
 
 pub mod brand;
 pub mod config;
+pub mod export;
 pub mod health;
 pub mod host;
 pub mod listen;
+pub mod live;
 pub mod metrics;
 pub mod recording;
 pub mod router;

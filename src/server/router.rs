@@ -40,6 +40,8 @@ pub fn build(state: AppState) -> Router {
             move || shell(options.clone()),
         )
         .route("/calls/{id}/recording", get(super::recording::recording))
+        .route("/calls/export.csv", get(super::export::calls_csv))
+        .route("/events", get(super::live::events))
         .route(
             "/console/orgs/{org}/brand/{kind}",
             post(super::brand::upload).layer(DefaultBodyLimit::max(super::brand::MAX_UPLOAD_BYTES)),

@@ -28,6 +28,8 @@ pub struct AppState {
     /// Fetches call recordings for the proxy route (no redirects: the stored
     /// URL is the only place we fetch from).
     pub media: reqwest::Client,
+    /// Organizations whose calls changed, for open dashboards (`server::live`).
+    pub live: super::live::Changes,
 }
 
 impl AppState {
@@ -66,6 +68,7 @@ impl AppState {
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .expect("a TLS backend is compiled in"),
+            live: super::live::channel(),
             config: Arc::new(config),
         }
     }

@@ -5,6 +5,8 @@
 pub mod agents;
 pub mod branding;
 pub mod calls;
+pub mod dashboard;
+pub mod export;
 pub mod keys;
 pub mod orgs;
 pub mod settings;

@@ -1,50 +1,86 @@
-use crate::api::org::org_home;
+//! `/` on an organization's host: the dashboard. Everything it shows is
+//! decided by the URL's query (period and filters), rendered on the server
+//! in full, and kept live after hydration by the event stream.
+
+use crate::api::dashboard::load_dashboard;
+use crate::components::dashboard::cards::{AgentBreakdown, Cards};
+use crate::components::dashboard::chart::UsageChart;
+use crate::components::dashboard::filters::FilterBar;
+use crate::components::dashboard::live::use_live;
+use crate::components::dashboard::table::CallsTable;
 use crate::components::gate::{Gate, Need};
 use crate::components::layout::Frame;
 use crate::components::status::{ErrorNotice, Loading};
+use crate::domain::CallFilter;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
-/// The organization's home. The call dashboard will live here.
 #[component]
 pub fn OrgHomePage() -> impl IntoView {
     view! {
         <Frame>
             <Gate need=Need::Member>
-                <OrgHome/>
+                <DashboardView/>
             </Gate>
         </Frame>
     }
 }
 
 #[component]
-fn OrgHome() -> impl IntoView {
-    let home = Resource::new(|| (), |_| org_home());
+fn DashboardView() -> impl IntoView {
+    let params = use_query_map();
+    let parsed = Memo::new(move |_| params.with(|q| CallFilter::from_query(|k| q.get(k))));
+    let query = Signal::derive(move || parsed.get().unwrap_or_default().to_query());
+    let after = Signal::derive(move || params.with(|q| q.get("after")).filter(|a| !a.is_empty()));
+    let typed = move || {
+        params.with(|q| {
+            (
+                q.get("period").unwrap_or_default(),
+                q.get("from").unwrap_or_default(),
+                q.get("to").unwrap_or_default(),
+            )
+        })
+    };
+    let live = use_live();
+    let dash = Resource::new(
+        move || (query.get(), live.get()),
+        |(q, _)| load_dashboard(q),
+    );
     view! {
-            <Suspense fallback=|| view! { <Loading/> }>
-                {move || Suspend::new(async move {
-                    match home.await {
-                        Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                        Ok(h) => view! {
-                            <Title text=h.org_name.clone()/>
-                            <section class="hero">
-                                <h1>{h.org_name}</h1>
-                                <p class="muted">
-                                    "Signed in as " <strong>{h.email}</strong> " · " {h.role.label()}
+        <Transition fallback=|| view! { <Loading/> }>
+            {move || Suspend::new(async move {
+                match dash.await {
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Ok(d) => {
+                        let filter = parsed.get_untracked();
+                        let error = filter.as_ref().err().cloned();
+                        view! {
+                            <Title text=d.org_name.clone()/>
+                            <section class="page-head dash-head">
+                                <div>
+                                    <h1>{d.org_name.clone()}</h1>
+                                    <p class="muted">
+                                        {d.range_label.clone()}" · times in "{d.timezone.clone()}
+                                    </p>
+                                </div>
+                                <p class="live-badge" title="Figures update as calls happen">
+                                    <span class="pulse"></span>"Live"
                                 </p>
                             </section>
-                            <section class="cards">
-                                <article class="card stat">
-                                    <h2>"Team"</h2>
-                                    <p class="stat-value">{h.members}</p>
-                                    <p class="muted">{if h.members == 1 { "member" } else { "members" }}</p>
-                                </article>
-                            </section>
+                            <FilterBar filter=filter.unwrap_or_default() agents=d.agent_choices.clone()
+                                typed=typed() error/>
+                            <Cards totals=d.totals.clone()/>
+                            <div class="dash-grid">
+                                <UsageChart points=d.series.clone() bucket=d.bucket/>
+                                <AgentBreakdown agents=d.agents.clone()/>
+                            </div>
                         }
-                        .into_any(),
+                        .into_any()
                     }
-                })}
-            </Suspense>
-            <super::calls::RecentCalls/>
+                }
+            })}
+        </Transition>
+        <CallsTable query after live/>
     }
 }

@@ -1,7 +1,7 @@
 //! Pages on an organization's own subdomain.
 
 pub mod agents;
-pub mod calls;
+pub mod call;
 pub mod home;
 pub mod settings;
 pub mod team;

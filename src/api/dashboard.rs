@@ -1,0 +1,86 @@
+//! Server functions for the organization dashboard (any member; admins may
+//! also change a call's billable flag, in `api::agents`). The filter travels
+//! as the page's own query string, so what the URL says is what is shown.
+
+use crate::domain::{CallDetail, CallsPage, Dashboard};
+use crate::error::AppError;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+/// The signed-in member of this host's organization, as a dashboard reader.
+#[cfg(feature = "ssr")]
+async fn reader() -> Result<
+    (
+        crate::auth::guard::RequestCtx,
+        crate::services::dashboard::Reader,
+    ),
+    AppError,
+> {
+    use crate::auth::guard::{request_ctx, require_member};
+    let ctx = request_ctx().await?;
+    let user = require_member(&ctx).await?;
+    let reader = crate::services::dashboard::Reader {
+        tenant: user.tenant(),
+        can_edit: user.role == crate::domain::Role::Admin,
+    };
+    Ok((ctx, reader))
+}
+
+#[cfg(feature = "ssr")]
+fn filter(query: &str) -> Result<crate::domain::CallFilter, AppError> {
+    crate::domain::CallFilter::from_query_string(query).map_err(|m| AppError::field("period", m))
+}
+
+/// Totals, chart and agent breakdown for the filter in `query`.
+#[server(prefix = "/api", endpoint = "dashboard")]
+pub async fn load_dashboard(query: String) -> Result<Dashboard, AppError> {
+    super::respond(
+        async {
+            let (ctx, reader) = reader().await?;
+            let filter = filter(&query)?;
+            crate::services::dashboard::dashboard(
+                &ctx.state.pool,
+                &reader,
+                &filter,
+                chrono::Utc::now(),
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+/// One page of the calls table, newest first, after the cursor `after`.
+#[server(prefix = "/api", endpoint = "dashboard/calls")]
+pub async fn load_calls(
+    query: String,
+    #[server(default)] after: Option<String>,
+) -> Result<CallsPage, AppError> {
+    super::respond(
+        async {
+            let (ctx, reader) = reader().await?;
+            let filter = filter(&query)?;
+            crate::services::dashboard::calls_page(
+                &ctx.state.pool,
+                &reader,
+                &filter,
+                after.as_deref(),
+                chrono::Utc::now(),
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+/// One call in full.
+#[server(prefix = "/api", endpoint = "dashboard/call")]
+pub async fn load_call(id: Uuid) -> Result<CallDetail, AppError> {
+    super::respond(
+        async {
+            let (ctx, reader) = reader().await?;
+            crate::services::dashboard::call_detail(&ctx.state.pool, &reader, id).await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,118 @@
+//! `GET /events`: Server-Sent Events for open dashboards. Each server
+//! process listens to PostgreSQL (`server::listen`) and passes every
+//! organization's `calls` notifications to a broadcast channel; each stream
+//! forwards only its own session's organization, at most twice a second.
+//! Streams end after a while so the browser reconnects and the session is
+//! checked again.
+
+use super::host::HostSite;
+use super::state::AppState;
+use crate::auth::guard::{require_member, RequestCtx};
+use axum::extract::{ConnectInfo, State};
+use axum::http::StatusCode;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::sync::broadcast::{self, error::RecvError};
+use tokio::time::Instant;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+/// The fan-out: organization ids whose calls changed. `Uuid::nil()` means
+/// "anything may have changed" (the listener reconnected).
+pub type Changes = broadcast::Sender<Uuid>;
+
+pub fn channel() -> Changes {
+    broadcast::channel(1024).0
+}
+
+/// Minimum time between two events on one stream.
+const SPACING: Duration = Duration::from_millis(400);
+/// How long one stream lives before the browser must reconnect.
+const LIFETIME: Duration = Duration::from_secs(600);
+
+pub async fn events(
+    State(state): State<AppState>,
+    session: Session,
+    Extension(site): Extension<HostSite>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+) -> Response {
+    let ctx = RequestCtx {
+        state: state.clone(),
+        session,
+        site,
+        ip: Some(peer.ip()),
+    };
+    let user = match require_member(&ctx).await {
+        Ok(user) => user,
+        Err(e) => {
+            let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::FORBIDDEN);
+            return (status, e.to_string()).into_response();
+        }
+    };
+    let stream = Stream {
+        rx: state.live.subscribe(),
+        org: user.org.id,
+        last: None,
+        started: false,
+        ends: Instant::now() + LIFETIME,
+    };
+    let events = futures_util::stream::unfold(stream, |mut s| async move {
+        let event = s.next().await?;
+        Some((Ok::<_, Infallible>(event), s))
+    });
+    let mut res = Sse::new(events)
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+        .into_response();
+    // Tell buffering proxies to pass events through at once.
+    res.headers_mut()
+        .insert("x-accel-buffering", http::HeaderValue::from_static("no"));
+    res
+}
+
+struct Stream {
+    rx: broadcast::Receiver<Uuid>,
+    org: Uuid,
+    last: Option<Instant>,
+    started: bool,
+    ends: Instant,
+}
+
+impl Stream {
+    async fn next(&mut self) -> Option<Event> {
+        if !self.started {
+            self.started = true;
+            // Lets the page (and tests) know the subscription is live; the
+            // retry hint makes reconnection quick.
+            return Some(
+                Event::default()
+                    .event("ready")
+                    .data("{}")
+                    .retry(Duration::from_secs(1)),
+            );
+        }
+        tokio::time::timeout_at(self.ends, self.wait()).await.ok()?
+    }
+
+    async fn wait(&mut self) -> Option<Event> {
+        loop {
+            match self.rx.recv().await {
+                Ok(org) if org == self.org || org.is_nil() => break,
+                Ok(_) => continue,
+                // Missed some: one of them may have been ours.
+                Err(RecvError::Lagged(_)) => break,
+                Err(RecvError::Closed) => return None,
+            }
+        }
+        // A burst of changes becomes one event per SPACING.
+        if let Some(last) = self.last {
+            tokio::time::sleep_until(last + SPACING).await;
+            while self.rx.try_recv().is_ok() {}
+        }
+        self.last = Some(Instant::now());
+        Some(Event::default().event("calls").data("{}"))
+    }
+}
