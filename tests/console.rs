@@ -305,3 +305,213 @@ async fn an_organization_always_keeps_an_admin() {
     .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 }
+
+/// Inserts a call as the app role in `org`'s tenant transaction.
+async fn insert_call(
+    pool: &sqlx::PgPool,
+    org: uuid::Uuid,
+    kind: &str,
+    start: &str,
+    duration_ms: i64,
+    reported_cents: Option<&str>,
+) -> uuid::Uuid {
+    let ctx = callboard::db::TenantCtx {
+        org_id: org,
+        user_id: None,
+        impersonator_id: None,
+    };
+    let mut tx = callboard::db::tx::tenant(pool, &ctx).await.unwrap();
+    let id = sqlx::query_scalar(
+        "INSERT INTO calls (organization_id, provider_call_id, call_type, started_at, duration_ms,
+            provider_cost_cents)
+         VALUES ($1, gen_random_uuid()::text, $2, $3::timestamptz, $4, $5::numeric) RETURNING id",
+    )
+    .bind(org)
+    .bind(kind)
+    .bind(start)
+    .bind(duration_ms)
+    .bind(reported_cents)
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
+#[tokio::test]
+async fn revenue_cost_and_margin_equal_hand_computed_values_across_a_rate_change() {
+    let app = TestApp::spawn().await;
+    let f = fixture(&app.db.app).await;
+    let pool = &app.db.app;
+    // Alpha: default rates (40 ¢ billing, 20 ¢ COGS) until Nov 9 12:00 UTC,
+    // then 55.5 ¢ and 25 ¢.
+    insert_call(
+        pool,
+        f.alpha.id,
+        "phone_call",
+        "2026-11-09T10:00:00Z",
+        61_000,
+        None,
+    )
+    .await;
+    let mut tx = callboard::db::tx::platform(pool, callboard::db::PlatformAccess::operator())
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO org_rates (organization_id, effective_from, billing_cents_per_minute,
+            cogs_cents_per_minute) VALUES ($1, '2026-11-09T12:00:00Z', 55.5, 25)",
+    )
+    .bind(f.alpha.id)
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    // 2 min: 111 ¢; the platform reported 33.3 ¢, which beats the estimate.
+    insert_call(
+        pool,
+        f.alpha.id,
+        "phone_call",
+        "2026-11-10T10:00:00Z",
+        120_000,
+        Some("33.3"),
+    )
+    .await;
+    // A web test: no revenue, but 1 min at the 25 ¢ COGS.
+    insert_call(
+        pool,
+        f.alpha.id,
+        "web_call",
+        "2026-11-10T11:00:00Z",
+        30_000,
+        None,
+    )
+    .await;
+    // Bravo, default rates: 1 min, 40 ¢ and 20 ¢.
+    insert_call(
+        pool,
+        f.bravo.id,
+        "phone_call",
+        "2026-11-10T12:00:00Z",
+        59_000,
+        None,
+    )
+    .await;
+    // Outside the period.
+    insert_call(
+        pool,
+        f.bravo.id,
+        "phone_call",
+        "2026-11-11T00:00:00Z",
+        600_000,
+        None,
+    )
+    .await;
+
+    let c = super_admin(&app).await;
+    let (s, r) = call(
+        &c,
+        app.platform("/api/platform/revenue"),
+        &[(
+            "query",
+            "period=custom&from=2026-11-09&to=2026-11-10&sort=revenue",
+        )],
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let t = &r["total"];
+    assert_eq!(t["calls"], 4);
+    assert_eq!(t["billable_minutes"], 5);
+    assert_eq!(t["revenue_cents"], 80 + 111 + 40);
+    assert_eq!(t["cogs_cents"], 40 + 33 + 25 + 20);
+    assert_eq!(t["reported_cost_calls"], 1);
+    let alpha = r["orgs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == f.alpha.name.as_str())
+        .unwrap();
+    assert_eq!(alpha["figures"]["revenue_cents"], 191);
+    assert_eq!(alpha["figures"]["cogs_cents"], 98);
+    assert_eq!(alpha["trend"], serde_json::json!([1, 2]));
+    assert_eq!(
+        r["orgs"][0]["name"],
+        f.alpha.name.as_str(),
+        "sorted by revenue"
+    );
+
+    // Saving new rates: billing defaults to twice the COGS, the change is
+    // audited, and calls already made keep the rates of their time.
+    let (s, _) = call(
+        &c,
+        app.platform("/api/platform/orgs/rates/save"),
+        &[
+            ("id", &f.bravo.id.to_string()),
+            ("cogs", "0.30"),
+            ("billing", ""),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, rates) = call(
+        &c,
+        app.platform("/api/platform/orgs/rates"),
+        &[("id", &f.bravo.id.to_string())],
+    )
+    .await;
+    assert_eq!(rates["billing"], 6000);
+    assert_eq!(rates["cogs"], 3000);
+    let (_, again) = call(
+        &c,
+        app.platform("/api/platform/revenue"),
+        &[("query", "period=custom&from=2026-11-09&to=2026-11-10")],
+    )
+    .await;
+    assert_eq!(again["total"]["revenue_cents"], t["revenue_cents"]);
+    let (s, bad) = call(
+        &c,
+        app.platform("/api/platform/orgs/rates/save"),
+        &[
+            ("id", &f.bravo.id.to_string()),
+            ("cogs", "twenty"),
+            ("billing", ""),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+    let mut tx = callboard::db::tx::platform(pool, callboard::db::PlatformAccess::operator())
+        .await
+        .unwrap();
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE action = 'org.rates' AND organization_id = $1",
+    )
+    .bind(f.bravo.id)
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(audited, 1);
+
+    // An organization's admin reads none of it, on either host.
+    let admin = app
+        .signed_in(&app.org("alpha", ""), "admin@alpha.example")
+        .await;
+    for path in ["/api/platform/revenue", "/api/platform/orgs/rates"] {
+        let (s, _) = call(
+            &admin,
+            app.org("alpha", path),
+            &[("query", "period=30d"), ("id", &f.alpha.id.to_string())],
+        )
+        .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{path}");
+        let (s, _) = call(
+            &admin,
+            app.platform(path),
+            &[("query", "period=30d"), ("id", &f.alpha.id.to_string())],
+        )
+        .await;
+        assert!(
+            s == StatusCode::UNAUTHORIZED || s == StatusCode::FORBIDDEN,
+            "{path}: {s}"
+        );
+    }
+}

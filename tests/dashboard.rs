@@ -646,6 +646,12 @@ async fn live_events_reach_only_the_organization_whose_calls_changed_on_any_serv
         .send()
         .await
         .unwrap();
+    // The console hears every organization.
+    let root = other
+        .signed_in(&other.platform(""), "root@callboard.localhost")
+        .await;
+    let mut console = root.get(other.platform("/events")).send().await.unwrap();
+    assert_eq!(console.status(), 200);
     assert_eq!(a.status(), 200);
     assert_eq!(a.headers()["content-type"], "text/event-stream");
     assert!(saw_event(&mut a, "ready", Duration::from_secs(5)).await);
@@ -656,6 +662,7 @@ async fn live_events_reach_only_the_organization_whose_calls_changed_on_any_serv
     callboard::server::listen::spawn(other.state.clone());
     assert!(saw_event(&mut a, "calls", Duration::from_secs(5)).await);
     assert!(saw_event(&mut b, "calls", Duration::from_secs(5)).await);
+    assert!(saw_event(&mut console, "calls", Duration::from_secs(5)).await);
 
     let url = app.url("127.0.0.1", &format!("/webhooks/agent/{agent}"));
     let mut rng = rand::thread_rng();
@@ -673,6 +680,10 @@ async fn live_events_reach_only_the_organization_whose_calls_changed_on_any_serv
         !saw_event(&mut b, "calls", Duration::from_millis(1500)).await,
         "bravo heard about alpha's call"
     );
+    assert!(saw_event(&mut console, "calls", Duration::from_secs(3)).await);
+    // An organization's member gets no console stream.
+    let res = alpha.get(other.platform("/events")).send().await.unwrap();
+    assert!(res.status() == 401 || res.status() == 403);
 
     // No session, no stream.
     let res = other

@@ -52,6 +52,9 @@ const ENDPOINTS: &[(&str, Access)] = &[
     ("/api/platform/orgs/branding", Access::SuperAdmin),
     ("/api/platform/orgs/branding/save", Access::SuperAdmin),
     ("/api/platform/orgs/branding/remove", Access::SuperAdmin),
+    ("/api/platform/revenue", Access::SuperAdmin),
+    ("/api/platform/orgs/rates", Access::SuperAdmin),
+    ("/api/platform/orgs/rates/save", Access::SuperAdmin),
     ("/api/platform/users", Access::SuperAdmin),
     ("/api/platform/users/create", Access::SuperAdmin),
     ("/api/platform/users/disabled", Access::SuperAdmin),
@@ -89,6 +92,8 @@ fn args(uuid: &str) -> Vec<(&'static str, String)> {
         ("secondary_color", "#445566"),
         ("form[company_name]", "Probe"),
         ("query", "period=30d"),
+        ("cogs", "0.20"),
+        ("billing", ""),
     ]
     .into_iter()
     .map(|(k, v)| (k, v.to_string()))

@@ -4,6 +4,7 @@
 
 pub mod agents;
 pub mod auth;
+pub mod console;
 pub mod dashboard;
 pub mod org;
 pub mod platform;

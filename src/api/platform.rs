@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
-mod ssr {
+pub(crate) mod ssr {
     pub use crate::auth::guard::{request_ctx, require_super_admin, RequestCtx};
     pub use crate::auth::SuperAdmin;
     pub use crate::error::AppError;

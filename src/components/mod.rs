@@ -2,6 +2,7 @@
 
 pub mod agents;
 pub mod branding;
+pub mod console;
 pub mod context;
 pub mod dashboard;
 pub mod form;

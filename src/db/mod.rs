@@ -7,6 +7,7 @@ pub mod agents;
 pub mod audit;
 pub mod branding;
 pub mod calls;
+pub mod console;
 pub mod credentials;
 pub mod dashboard;
 pub mod memberships;

@@ -3,6 +3,7 @@
 
 pub mod agents;
 pub mod branding;
+pub mod console;
 pub mod dashboard;
 pub mod routing;
 pub mod settings;

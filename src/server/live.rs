@@ -1,13 +1,15 @@
 //! `GET /events`: Server-Sent Events for open dashboards. Each server
 //! process listens to PostgreSQL (`server::listen`) and passes every
 //! organization's `calls` notifications to a broadcast channel; each stream
-//! forwards only its own session's organization, at most twice a second.
+//! forwards only its own session's organization (every organization for a
+//! super admin on the platform domain, whose console shows them all), at
+//! most every 400 ms.
 //! Streams end after a while so the browser reconnects and the session is
 //! checked again.
 
 use super::host::HostSite;
 use super::state::AppState;
-use crate::auth::guard::{require_member, RequestCtx};
+use crate::auth::guard::{require_member, require_super_admin, RequestCtx};
 use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -46,8 +48,12 @@ pub async fn events(
         site,
         ip: Some(peer.ip()),
     };
-    let user = match require_member(&ctx).await {
-        Ok(user) => user,
+    let who = match &ctx.site {
+        HostSite::Platform => require_super_admin(&ctx).await.map(|_| None),
+        HostSite::Org(_) => require_member(&ctx).await.map(|u| Some(u.org.id)),
+    };
+    let org = match who {
+        Ok(org) => org,
         Err(e) => {
             let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::FORBIDDEN);
             return (status, e.to_string()).into_response();
@@ -55,7 +61,7 @@ pub async fn events(
     };
     let stream = Stream {
         rx: state.live.subscribe(),
-        org: user.org.id,
+        org,
         last: None,
         started: false,
         ends: Instant::now() + LIFETIME,
@@ -75,7 +81,8 @@ pub async fn events(
 
 struct Stream {
     rx: broadcast::Receiver<Uuid>,
-    org: Uuid,
+    /// `None`: every organization (the console).
+    org: Option<Uuid>,
     last: Option<Instant>,
     started: bool,
     ends: Instant,
@@ -100,7 +107,7 @@ impl Stream {
     async fn wait(&mut self) -> Option<Event> {
         loop {
             match self.rx.recv().await {
-                Ok(org) if org == self.org || org.is_nil() => break,
+                Ok(org) if self.org.is_none_or(|o| o == org) || org.is_nil() => break,
                 Ok(_) => continue,
                 // Missed some: one of them may have been ours.
                 Err(RecvError::Lagged(_)) => break,

@@ -5,6 +5,7 @@
 pub mod agents;
 pub mod branding;
 pub mod calls;
+pub mod console;
 pub mod dashboard;
 pub mod export;
 pub mod keys;

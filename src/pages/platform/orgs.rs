@@ -28,8 +28,10 @@ fn OrgsList() -> impl IntoView {
     let orgs = Resource::new(move || create.version().get(), |_| list_orgs());
     view! {
         <div class="page-head">
-            <h1>"Organizations"</h1>
+            <h1>"Console"</h1>
         </div>
+        <crate::components::console::RevenueOverview/>
+        <h2>"Organizations"</h2>
         <Suspense fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {
                 match orgs.await {
