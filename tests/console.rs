@@ -515,3 +515,92 @@ async fn revenue_cost_and_margin_equal_hand_computed_values_across_a_rate_change
         );
     }
 }
+
+#[tokio::test]
+async fn usage_patterns_and_health_put_problems_first() {
+    let app = TestApp::spawn().await;
+    let f = fixture(&app.db.app).await;
+    let pool = &app.db.app;
+    // Tuesday Nov 10, 2026: 10:00 and 10:30 UTC are 03:00 in Phoenix.
+    for start in ["2026-11-10T10:00:00Z", "2026-11-10T10:30:00Z"] {
+        insert_call(pool, f.alpha.id, "phone_call", start, 60_000, None).await;
+    }
+    insert_call(
+        pool,
+        f.bravo.id,
+        "phone_call",
+        "2026-11-12T18:00:00Z",
+        60_000,
+        None,
+    )
+    .await;
+    let c = super_admin(&app).await;
+    let q = "period=custom&from=2026-11-09&to=2026-11-15";
+    let (s, h) = call(
+        &c,
+        app.platform("/api/platform/usage"),
+        &[("query", q), ("tz", "America/Phoenix")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{h}");
+    assert_eq!(h["cells"][1][3], 2, "Tuesday 03:00 local");
+    assert_eq!(h["cells"][3][11], 1, "Thursday 11:00 local");
+    assert_eq!(h["peaks"][0], serde_json::json!([1, 3, 2]));
+    assert_eq!(h["trend"], serde_json::json!([0, 2, 0, 1, 0, 0, 0]));
+    // One organization only, and another timezone.
+    let (_, h) = call(
+        &c,
+        app.platform("/api/platform/usage"),
+        &[
+            ("query", q),
+            ("tz", "UTC"),
+            ("org", &f.bravo.id.to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(h["cells"][3][18], 1);
+    assert_eq!(h["cells"][1][10], 0);
+    let (s, _) = call(
+        &c,
+        app.platform("/api/platform/usage"),
+        &[("query", q), ("tz", "Mars/Base")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Health: an agent whose events keep failing verification comes first.
+    let scope = support::operator_scope(f.alpha.id);
+    callboard::services::agents::set_api_key(
+        pool,
+        &support::keyring(),
+        &scope,
+        "key_alpha_health_0123",
+    )
+    .await
+    .unwrap();
+    let quiet = callboard::services::agents::create(pool, &scope, "agent_quiet", "Quiet")
+        .await
+        .unwrap();
+    let noisy = callboard::services::agents::create(pool, &scope, "agent_noisy", "Noisy")
+        .await
+        .unwrap();
+    let url = app.url("127.0.0.1", &format!("/webhooks/agent/{noisy}"));
+    let event = serde_json::json!({"event": "call_started", "call": {"call_id": "c1", "agent_id": "agent_noisy", "call_type": "phone_call"}});
+    for _ in 0..5 {
+        let status =
+            support::fake_retell::FakeRetell::send_event(&url, "not_the_key_0000", &event).await;
+        assert_eq!(status, 401);
+    }
+    let (s, health) = call(&c, app.platform("/api/platform/health"), &[]).await;
+    assert_eq!(s, StatusCode::OK, "{health}");
+    let agents = health["agents"].as_array().unwrap();
+    assert_eq!(agents[0]["agent_id"], noisy.to_string());
+    assert_eq!(agents[0]["status"], "error");
+    assert_eq!(agents[0]["rejected_day"], 5);
+    assert_eq!(agents[1]["agent_id"], quiet.to_string());
+    assert_eq!(agents[1]["accepted_day"], 0);
+    // Bravo has no key: listed before organizations whose key was never tested.
+    let reach = health["reachability"].as_array().unwrap();
+    assert_eq!(reach[0]["org_name"], f.bravo.name.as_str());
+    assert_eq!(reach[0]["has_key"], false);
+}

@@ -53,6 +53,8 @@ const ENDPOINTS: &[(&str, Access)] = &[
     ("/api/platform/orgs/branding/save", Access::SuperAdmin),
     ("/api/platform/orgs/branding/remove", Access::SuperAdmin),
     ("/api/platform/revenue", Access::SuperAdmin),
+    ("/api/platform/usage", Access::SuperAdmin),
+    ("/api/platform/health", Access::SuperAdmin),
     ("/api/platform/orgs/rates", Access::SuperAdmin),
     ("/api/platform/orgs/rates/save", Access::SuperAdmin),
     ("/api/platform/users", Access::SuperAdmin),
@@ -94,6 +96,7 @@ fn args(uuid: &str) -> Vec<(&'static str, String)> {
         ("query", "period=30d"),
         ("cogs", "0.20"),
         ("billing", ""),
+        ("tz", "UTC"),
     ]
     .into_iter()
     .map(|(k, v)| (k, v.to_string()))

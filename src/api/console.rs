@@ -2,6 +2,7 @@
 //! rates (super admins, platform domain; see `api::platform`).
 
 use crate::domain::console::{Rates, Revenue};
+use crate::domain::health::{Health, Heatmap};
 use crate::error::AppError;
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -61,6 +62,47 @@ pub async fn save_rates(id: Uuid, billing: String, cogs: String) -> Result<(), A
                 &cogs,
             )
             .await
+        }
+        .await,
+    )
+}
+
+/// Calls by weekday and hour in `tz` over the period in `query`, for the
+/// organization `org` or all.
+#[server(prefix = "/api", endpoint = "platform/usage")]
+pub async fn load_usage(
+    query: String,
+    tz: String,
+    #[server(default)] org: Option<Uuid>,
+) -> Result<Heatmap, AppError> {
+    super::respond(
+        async {
+            let (ctx, sa) = super::platform::ssr::super_admin().await?;
+            let filter = crate::domain::CallFilter::from_query_string(&query)
+                .map_err(|m| AppError::field("period", m))?;
+            crate::services::health::usage(
+                &ctx.state.pool,
+                sa.platform(),
+                filter.period,
+                &tz,
+                org,
+                chrono::Utc::now(),
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+/// Agents' deliveries (problems first), API reachability, database and
+/// server state.
+#[server(prefix = "/api", endpoint = "platform/health")]
+pub async fn load_health() -> Result<Health, AppError> {
+    super::respond(
+        async {
+            let (ctx, sa) = super::platform::ssr::super_admin().await?;
+            crate::services::health::health(&ctx.state.pool, sa.platform(), ctx.state.started_at)
+                .await
         }
         .await,
     )

@@ -31,7 +31,12 @@ fn TopBar(who: Whoami) -> impl IntoView {
         .map(|src| view! { <img class="brand-logo" src=src alt=""/> });
     let links: Vec<(&'static str, &'static str)> = match (&who.site, &who.viewer) {
         (_, None) => vec![],
-        (Site::Platform, Some(_)) => vec![("/", "Organizations"), ("/users", "Users")],
+        (Site::Platform, Some(_)) => vec![
+            ("/", "Organizations"),
+            ("/usage", "Usage"),
+            ("/system", "System health"),
+            ("/users", "Users"),
+        ],
         (Site::Org { .. }, Some(v)) if v.role == Some(Role::Admin) => {
             vec![
                 ("/", "Home"),

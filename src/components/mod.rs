@@ -7,6 +7,7 @@ pub mod context;
 pub mod dashboard;
 pub mod form;
 pub mod gate;
+pub mod health;
 pub mod layout;
 pub mod numbers;
 pub mod settings;

@@ -10,6 +10,7 @@ pub mod calls;
 pub mod console;
 pub mod credentials;
 pub mod dashboard;
+pub mod health;
 pub mod memberships;
 pub mod notify;
 pub mod numbers;

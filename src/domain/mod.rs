@@ -5,6 +5,7 @@ pub mod agents;
 pub mod branding;
 pub mod console;
 pub mod dashboard;
+pub mod health;
 pub mod routing;
 pub mod settings;
 pub mod types;

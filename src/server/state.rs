@@ -30,6 +30,8 @@ pub struct AppState {
     pub media: reqwest::Client,
     /// Organizations whose calls changed, for open dashboards (`server::live`).
     pub live: super::live::Changes,
+    /// When this process started (the console's health page).
+    pub started_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl AppState {
@@ -69,6 +71,7 @@ impl AppState {
                 .build()
                 .expect("a TLS backend is compiled in"),
             live: super::live::channel(),
+            started_at: chrono::Utc::now(),
             config: Arc::new(config),
         }
     }

@@ -8,6 +8,7 @@ pub mod calls;
 pub mod console;
 pub mod dashboard;
 pub mod export;
+pub mod health;
 pub mod keys;
 pub mod orgs;
 pub mod settings;

@@ -1,0 +1,134 @@
+//! Cross-organization reads for usage patterns and system health (platform
+//! path only, like `db::console`).
+
+use crate::domain::health::{AgentHealth, Reachability};
+use crate::domain::AgentStatus;
+use crate::error::AppError;
+use chrono::{DateTime, Utc};
+use sqlx::{PgConnection, Row};
+use uuid::Uuid;
+
+/// Calls by ISO weekday (1 = Monday) and local hour in `timezone`, and by
+/// local day, over `[from, to)`, for one organization or all. Hourly
+/// rollups are attributed by the local time their hour starts.
+pub async fn usage(
+    conn: &mut PgConnection,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    timezone: &str,
+    org: Option<Uuid>,
+) -> Result<(Vec<(i32, i32, i64)>, Vec<(chrono::NaiveDate, i64)>), AppError> {
+    let rows = sqlx::query(
+        "SELECT GROUPING(local::date) = 1 AS by_slot,
+                extract(isodow FROM local)::int AS dow, extract(hour FROM local)::int AS hr,
+                local::date AS day, sum(calls)::bigint AS calls
+           FROM (SELECT hour AT TIME ZONE $3 AS local, calls FROM call_rollups
+                  WHERE hour >= $1 AND hour < $2
+                    AND ($4::uuid IS NULL OR organization_id = $4)) r
+          GROUP BY GROUPING SETS ((extract(isodow FROM local), extract(hour FROM local)), (local::date))",
+    )
+    .bind(from)
+    .bind(to)
+    .bind(timezone)
+    .bind(org)
+    .fetch_all(conn)
+    .await?;
+    let mut slots = Vec::new();
+    let mut days = Vec::new();
+    for r in rows {
+        let calls: i64 = r.try_get("calls")?;
+        if r.try_get::<bool, _>("by_slot")? {
+            slots.push((r.try_get("dow")?, r.try_get("hr")?, calls));
+        } else if let Some(day) = r.try_get::<Option<chrono::NaiveDate>, _>("day")? {
+            days.push((day, calls));
+        }
+    }
+    Ok((slots, days))
+}
+
+/// Every agent with its deliveries in the last hour and day.
+pub async fn agents(conn: &mut PgConnection) -> Result<Vec<AgentHealth>, AppError> {
+    let rows = sqlx::query(
+        "SELECT o.id AS org_id, o.name AS org_name, a.id, a.name, a.status, a.status_message,
+                a.last_webhook_at, a.created_at,
+                (SELECT count(*) FROM webhook_events e WHERE e.organization_id = a.organization_id
+                   AND e.agent_id = a.id AND e.received_at > now() - interval '1 hour'
+                   AND e.outcome <> 'malformed') AS accepted_hour,
+                (SELECT count(*) FROM webhook_events e WHERE e.organization_id = a.organization_id
+                   AND e.agent_id = a.id AND e.received_at > now() - interval '1 day'
+                   AND e.outcome <> 'malformed') AS accepted_day,
+                (SELECT count(*) FROM webhook_events e WHERE e.organization_id = a.organization_id
+                   AND e.agent_id = a.id AND e.received_at > now() - interval '1 hour'
+                   AND e.outcome = 'malformed') AS failed_hour,
+                (SELECT count(*) FROM webhook_events e WHERE e.organization_id = a.organization_id
+                   AND e.agent_id = a.id AND e.received_at > now() - interval '1 day'
+                   AND e.outcome = 'malformed') AS failed_day,
+                (SELECT coalesce(sum(c.count), 0)::bigint FROM webhook_counters c
+                  WHERE c.organization_id = a.organization_id AND c.agent_id = a.id
+                    AND c.outcome LIKE 'rejected%' AND c.hour >= date_trunc('hour', now())) AS rejected_hour,
+                (SELECT coalesce(sum(c.count), 0)::bigint FROM webhook_counters c
+                  WHERE c.organization_id = a.organization_id AND c.agent_id = a.id
+                    AND c.outcome LIKE 'rejected%' AND c.hour > now() - interval '1 day') AS rejected_day
+           FROM agents a JOIN organizations o ON o.id = a.organization_id
+          ORDER BY o.name, a.name",
+    )
+    .fetch_all(conn)
+    .await?;
+    let now = Utc::now();
+    rows.iter()
+        .map(|r| {
+            let status = AgentStatus::parse(r.try_get::<String, _>("status")?.as_str());
+            let last: Option<DateTime<Utc>> = r.try_get("last_webhook_at")?;
+            let created: DateTime<Utc> = r.try_get("created_at")?;
+            let day = chrono::Duration::days(1);
+            let silent = status != AgentStatus::Inactive
+                && match last {
+                    Some(t) => now - t > day,
+                    None => now - created > day,
+                };
+            Ok(AgentHealth {
+                org_id: r.try_get("org_id")?,
+                org_name: r.try_get("org_name")?,
+                agent_id: r.try_get("id")?,
+                agent_name: r.try_get("name")?,
+                status,
+                status_message: r.try_get("status_message")?,
+                last_webhook_at: last,
+                accepted_hour: r.try_get("accepted_hour")?,
+                accepted_day: r.try_get("accepted_day")?,
+                rejected_hour: r.try_get("rejected_hour")?,
+                rejected_day: r.try_get("rejected_day")?,
+                failed_hour: r.try_get("failed_hour")?,
+                failed_day: r.try_get("failed_day")?,
+                silent,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(AppError::from)
+}
+
+/// Each organization's stored key and its last connection test.
+pub async fn reachability(conn: &mut PgConnection) -> Result<Vec<Reachability>, AppError> {
+    let rows = sqlx::query(
+        "SELECT o.id, o.name, c.organization_id IS NOT NULL AS has_key, c.checked_at, c.check_ok,
+                c.check_message
+           FROM organizations o
+           LEFT JOIN credentials c ON c.organization_id = o.id AND c.kind = 'voice_api_key'
+          ORDER BY o.name",
+    )
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Reachability {
+                org_id: r.try_get("id")?,
+                org_name: r.try_get("name")?,
+                has_key: r.try_get("has_key")?,
+                checked_at: r.try_get("checked_at")?,
+                ok: r.try_get("check_ok")?,
+                message: r.try_get("check_message")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(AppError::from)
+}

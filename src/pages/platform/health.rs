@@ -1,0 +1,34 @@
+//! `/usage` and `/system` in the console (super admins). (`/health` is the
+//! machine health check.)
+
+use crate::components::gate::{Gate, Need};
+use crate::components::health::{HealthView, UsageView};
+use crate::components::layout::Frame;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn UsagePage() -> impl IntoView {
+    view! {
+        <Frame>
+            <Title text="Usage patterns"/>
+            <Gate need=Need::SuperAdmin>
+                <div class="page-head"><h1>"Usage patterns"</h1></div>
+                <UsageView/>
+            </Gate>
+        </Frame>
+    }
+}
+
+#[component]
+pub fn HealthPage() -> impl IntoView {
+    view! {
+        <Frame>
+            <Title text="System health"/>
+            <Gate need=Need::SuperAdmin>
+                <div class="page-head"><h1>"System health"</h1></div>
+                <HealthView/>
+            </Gate>
+        </Frame>
+    }
+}
