@@ -5,7 +5,7 @@
 -- now: 95 % phone calls (80 % inbound), 5 % web tests, 15 s to 8 min, a mix
 -- of sentiments and outcomes, a short transcript each, agents in turn.
 BEGIN;
-SELECT set_config('app.org_id', :'org', true);
+SET LOCAL app.org_id = :'org';
 INSERT INTO calls (organization_id, provider_call_id, agent_id, call_type, direction,
                    from_number, to_number, call_status, started_at, ended_at, duration_ms,
                    disconnection_reason, summary, sentiment, successful, transcript_turns,
@@ -15,7 +15,7 @@ SELECT :'org'::uuid,
        agents.ids[1 + g % array_length(agents.ids, 1)],
        CASE WHEN g % 20 = 0 THEN 'web_call' ELSE 'phone_call' END,
        CASE WHEN g % 20 = 0 THEN NULL WHEN g % 5 = 0 THEN 'outbound' ELSE 'inbound' END,
-       CASE WHEN g % 20 = 0 THEN NULL ELSE '+1555' || lpad((g * 7919 % 10000000)::text, 7, '0') END,
+       CASE WHEN g % 20 = 0 THEN NULL ELSE '+1555' || lpad((g::bigint * 7919 % 10000000)::text, 7, '0') END,
        CASE WHEN g % 20 = 0 THEN NULL ELSE '+15555550199' END,
        'ended',
        t.start,

@@ -21,6 +21,8 @@ const ENDPOINTS: &[(&str, Access)] = &[
     ("/api/auth/whoami", Access::Public),
     ("/api/auth/login", Access::Public),
     ("/api/auth/logout", Access::Public),
+    // Ends this session's impersonation, if any; harmless otherwise.
+    ("/api/impersonation/exit", Access::Public),
     ("/api/org/home", Access::OrgMember),
     ("/api/dashboard", Access::OrgMember),
     ("/api/dashboard/calls", Access::OrgMember),
@@ -55,6 +57,9 @@ const ENDPOINTS: &[(&str, Access)] = &[
     ("/api/platform/revenue", Access::SuperAdmin),
     ("/api/platform/usage", Access::SuperAdmin),
     ("/api/platform/health", Access::SuperAdmin),
+    ("/api/platform/impersonate", Access::SuperAdmin),
+    ("/api/platform/activity", Access::SuperAdmin),
+    ("/api/org/activity", Access::OrgAdmin),
     ("/api/platform/orgs/rates", Access::SuperAdmin),
     ("/api/platform/orgs/rates/save", Access::SuperAdmin),
     ("/api/platform/users", Access::SuperAdmin),

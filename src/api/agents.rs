@@ -31,6 +31,11 @@ pub async fn set_api_key(
     super::respond(
         async {
             let (ctx, scope) = super::manager(org_id).await?;
+            if scope.tenant.impersonator_id.is_some() {
+                return Err(AppError::Refused(
+                    "Credentials cannot be changed while viewing as an organization.".into(),
+                ));
+            }
             let s = &ctx.state;
             let last4 =
                 crate::services::agents::set_api_key(&s.pool, &s.keys, &scope, &api_key).await?;

@@ -27,9 +27,18 @@ pub async fn whoami() -> Result<crate::domain::Whoami, AppError> {
                 Err(AppError::Unauthorized | AppError::Forbidden | AppError::Refused(_)) => None,
                 Err(e) => return Err(e),
             };
+            let impersonating = match &ctx.site {
+                HostSite::Org(org) => org
+                    .viewed_by
+                    .as_ref()
+                    .filter(|_| viewer.is_some())
+                    .map(|i| (org.name.clone(), i.expires_at)),
+                HostSite::Platform => None,
+            };
             Ok(crate::domain::Whoami {
                 site: ctx.site.to_site(),
                 viewer,
+                impersonating,
             })
         }
         .await,

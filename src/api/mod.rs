@@ -2,10 +2,12 @@
 //! Each one is thin: build the request context, check who may call it, call
 //! a service, and return a wire type. See docs/api.md for the list.
 
+pub mod activity;
 pub mod agents;
 pub mod auth;
 pub mod console;
 pub mod dashboard;
+pub mod impersonation;
 pub mod org;
 pub mod platform;
 pub mod settings;

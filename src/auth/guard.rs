@@ -57,18 +57,40 @@ pub struct OrgUser {
     pub email: String,
     pub role: Role,
     pub ip: Option<IpAddr>,
+    /// The super admin, when one is viewing as this organization. Their
+    /// writes are recorded with both (the tenant transaction carries it).
+    pub impersonator: Option<Uuid>,
 }
 
 impl OrgUser {
     pub fn tenant(&self) -> TenantCtx {
-        TenantCtx::user(self.org.id, self.user_id)
+        TenantCtx {
+            impersonator_id: self.impersonator,
+            ..TenantCtx::user(self.org.id, self.user_id)
+        }
     }
 
     pub fn actor(&self) -> Actor {
+        let label = match self.impersonator {
+            Some(_) => format!("{} (super admin, viewing as {})", self.email, self.org.name),
+            None => self.email.clone(),
+        };
         Actor {
             user_id: Some(self.user_id),
-            label: self.email.clone(),
+            label,
             ip: self.ip,
+        }
+    }
+
+    /// Refuses what must not happen while a super admin views as the
+    /// organization: changing credentials or passwords.
+    pub fn refuse_if_impersonating(&self) -> Result<(), AppError> {
+        match self.impersonator {
+            Some(_) => Err(AppError::Refused(
+                "Credentials and passwords cannot be changed while viewing as an organization."
+                    .into(),
+            )),
+            None => Ok(()),
         }
     }
 }
@@ -107,6 +129,9 @@ pub async fn require_member(ctx: &RequestCtx) -> Result<OrgUser, AppError> {
     let HostSite::Org(org) = &ctx.site else {
         return Err(AppError::Forbidden);
     };
+    if let Some(imp) = &org.viewed_by {
+        return impersonator(ctx, org, imp).await;
+    }
     let auth = session_auth(ctx).await?;
     // Cookies are host-only, so a mismatch means the session was opened for
     // another organization (or before a subdomain change): not valid here.
@@ -127,6 +152,34 @@ pub async fn require_member(ctx: &RequestCtx) -> Result<OrgUser, AppError> {
         email: user.email,
         role,
         ip: ctx.ip,
+        impersonator: None,
+    })
+}
+
+/// A super admin viewing the organization as its admin. The session must
+/// still be the super admin's own, and they must still be one.
+async fn impersonator(
+    ctx: &RequestCtx,
+    org: &OrgSite,
+    imp: &crate::auth::session::Impersonation,
+) -> Result<OrgUser, AppError> {
+    let auth = session_auth(ctx).await?;
+    if auth.user_id != imp.user_id || auth.org_id.is_some() {
+        return Err(AppError::Unauthorized);
+    }
+    let mut tx = db::tx::user_only(&ctx.state.pool, auth.user_id).await?;
+    let user = db::users::current(&mut tx).await?;
+    tx.commit().await?;
+    let user = user
+        .filter(|u| !u.disabled && u.is_super_admin)
+        .ok_or(AppError::Unauthorized)?;
+    Ok(OrgUser {
+        org: org.clone(),
+        user_id: user.id,
+        email: user.email,
+        role: Role::Admin,
+        ip: ctx.ip,
+        impersonator: Some(user.id),
     })
 }
 

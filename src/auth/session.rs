@@ -33,3 +33,41 @@ pub async fn start(
 pub async fn end(session: &Session) -> Result<(), tower_sessions::session::Error> {
     session.flush().await
 }
+
+const IMPERSONATION: &str = "impersonation";
+
+/// A super admin viewing an organization as its admin, on the platform
+/// domain. Lives only in the server-side session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Impersonation {
+    pub org_id: Uuid,
+    pub org_name: String,
+    /// The super admin.
+    pub user_id: Uuid,
+    pub email: String,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+pub async fn impersonation(session: &Session) -> Option<Impersonation> {
+    session
+        .get::<Impersonation>(IMPERSONATION)
+        .await
+        .ok()
+        .flatten()
+}
+
+/// Starts (or with `None`, ends) an impersonation, under a new session id
+/// either way.
+pub async fn set_impersonation(
+    session: &Session,
+    imp: Option<Impersonation>,
+) -> Result<(), tower_sessions::session::Error> {
+    session.cycle_id().await?;
+    match imp {
+        Some(imp) => session.insert(IMPERSONATION, imp).await,
+        None => session
+            .remove::<Impersonation>(IMPERSONATION)
+            .await
+            .map(|_| ()),
+    }
+}

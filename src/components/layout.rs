@@ -16,6 +16,13 @@ pub fn Frame(children: Children) -> impl IntoView {
                     })}
                 </Transition>
             </header>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    session.whoami.await.ok().and_then(|who| who.impersonating).map(|(name, until)| view! {
+                        <ImpersonationBanner name until/>
+                    })
+                })}
+            </Transition>
             <main class="content">{children()}</main>
         </div>
     }
@@ -35,6 +42,7 @@ fn TopBar(who: Whoami) -> impl IntoView {
             ("/", "Organizations"),
             ("/usage", "Usage"),
             ("/system", "System health"),
+            ("/activity", "Activity"),
             ("/users", "Users"),
         ],
         (Site::Org { .. }, Some(v)) if v.role == Some(Role::Admin) => {
@@ -43,6 +51,7 @@ fn TopBar(who: Whoami) -> impl IntoView {
                 ("/agents", "Agents"),
                 ("/settings", "Agent Settings"),
                 ("/team", "Team"),
+                ("/activity", "Activity"),
             ]
         }
         (Site::Org { .. }, Some(_)) => vec![("/", "Home"), ("/settings", "Agent Settings")],
@@ -69,5 +78,20 @@ fn TopBar(who: Whoami) -> impl IntoView {
                 </div>
             }
         })}
+    }
+}
+
+/// Unmistakable while a super admin views as an organization.
+#[component]
+fn ImpersonationBanner(name: String, until: chrono::DateTime<chrono::Utc>) -> impl IntoView {
+    let exit = ServerAction::<crate::api::impersonation::ExitImpersonation>::new();
+    view! {
+        <div class="impersonation" role="status">
+            <strong>{format!("Viewing as {name}")}</strong>
+            <span>{format!(" — as its admin sees it, until {} UTC. Changes are recorded under your name. ", until.format("%H:%M"))}</span>
+            <ActionForm action=exit>
+                <button type="submit" class="button button-small">"Exit"</button>
+            </ActionForm>
+        </div>
     }
 }

@@ -3,6 +3,7 @@
 //! row-level-security context. Functions here take `&mut PgConnection` so they
 //! run inside whichever transaction the caller opened.
 
+pub mod activity;
 pub mod agents;
 pub mod audit;
 pub mod branding;

@@ -1,6 +1,7 @@
 //! Types and rules shared by the server and the browser. Nothing here touches
 //! the database or the network, so it compiles to WebAssembly too.
 
+pub mod activity;
 pub mod agents;
 pub mod branding;
 pub mod console;

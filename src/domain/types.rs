@@ -79,6 +79,9 @@ pub struct Viewer {
 pub struct Whoami {
     pub site: Site,
     pub viewer: Option<Viewer>,
+    /// A super admin viewing as this organization: its name and when the
+    /// view ends (the banner).
+    pub impersonating: Option<(String, chrono::DateTime<chrono::Utc>)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

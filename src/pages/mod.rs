@@ -1,5 +1,6 @@
 //! One module per page; the route table is in `app.rs`.
 
+pub mod activity;
 pub mod home;
 pub mod login;
 pub mod not_found;

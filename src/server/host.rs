@@ -24,6 +24,9 @@ pub struct OrgSite {
     pub slug: String,
     pub status: OrgStatus,
     pub branding: Branding,
+    /// Set when a super admin views this organization from the platform
+    /// domain (impersonation, from the server-side session).
+    pub viewed_by: Option<Box<crate::auth::session::Impersonation>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,7 +100,10 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
         return not_found();
     };
     let site = match classify(&host, &state.config.base_domain) {
-        HostKind::Platform => Some(Ok(HostSite::Platform)),
+        HostKind::Platform => {
+            let session = req.extensions().get::<tower_sessions::Session>().cloned();
+            Some(impersonated(&state, session).await)
+        }
         HostKind::Subdomain(label) => lookup(&state, Some(label), &host).await,
         HostKind::Other(name) => lookup(&state, None, name).await,
     };
@@ -108,6 +114,32 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
         }
         Some(Err(())) => unavailable(),
         None => not_found(),
+    }
+}
+
+/// On the platform domain: the organization a super admin is viewing as,
+/// if the session says so and the time limit has not passed; otherwise the
+/// platform itself. (Sessions run before this layer.)
+async fn impersonated(
+    state: &AppState,
+    session: Option<tower_sessions::Session>,
+) -> Result<HostSite, ()> {
+    let Some(session) = session else {
+        return Ok(HostSite::Platform);
+    };
+    let Some(imp) = crate::auth::session::impersonation(&session).await else {
+        return Ok(HostSite::Platform);
+    };
+    if imp.expires_at <= chrono::Utc::now() {
+        return Ok(HostSite::Platform);
+    }
+    match state.hosts.by_id(&state.pool, imp.org_id).await {
+        Ok(Some(mut org)) => {
+            org.viewed_by = Some(Box::new(imp));
+            Ok(HostSite::Org(org))
+        }
+        Ok(None) => Ok(HostSite::Platform),
+        Err(_) => Err(()),
     }
 }
 
@@ -163,6 +195,7 @@ impl HostCache {
             slug: o.slug,
             status: o.status,
             branding: o.branding,
+            viewed_by: None,
         });
         if !self.ttl.is_zero() {
             let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
@@ -170,6 +203,39 @@ impl HostCache {
                 entries.clear();
             }
             entries.insert(host.to_string(), (Instant::now(), site.clone()));
+        }
+        Ok(site)
+    }
+
+    /// An organization by id (for impersonation), cached like a host.
+    async fn by_id(
+        &self,
+        pool: &PgPool,
+        id: Uuid,
+    ) -> Result<Option<OrgSite>, crate::error::AppError> {
+        let key = format!("#{id}");
+        if !self.ttl.is_zero() {
+            let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
+            if let Some((at, site)) = entries.get(&key) {
+                if at.elapsed() < self.ttl {
+                    return Ok(site.clone());
+                }
+            }
+        }
+        let mut tx = db::tx::platform(pool, PlatformAccess::host_lookup()).await?;
+        let org = db::branding::by_id(&mut tx, id).await?;
+        tx.commit().await?;
+        let site = org.map(|o| OrgSite {
+            id: o.id,
+            name: o.name,
+            slug: o.slug,
+            status: o.status,
+            branding: o.branding,
+            viewed_by: None,
+        });
+        if !self.ttl.is_zero() {
+            let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
+            entries.insert(key, (Instant::now(), site.clone()));
         }
         Ok(site)
     }

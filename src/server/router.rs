@@ -50,8 +50,10 @@ pub fn build(state: AppState) -> Router {
             AppState,
             _,
         >(context, shell))
-        .layer(sessions)
-        .layer(from_fn_with_state(state.clone(), host::resolve));
+        // Host resolution runs inside the session layer: on the platform
+        // domain, an impersonating super admin's session picks the site.
+        .layer(from_fn_with_state(state.clone(), host::resolve))
+        .layer(sessions);
 
     // Machine routes sit outside host resolution and sessions: they are
     // identified by their own signatures, not by cookies or Host.

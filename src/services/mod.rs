@@ -2,6 +2,7 @@
 //! both call these, so a change made either way is validated and audited the
 //! same way. Each opens its own transaction and commits it.
 
+pub mod activity;
 pub mod agents;
 pub mod branding;
 pub mod calls;
@@ -9,6 +10,7 @@ pub mod console;
 pub mod dashboard;
 pub mod export;
 pub mod health;
+pub mod impersonation;
 pub mod keys;
 pub mod orgs;
 pub mod settings;

@@ -109,7 +109,10 @@ fn Detail(d: OrgDetail, a: Actions) -> impl IntoView {
         <p class="crumbs"><a href="/">"Organizations"</a> " / " {org.name.clone()}</p>
         <div class="page-head">
             <h1>{org.name.clone()} " " <Badge text=label tone=tone/></h1>
-            <a class="mono" href=d.url.clone() rel="noopener">{d.url.clone()}</a>
+            <div class="actions">
+                <a class="mono" href=d.url.clone() rel="noopener">{d.url.clone()}</a>
+                <crate::pages::platform::orgs::ViewAs org_id=org.id/>
+            </div>
         </div>
         <EditForm d=d.clone() a/>
         <StatusCard status=org.status id=id.clone() a/>

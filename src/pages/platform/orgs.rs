@@ -63,6 +63,7 @@ fn OrgsTable(list: Vec<OrgSummary>) -> impl IntoView {
                         <th scope="col">"Status"</th>
                         <th scope="col" class="num">"Members"</th>
                         <th scope="col">"Created"</th>
+                        <th scope="col"><span class="sr-only">"Actions"</span></th>
                     </tr>
                 </thead>
                 <tbody>
@@ -80,6 +81,7 @@ fn OrgsTable(list: Vec<OrgSummary>) -> impl IntoView {
                                     <td><Badge text=label tone=tone/></td>
                                     <td class="num">{o.members}</td>
                                     <td>{date(o.created_at)}</td>
+                                    <td class="actions"><ViewAs org_id=o.id/></td>
                                 </tr>
                             }
                         })
@@ -160,5 +162,17 @@ fn CreateOrgForm(create: ServerAction<CreateOrg>) -> impl IntoView {
                 <Submit label="Create organization" busy_label="Creating…" pending=create.pending().into()/>
             </ActionForm>
         </section>
+    }
+}
+
+/// "View as organization": its portal as its admin sees it, with a banner.
+#[component]
+pub fn ViewAs(org_id: uuid::Uuid) -> impl IntoView {
+    let start = ServerAction::<crate::api::impersonation::Impersonate>::new();
+    view! {
+        <ActionForm action=start>
+            <input type="hidden" name="org_id" value=org_id.to_string()/>
+            <button type="submit" class="button button-small">"View as organization"</button>
+        </ActionForm>
     }
 }

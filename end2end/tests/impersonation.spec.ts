@@ -1,0 +1,51 @@
+import { expect, test } from "@playwright/test";
+import { admin, cli, open, orgUrl, signInAs, unique } from "./helpers";
+
+test("a super admin views as an organization: banner everywhere, writes logged under their name, exit", async ({ browser }) => {
+  const slug = unique("imp");
+  const name = `Imp ${slug}`;
+  cli("org", "create", "--name", name, "--slug", slug);
+  const email = `${slug}@example.com`;
+  const password = "a sturdy password 42";
+  cli("user", "create", "--email", email, "--password", password);
+  cli("user", "add-member", "--email", email, "--org", slug, "--role", "admin");
+
+  const page = await browser.newPage();
+  await signInAs(page, "/login", admin.email, admin.password);
+  const row = page.locator("tr", { hasText: name });
+  await row.getByRole("button", { name: "View as organization" }).click();
+
+  // The organization's own dashboard, on the platform domain, with the banner.
+  const banner = page.locator(".impersonation");
+  await expect(banner).toContainText(`Viewing as ${name}`);
+  await expect(page.getByRole("heading", { name, level: 1 })).toBeVisible();
+  await expect(page.locator('[data-stat="usage"]')).toBeVisible();
+
+  // Every page keeps it; a change is made as the organization's admin.
+  await page.getByRole("link", { name: "Agent Settings" }).click();
+  await expect(page.getByRole("heading", { name: "Agent Settings", level: 1 })).toBeVisible();
+  await expect(banner).toBeVisible();
+  await expect(page.locator("body[data-hydrated]")).toBeAttached();
+  await page.getByLabel("Company name", { exact: true }).fill(`${name} Desk`);
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByText("Settings saved.")).toBeVisible();
+
+  await page.getByRole("link", { name: "Activity" }).click();
+  await expect(banner).toBeVisible();
+  const entry = page.locator("tr", { hasText: "agent_settings.save" }).first();
+  await expect(entry).toContainText(admin.email);
+  await expect(entry).toContainText("super admin, viewing as the organization");
+
+  // Exit: back to the console page of that organization, no banner.
+  await banner.getByRole("button", { name: "Exit" }).click();
+  await expect(page).toHaveURL(/\/orgs\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole("heading", { name: new RegExp(name) })).toBeVisible();
+  await expect(banner).toHaveCount(0);
+
+  // The organization's own admin sees the same entries, labelled.
+  const own = await browser.newPage();
+  await signInAs(own, orgUrl(slug, "/login"), email, password);
+  await open(own, orgUrl(slug, "/activity?period=today"));
+  await expect(own.locator("tr", { hasText: "impersonation.start" })).toContainText(admin.email);
+  await expect(own.locator("tr", { hasText: "agent_settings.save" }).first()).toContainText("super admin, viewing as the organization");
+});

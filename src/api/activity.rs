@@ -1,0 +1,73 @@
+//! The activity log: an organization's admins read their own; super admins
+//! read everyone's on the platform domain. `query` carries the period
+//! (as on the dashboard), `actor`, `action` and, in the console, `org`.
+
+use crate::domain::activity::ActivityEntry;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+fn parse(
+    query: &str,
+) -> Result<
+    (
+        crate::domain::Period,
+        crate::domain::activity::ActivityFilter,
+        Option<uuid::Uuid>,
+    ),
+    AppError,
+> {
+    let pairs: Vec<(&str, &str)> = query.split('&').filter_map(|p| p.split_once('=')).collect();
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(n, _)| *n == k)
+            .map(|(_, v)| v.replace('+', " "))
+    };
+    let filter =
+        crate::domain::CallFilter::from_query(get).map_err(|m| AppError::field("period", m))?;
+    let activity = crate::domain::activity::ActivityFilter::from_query(get);
+    let org = get("org").and_then(|o| uuid::Uuid::parse_str(&o).ok());
+    Ok((filter.period, activity, org))
+}
+
+#[server(prefix = "/api", endpoint = "org/activity")]
+pub async fn org_activity(query: String) -> Result<Vec<ActivityEntry>, AppError> {
+    use crate::auth::guard::{request_ctx, require_org_admin};
+    super::respond(
+        async {
+            let ctx = request_ctx().await?;
+            let admin = require_org_admin(&ctx).await?;
+            let (period, f, _) = parse(&query)?;
+            crate::services::activity::for_org(
+                &ctx.state.pool,
+                &admin.tenant(),
+                period,
+                &f,
+                chrono::Utc::now(),
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "platform/activity")]
+pub async fn platform_activity(query: String) -> Result<Vec<ActivityEntry>, AppError> {
+    super::respond(
+        async {
+            let (ctx, sa) = super::platform::ssr::super_admin().await?;
+            let (period, f, org) = parse(&query)?;
+            crate::services::activity::platform(
+                &ctx.state.pool,
+                sa.platform(),
+                org,
+                period,
+                &f,
+                chrono::Utc::now(),
+            )
+            .await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,141 @@
+//! `/activity`: the activity log. On an organization's site its admins see
+//! their organization's entries (writes by a super admin viewing as the
+//! organization are labelled); on the platform domain super admins see
+//! every organization's, or one's.
+
+use crate::api::activity::{org_activity, platform_activity};
+use crate::components::context::use_host;
+use crate::components::gate::{Gate, Need};
+use crate::components::layout::Frame;
+use crate::components::status::{Badge, Empty, ErrorNotice, Loading};
+use crate::domain::activity::ActivityEntry;
+use crate::domain::Period;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn ActivityPage() -> impl IntoView {
+    let platform = use_host().is_platform;
+    let need = if platform {
+        Need::SuperAdmin
+    } else {
+        Need::OrgAdmin
+    };
+    view! {
+        <Frame>
+            <Title text="Activity"/>
+            <Gate need>
+                <div class="page-head"><h1>"Activity"</h1></div>
+                <ActivityView platform/>
+            </Gate>
+        </Frame>
+    }
+}
+
+#[component]
+fn ActivityView(platform: bool) -> impl IntoView {
+    let params = use_query_map();
+    let query = Signal::derive(move || {
+        params.with(|q| {
+            ["period", "from", "to", "actor", "action", "org"]
+                .iter()
+                .filter_map(|k| {
+                    q.get(k)
+                        .map(|v| format!("{k}={}", v.replace(['&', '='], "")))
+                })
+                .collect::<Vec<_>>()
+                .join("&")
+        })
+    });
+    let entries = Resource::new(
+        move || query.get(),
+        move |q| async move {
+            if platform {
+                platform_activity(q).await
+            } else {
+                org_activity(q).await
+            }
+        },
+    );
+    let get = move |k: &str| params.with(|q| q.get(k)).unwrap_or_default();
+    let period = get("period");
+    let chosen = if period.is_empty() {
+        "7d".to_string()
+    } else {
+        period
+    };
+    view! {
+        <Form method="GET" action="/activity">
+            <div class="filters">
+                <div class="field">
+                    <label for="a-period">"Period"</label>
+                    <select id="a-period" name="period">
+                        {Period::CHOICES.iter().filter(|(k, _)| *k != "custom").map(|(k, l)| {
+                            let selected = *k == chosen;
+                            view! { <option value=*k selected=selected>{*l}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="a-actor">"Who"</label>
+                    <input id="a-actor" name="actor" value=get("actor") placeholder="name or email"/>
+                </div>
+                <div class="field">
+                    <label for="a-action">"What"</label>
+                    <input id="a-action" name="action" value=get("action") placeholder="e.g. settings, impersonation"/>
+                </div>
+                <div class="filter-actions">
+                    <button type="submit" class="button button-primary">"Apply"</button>
+                </div>
+            </div>
+        </Form>
+        <Transition fallback=|| view! { <Loading/> }>
+            {move || Suspend::new(async move {
+                match entries.await {
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Ok(list) if list.is_empty() => view! {
+                        <Empty title="Nothing in this period" hint="Sign-ins, changes and exports appear here as they happen."/>
+                    }.into_any(),
+                    Ok(list) => view! { <Entries list platform/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Entries(list: Vec<ActivityEntry>, platform: bool) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table class="table activity">
+                <thead>
+                    <tr>
+                        <th scope="col">"When (UTC)"</th>
+                        {platform.then(|| view! { <th scope="col">"Organization"</th> })}
+                        <th scope="col">"Who"</th>
+                        <th scope="col">"What"</th>
+                        <th scope="col">"On"</th>
+                        <th scope="col">"From"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {list.into_iter().map(|e| view! {
+                        <tr>
+                            <td>{e.at.format("%b %-d, %H:%M:%S").to_string()}</td>
+                            {platform.then(|| view! { <td>{e.org.clone().unwrap_or_else(|| "Platform".into())}</td> })}
+                            <td>
+                                {e.actor.clone()}
+                                {e.impersonated.then(|| view! { " " <Badge text="super admin, viewing as the organization" tone="warn"/> })}
+                            </td>
+                            <td class="mono">{e.action.clone()}</td>
+                            <td class="mono small">{e.target.clone().unwrap_or_default()}</td>
+                            <td class="mono small">{e.ip.clone().unwrap_or_default()}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}

@@ -1,0 +1,69 @@
+//! The activity log for an organization's admins and for the console.
+
+use crate::db::{self, PlatformAccess, TenantCtx};
+use crate::domain::activity::{ActivityEntry, ActivityFilter};
+use crate::domain::Period;
+use crate::error::AppError;
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+/// At most this many entries per view (the newest).
+pub const LIMIT: i64 = 500;
+
+fn range(period: Period, now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
+    let (first, last) = period.days(now.date_naive());
+    (
+        super::dashboard::day_start(chrono_tz::UTC, first),
+        super::dashboard::day_start(chrono_tz::UTC, last + chrono::Days::new(1)),
+    )
+}
+
+/// One organization's log, read in its tenant transaction.
+pub async fn for_org(
+    pool: &PgPool,
+    tenant: &TenantCtx,
+    period: Period,
+    f: &ActivityFilter,
+    now: DateTime<Utc>,
+) -> Result<Vec<ActivityEntry>, AppError> {
+    let (from, to) = range(period, now);
+    let mut tx = db::tx::tenant(pool, tenant).await?;
+    let list = db::activity::list(
+        &mut tx,
+        Some(tenant.org_id),
+        from,
+        to,
+        f.actor.as_deref(),
+        f.action.as_deref(),
+        LIMIT,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(list)
+}
+
+/// Every organization's log (or one's), for super admins.
+pub async fn platform(
+    pool: &PgPool,
+    access: PlatformAccess,
+    org: Option<Uuid>,
+    period: Period,
+    f: &ActivityFilter,
+    now: DateTime<Utc>,
+) -> Result<Vec<ActivityEntry>, AppError> {
+    let (from, to) = range(period, now);
+    let mut tx = db::tx::platform(pool, access).await?;
+    let list = db::activity::list(
+        &mut tx,
+        org,
+        from,
+        to,
+        f.actor.as_deref(),
+        f.action.as_deref(),
+        LIMIT,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(list)
+}
