@@ -11,7 +11,7 @@ test("an agent goes from waiting to active when its first signed event arrives, 
 
   const page = await browser.newPage();
   await signInAs(page, "/login", admin.email, admin.password);
-  await page.getByRole("link", { name: `Agents ${slug}` }).click();
+  await page.locator("#org-list").getByRole("link", { name: `Agents ${slug}` }).click();
 
   // The key is stored sealed; only its last four characters come back.
   await page.getByLabel("API key").fill("key_e2e_secret_4f2a");

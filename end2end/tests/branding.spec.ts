@@ -57,7 +57,7 @@ test("each subdomain shows its own branding, before and after sign-in, and hosts
 test("the super admin edits branding with a live preview; bad uploads are refused with a reason", async ({ page }) => {
   const org = brandedOrg("#c2410c", "rgb(194, 65, 12)");
   await signInAs(page, "/login", admin.email, admin.password);
-  await page.getByRole("link", { name: `Org ${org.slug}` }).click();
+  await page.locator("#org-list").getByRole("link", { name: `Org ${org.slug}` }).click();
   await expect(page.locator("body[data-hydrated]")).toBeAttached();
   const card = page.locator("#branding");
   await expect(card.getByLabel("Primary colour")).toHaveValue("#c2410c");
@@ -93,6 +93,6 @@ test("the super admin edits branding with a live preview; bad uploads are refuse
 /** The organization's id, from the console's list (its link). */
 async function orgId(page: Page, slug: string): Promise<string> {
   await open(page, "/");
-  const href = await page.getByRole("link", { name: `Org ${slug}` }).getAttribute("href");
+  const href = await page.locator("#org-list").getByRole("link", { name: `Org ${slug}` }).getAttribute("href");
   return href!.split("/").pop()!;
 }

@@ -34,7 +34,7 @@ test("super admin creates an organization and its admin, who then signs in on th
   await expect(console.getByRole("cell", { name: email })).toBeVisible();
 
   await open(console, "/");
-  await console.getByRole("link", { name: `E2E ${slug}` }).click();
+  await console.locator("#org-list").getByRole("link", { name: `E2E ${slug}` }).click();
   await expect(console.getByRole("heading", { name: new RegExp(`E2E ${slug}`) })).toBeVisible();
   await console.getByLabel("User's email").fill(email);
   await console.getByLabel("Role").selectOption("admin");

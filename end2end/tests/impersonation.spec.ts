@@ -12,7 +12,7 @@ test("a super admin views as an organization: banner everywhere, writes logged u
 
   const page = await browser.newPage();
   await signInAs(page, "/login", admin.email, admin.password);
-  const row = page.locator("tr", { hasText: name });
+  const row = page.locator("#org-list tr", { hasText: name });
   await row.getByRole("button", { name: "View as organization" }).click();
 
   // The organization's own dashboard, on the platform domain, with the banner.

@@ -38,13 +38,23 @@ pub async fn load_dashboard(query: String) -> Result<Dashboard, AppError> {
         async {
             let (ctx, reader) = reader().await?;
             let filter = filter(&query)?;
-            crate::services::dashboard::dashboard(
+            // Shared by everyone watching this organization (server::summaries).
+            let (org, key) = (reader.tenant.org_id, filter.to_query());
+            let cache = &ctx.state.summaries;
+            if let Some(mut d) = cache.get(org, &key) {
+                d.can_edit = reader.can_edit;
+                return Ok(d);
+            }
+            let generation = cache.generation(org);
+            let d = crate::services::dashboard::dashboard(
                 &ctx.state.pool,
                 &reader,
                 &filter,
                 chrono::Utc::now(),
             )
-            .await
+            .await?;
+            cache.put(org, key, generation, d.clone());
+            Ok(d)
         }
         .await,
     )

@@ -81,17 +81,17 @@ fn TopBar(who: Whoami) -> impl IntoView {
     }
 }
 
-/// Unmistakable while a super admin views as an organization.
+/// Unmistakable while a super admin views as an organization. Exit is a
+/// plain form: the whole page loads again, as the console.
 #[component]
 fn ImpersonationBanner(name: String, until: chrono::DateTime<chrono::Utc>) -> impl IntoView {
-    let exit = ServerAction::<crate::api::impersonation::ExitImpersonation>::new();
     view! {
         <div class="impersonation" role="status">
             <strong>{format!("Viewing as {name}")}</strong>
             <span>{format!(" — as its admin sees it, until {} UTC. Changes are recorded under your name. ", until.format("%H:%M"))}</span>
-            <ActionForm action=exit>
+            <form method="post" action="/api/impersonation/exit">
                 <button type="submit" class="button button-small">"Exit"</button>
-            </ActionForm>
+            </form>
         </div>
     }
 }

@@ -27,6 +27,8 @@ pub struct Config {
     /// How long a host → organization and branding lookup is trusted
     /// (changes reach every process at once through NOTIFY).
     pub host_cache_ms: u64,
+    /// How long a dashboard summary may be reused (changes drop it at once).
+    pub summary_cache_ms: u64,
     /// How long "View as organization" lasts (`CALLBOARD_IMPERSONATION_MINUTES`, 30).
     pub impersonation_minutes: i64,
     pub production: bool,
@@ -115,6 +117,7 @@ impl Config {
             webhook_cache_ms: number("CALLBOARD_WEBHOOK_CACHE_MS", 5000)? as u64,
             host_cache_ms: number("CALLBOARD_HOST_CACHE_MS", 60_000)? as u64,
             impersonation_minutes: number("CALLBOARD_IMPERSONATION_MINUTES", 30)? as i64,
+            summary_cache_ms: number("CALLBOARD_SUMMARY_CACHE_MS", 5000)? as u64,
             database_url,
             database_admin_url,
             site_addr,
@@ -178,6 +181,7 @@ mod tests {
             webhook_cache_ms: 0,
             host_cache_ms: 0,
             impersonation_minutes: 30,
+            summary_cache_ms: 0,
             production: false,
             sign_in_per_ip_per_minute: 1,
             sign_in_per_account_per_minute: 1,

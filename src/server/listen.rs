@@ -30,6 +30,8 @@ async fn listen(state: &AppState) -> Result<(), sqlx::Error> {
                 match notify::parse(n.payload()) {
                     Some((org_id, "config")) => state.forget_org(org_id),
                     Some((org_id, "calls")) => {
+                        // Drop the stale figures before telling anyone to refetch.
+                        state.summaries.forget_org(org_id);
                         // Nobody listening is fine.
                         let _ = state.live.send(org_id);
                     }
@@ -46,5 +48,6 @@ fn clear(state: &AppState) {
     state.owners.clear();
     state.inbound.clear();
     state.hosts.clear();
+    state.summaries.clear();
     let _ = state.live.send(uuid::Uuid::nil());
 }

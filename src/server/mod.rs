@@ -13,6 +13,7 @@ pub mod recording;
 pub mod router;
 pub mod security;
 pub mod state;
+pub mod summaries;
 
 use anyhow::Context;
 use std::net::SocketAddr;

@@ -30,6 +30,8 @@ pub struct AppState {
     pub media: reqwest::Client,
     /// Organizations whose calls changed, for open dashboards (`server::live`).
     pub live: super::live::Changes,
+    /// Dashboard summaries, shared by everyone watching one organization.
+    pub summaries: Arc<super::summaries::SummaryCache>,
     /// When this process started (the console's health page).
     pub started_at: chrono::DateTime<chrono::Utc>,
 }
@@ -71,6 +73,9 @@ impl AppState {
                 .build()
                 .expect("a TLS backend is compiled in"),
             live: super::live::channel(),
+            summaries: Arc::new(super::summaries::SummaryCache::new(Duration::from_millis(
+                config.summary_cache_ms,
+            ))),
             started_at: chrono::Utc::now(),
             config: Arc::new(config),
         }
@@ -82,6 +87,7 @@ impl AppState {
         self.owners.forget_org(org_id);
         self.inbound.forget_org(org_id);
         self.hosts.forget_org(org_id);
+        self.summaries.forget_org(org_id);
     }
 
     /// Background chores: forget recovered rate-limit keys, delete expired sessions.

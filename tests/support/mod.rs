@@ -188,6 +188,7 @@ pub fn test_config(port: u16) -> Config {
         webhook_cache_ms: 0,
         host_cache_ms: 0,
         impersonation_minutes: 30,
+        summary_cache_ms: 0,
         production: false,
         sign_in_per_ip_per_minute: 1000,
         sign_in_per_account_per_minute: 1000,

@@ -54,7 +54,7 @@ fn OrgsList() -> impl IntoView {
 #[component]
 fn OrgsTable(list: Vec<OrgSummary>) -> impl IntoView {
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" id="org-list">
             <table class="table">
                 <thead>
                     <tr>
@@ -166,13 +166,14 @@ fn CreateOrgForm(create: ServerAction<CreateOrg>) -> impl IntoView {
 }
 
 /// "View as organization": its portal as its admin sees it, with a banner.
+/// A plain form on purpose: the whole page must load again, as the
+/// organization's site.
 #[component]
 pub fn ViewAs(org_id: uuid::Uuid) -> impl IntoView {
-    let start = ServerAction::<crate::api::impersonation::Impersonate>::new();
     view! {
-        <ActionForm action=start>
+        <form method="post" action="/api/platform/impersonate">
             <input type="hidden" name="org_id" value=org_id.to_string()/>
             <button type="submit" class="button button-small">"View as organization"</button>
-        </ActionForm>
+        </form>
     }
 }

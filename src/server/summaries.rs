@@ -1,0 +1,130 @@
+//! A per-process cache of dashboard summaries, so that many people watching
+//! the same organization's dashboard (or one person's live refreshes) cost
+//! one query, not one each. Entries are dropped when the organization's
+//! calls or settings change (`server::listen` hears it from PostgreSQL, from
+//! whichever process made the change) and expire after
+//! `CALLBOARD_SUMMARY_CACHE_MS` in any case. A generation number per
+//! organization keeps a summary computed before a change from being stored
+//! after it.
+
+use crate::domain::Dashboard;
+use std::collections::HashMap;
+use std::sync::RwLock;
+use std::time::{Duration, Instant};
+use uuid::Uuid;
+
+/// Beyond this many organizations, or filters per organization, start over.
+const MAX_ORGS: usize = 10_000;
+const MAX_PER_ORG: usize = 64;
+
+#[derive(Default)]
+struct Org {
+    generation: u64,
+    items: HashMap<String, (Instant, Dashboard)>,
+}
+
+pub struct SummaryCache {
+    ttl: Duration,
+    orgs: RwLock<(u64, HashMap<Uuid, Org>)>,
+}
+
+impl SummaryCache {
+    pub fn new(ttl: Duration) -> Self {
+        SummaryCache {
+            ttl,
+            orgs: RwLock::new((0, HashMap::new())),
+        }
+    }
+
+    /// The organization's current generation (pass it back to `put`).
+    pub fn generation(&self, org: Uuid) -> (u64, u64) {
+        let g = self.orgs.read().unwrap_or_else(|e| e.into_inner());
+        (g.0, g.1.get(&org).map(|o| o.generation).unwrap_or(0))
+    }
+
+    pub fn get(&self, org: Uuid, key: &str) -> Option<Dashboard> {
+        if self.ttl.is_zero() {
+            return None;
+        }
+        let g = self.orgs.read().unwrap_or_else(|e| e.into_inner());
+        let (at, d) = g.1.get(&org)?.items.get(key)?;
+        (at.elapsed() < self.ttl).then(|| d.clone())
+    }
+
+    /// Stores a summary unless the organization changed since `generation`.
+    pub fn put(&self, org: Uuid, key: String, generation: (u64, u64), value: Dashboard) {
+        if self.ttl.is_zero() {
+            return;
+        }
+        let mut g = self.orgs.write().unwrap_or_else(|e| e.into_inner());
+        if g.0 != generation.0 {
+            return;
+        }
+        if g.1.len() >= MAX_ORGS {
+            g.1.clear();
+            g.0 += 1;
+            return;
+        }
+        let entry = g.1.entry(org).or_default();
+        if entry.generation != generation.1 {
+            return;
+        }
+        if entry.items.len() >= MAX_PER_ORG {
+            entry.items.clear();
+        }
+        entry.items.insert(key, (Instant::now(), value));
+    }
+
+    pub fn forget_org(&self, org: Uuid) {
+        let mut g = self.orgs.write().unwrap_or_else(|e| e.into_inner());
+        let entry = g.1.entry(org).or_default();
+        entry.generation += 1;
+        entry.items.clear();
+    }
+
+    /// Everything may have changed (the listener lost its connection).
+    pub fn clear(&self) {
+        let mut g = self.orgs.write().unwrap_or_else(|e| e.into_inner());
+        g.0 += 1;
+        g.1.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dash() -> Dashboard {
+        Dashboard {
+            org_name: "A".into(),
+            timezone: "UTC".into(),
+            range_label: String::new(),
+            first_day: chrono::NaiveDate::MIN,
+            last_day: chrono::NaiveDate::MIN,
+            totals: Default::default(),
+            bucket: crate::domain::Bucket::Day,
+            series: vec![],
+            agents: vec![],
+            agent_choices: vec![],
+            can_edit: false,
+        }
+    }
+
+    #[test]
+    fn a_change_during_a_computation_keeps_its_result_out() {
+        let c = SummaryCache::new(Duration::from_secs(60));
+        let org = Uuid::from_u128(1);
+        let g = c.generation(org);
+        c.put(org, "q".into(), g, dash());
+        assert!(c.get(org, "q").is_some());
+        let g = c.generation(org);
+        c.forget_org(org); // a call arrives while someone computes
+        c.put(org, "q".into(), g, dash());
+        assert!(c.get(org, "q").is_none());
+        let g = c.generation(org);
+        c.clear();
+        c.put(org, "q".into(), g, dash());
+        assert!(c.get(org, "q").is_none());
+        assert!(SummaryCache::new(Duration::ZERO).get(org, "q").is_none());
+    }
+}
