@@ -9,9 +9,12 @@ use sqlx::{PgConnection, Row};
 use uuid::Uuid;
 
 /// Figures per organization over `[from, to)` (whole UTC hours: read from
-/// the rollups alone), and calls per organization per UTC day.
+/// the rollups alone), and calls per organization per UTC day. Naming the
+/// organizations lets each be an index-only range scan of the covering
+/// index, instead of a scan of every organization's whole history.
 pub async fn figures(
     conn: &mut PgConnection,
+    orgs: &[Uuid],
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<(Vec<(Uuid, Figures)>, Vec<(Uuid, NaiveDate, i64)>), AppError> {
@@ -26,11 +29,12 @@ pub async fn figures(
                 sum(evaluated)::bigint AS evaluated, sum(duration_ms)::bigint AS duration_ms,
                 sum(timed_calls)::bigint AS timed
            FROM call_rollups
-          WHERE hour >= $1 AND hour < $2
+          WHERE organization_id = ANY($3) AND hour >= $1 AND hour < $2
           GROUP BY GROUPING SETS ((organization_id), (organization_id, date_trunc('day', hour AT TIME ZONE 'UTC')))",
     )
     .bind(from)
     .bind(to)
+    .bind(orgs)
     .fetch_all(conn)
     .await?;
     let mut totals = Vec::new();

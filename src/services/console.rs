@@ -23,8 +23,9 @@ pub async fn revenue(
     let from = super::dashboard::day_start(chrono_tz::UTC, first);
     let to = super::dashboard::day_start(chrono_tz::UTC, last + chrono::Days::new(1));
     let mut tx = db::tx::platform(pool, access).await?;
-    let (figures, days) = db::console::figures(&mut tx, from, to).await?;
     let orgs = db::console::organizations(&mut tx).await?;
+    let ids: Vec<Uuid> = orgs.iter().map(|(id, _, _)| *id).collect();
+    let (figures, days) = db::console::figures(&mut tx, &ids, from, to).await?;
     tx.commit().await?;
     let span = (last - first).num_days().max(0) as usize + 1;
     let mut total = Figures::default();

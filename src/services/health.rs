@@ -30,8 +30,12 @@ pub async fn usage(
     let from = super::dashboard::day_start(tz, first);
     let to = super::dashboard::day_start(tz, last + chrono::Days::new(1));
     let mut tx = db::tx::platform(pool, access).await?;
-    let (slots, days) = db::health::usage(&mut tx, from, to, tz.name(), org).await?;
     let orgs = db::console::organizations(&mut tx).await?;
+    let ids: Vec<Uuid> = match org {
+        Some(o) => vec![o],
+        None => orgs.iter().map(|(id, _, _)| *id).collect(),
+    };
+    let (slots, days) = db::health::usage(&mut tx, from, to, tz.name(), &ids).await?;
     tx.commit().await?;
     let mut cells = vec![vec![0i64; 24]; 7];
     for (dow, hour, calls) in slots {
