@@ -39,6 +39,7 @@ test("a super admin views as an organization: banner everywhere, writes logged u
   // Exit: back to the console page of that organization, no banner.
   await banner.getByRole("button", { name: "Exit" }).click();
   await expect(page).toHaveURL(/\/orgs\/[0-9a-f-]{36}$/);
+  const orgId = page.url().split("/").pop()!;
   await expect(page.getByRole("heading", { name: new RegExp(name) })).toBeVisible();
   await expect(banner).toHaveCount(0);
 
@@ -48,4 +49,15 @@ test("a super admin views as an organization: banner everywhere, writes logged u
   await open(own, orgUrl(slug, "/activity?period=today"));
   await expect(own.locator("tr", { hasText: "impersonation.start" })).toContainText(admin.email);
   await expect(own.locator("tr", { hasText: "agent_settings.save" }).first()).toContainText("super admin, viewing as the organization");
+
+  // An organization's admin cannot start one (the server function answers 403).
+  const status = await own.evaluate(async (id) => {
+    const res = await fetch("/api/platform/impersonate", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
+      body: new URLSearchParams({ org_id: id }),
+    });
+    return res.status;
+  }, orgId);
+  expect(status).toBe(403);
 });
