@@ -17,32 +17,7 @@ async fn main() -> anyhow::Result<()> {
     let (base, email, password) = (args[0].clone(), args[1].clone(), args[2].clone());
     let seconds: u64 = args[3].parse()?;
     let host = std::env::var("BENCH_HOST")?;
-    let res = reqwest::Client::new()
-        .post(format!("{base}/api/auth/login"))
-        .header("host", &host)
-        .form(&[("email", email.as_str()), ("password", password.as_str())])
-        .send()
-        .await?;
-    anyhow::ensure!(
-        res.status().is_success(),
-        "sign-in failed: {}",
-        res.status()
-    );
-    let cookie = res
-        .headers()
-        .get_all(reqwest::header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("cb_session="))
-        .and_then(|v| v.split(';').next())
-        .map(str::to_string)
-        .ok_or_else(|| anyhow::anyhow!("no session cookie"))?;
-    let headers = {
-        let mut h = reqwest::header::HeaderMap::new();
-        h.insert("cookie", cookie.parse()?);
-        h.insert("host", host.parse()?);
-        h
-    };
+    let headers = load::sign_in(&base, &host, &email, &password).await?;
 
     let (b, h) = (base.clone(), headers.clone());
     load::run(

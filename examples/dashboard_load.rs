@@ -24,15 +24,6 @@ fn rss_kib(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
-/// The session cookie and Host, packed as "cookie\nhost".
-fn headers(packed: &str) -> reqwest::header::HeaderMap {
-    let (cookie, host) = packed.split_once('\n').unwrap_or((packed, ""));
-    let mut h = reqwest::header::HeaderMap::new();
-    h.insert("cookie", cookie.parse().expect("cookie"));
-    h.insert("host", host.parse().expect("host"));
-    h
-}
-
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -47,34 +38,13 @@ async fn main() -> anyhow::Result<()> {
     // Sign in once; every request carries the session cookie and the
     // organization's Host.
     let host = std::env::var("BENCH_HOST")?;
+    let headers = load::sign_in(&base, &host, &email, &password).await?;
     let http = reqwest::Client::new();
-    let res = http
-        .post(format!("{base}/api/auth/login"))
-        .header("host", &host)
-        .form(&[("email", email.as_str()), ("password", password.as_str())])
-        .send()
-        .await?;
-    anyhow::ensure!(
-        res.status().is_success(),
-        "sign-in failed: {}",
-        res.status()
-    );
-    let cookie = res
-        .headers()
-        .get_all(reqwest::header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("cb_session="))
-        .and_then(|v| v.split(';').next())
-        .map(str::to_string)
-        .ok_or_else(|| anyhow::anyhow!("no session cookie"))?;
-    // The cookie and Host go together on every request.
-    let cookie = format!("{cookie}\n{host}");
 
     // Everything the generator seeded: a year.
     let year = "period=custom&from=2025-11-01&to=2026-12-31";
 
-    let (b, c) = (base.clone(), cookie.clone());
+    let (b, c) = (base.clone(), headers.clone());
     load::run(
         1,
         seconds,
@@ -82,13 +52,13 @@ async fn main() -> anyhow::Result<()> {
         "summary_30d",
         Arc::new(move |h: &reqwest::Client, _, _| {
             h.post(format!("{b}/api/dashboard"))
-                .headers(headers(&c))
+                .headers(c.clone())
                 .form(&[("query", "period=30d")])
         }),
     )
     .await?;
 
-    let (b, c) = (base.clone(), cookie.clone());
+    let (b, c) = (base.clone(), headers.clone());
     load::run(
         1,
         seconds,
@@ -96,7 +66,7 @@ async fn main() -> anyhow::Result<()> {
         "summary_year",
         Arc::new(move |h: &reqwest::Client, _, _| {
             h.post(format!("{b}/api/dashboard"))
-                .headers(headers(&c))
+                .headers(c.clone())
                 .form(&[("query", year)])
         }),
     )
@@ -104,7 +74,7 @@ async fn main() -> anyhow::Result<()> {
 
     // Pages at every depth given (the first page, and cursors deep inside).
     for (i, cursor) in cursors.iter().enumerate() {
-        let (b, c, cursor) = (base.clone(), cookie.clone(), cursor.clone());
+        let (b, c, cursor) = (base.clone(), headers.clone(), cursor.clone());
         let label = format!("calls_page_depth{i}");
         load::run(
             1,
@@ -117,14 +87,14 @@ async fn main() -> anyhow::Result<()> {
                     form.push(("after", cursor.clone()));
                 }
                 h.post(format!("{b}/api/dashboard/calls"))
-                    .headers(headers(&c))
+                    .headers(c.clone())
                     .form(&form)
             }),
         )
         .await?;
     }
 
-    let (b, c, ids) = (base.clone(), cookie.clone(), calls.clone());
+    let (b, c, ids) = (base.clone(), headers.clone(), calls.clone());
     load::run(
         1,
         seconds,
@@ -133,19 +103,19 @@ async fn main() -> anyhow::Result<()> {
         Arc::new(move |h: &reqwest::Client, _, n| {
             let id = &ids[n as usize % ids.len()];
             h.post(format!("{b}/api/dashboard/call"))
-                .headers(headers(&c))
+                .headers(c.clone())
                 .form(&[("id", id.as_str())])
         }),
     )
     .await?;
 
-    let (b, c) = (base.clone(), cookie.clone());
+    let (b, c) = (base.clone(), headers.clone());
     load::run(
         32,
         seconds,
         200,
         "ssr_page_32_clients",
-        Arc::new(move |h: &reqwest::Client, _, _| h.get(format!("{b}/")).headers(headers(&c))),
+        Arc::new(move |h: &reqwest::Client, _, _| h.get(format!("{b}/")).headers(c.clone())),
     )
     .await?;
 
@@ -166,7 +136,7 @@ async fn main() -> anyhow::Result<()> {
     let started = Instant::now();
     let mut res = http
         .get(format!("{base}/calls/export.csv?{year}"))
-        .headers(headers(&cookie))
+        .headers(headers.clone())
         .send()
         .await?;
     anyhow::ensure!(res.status().is_success(), "export: {}", res.status());

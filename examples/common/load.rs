@@ -90,3 +90,38 @@ pub fn pairs(args: &[String]) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+/// Signs in at `base` (sending `host` as the Host header) and returns the
+/// headers every later request needs: the session cookie and that Host.
+#[allow(dead_code)] // not every generator signs in
+pub async fn sign_in(
+    base: &str,
+    host: &str,
+    email: &str,
+    password: &str,
+) -> anyhow::Result<reqwest::header::HeaderMap> {
+    let res = reqwest::Client::new()
+        .post(format!("{base}/api/auth/login"))
+        .header("host", host)
+        .form(&[("email", email), ("password", password)])
+        .send()
+        .await?;
+    anyhow::ensure!(
+        res.status().is_success(),
+        "sign-in failed: {}",
+        res.status()
+    );
+    let cookie = res
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("cb_session="))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_string)
+        .ok_or_else(|| anyhow::anyhow!("no session cookie"))?;
+    let mut h = reqwest::header::HeaderMap::new();
+    h.insert("cookie", cookie.parse()?);
+    h.insert("host", host.parse()?);
+    Ok(h)
+}

@@ -10,6 +10,7 @@
 //! Every statement binds the same first nine parameters (`Bound`), so the
 //! filter is written once.
 
+use crate::domain::Totals;
 use crate::error::AppError;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use sqlx::postgres::PgArguments;
@@ -55,30 +56,13 @@ fn bind<'q>(sql: &'q str, b: &Bound) -> Query<'q, Postgres, PgArguments> {
         .bind(b.phone.as_ref().map(|p| format!("%{p}%")))
 }
 
-/// Sums for one group of the summary query.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Sums {
-    pub calls: i64,
-    pub billable_calls: i64,
-    pub billable_minutes: i64,
-    pub all_minutes: i64,
-    pub duration_ms: i64,
-    pub timed_calls: i64,
-    pub charge_cents: i64,
-    pub successful: i64,
-    pub evaluated: i64,
-    pub positive: i64,
-    pub neutral: i64,
-    pub negative: i64,
-}
-
 /// What the summary query returns: the whole period, each local bucket
 /// (hour or day) that has calls, and each agent that has calls.
 #[derive(Debug, Clone, Default)]
 pub struct Summary {
-    pub total: Sums,
-    pub buckets: Vec<(NaiveDateTime, Sums)>,
-    pub agents: Vec<(Option<Uuid>, Sums)>,
+    pub total: Totals,
+    pub buckets: Vec<(NaiveDateTime, Totals)>,
+    pub agents: Vec<(Option<Uuid>, Totals)>,
 }
 
 /// `rollup_from..rollup_to` must be whole UTC hours inside `from..to`
@@ -141,7 +125,7 @@ pub async fn summary(
         .await?;
     let mut out = Summary::default();
     for row in rows {
-        let sums = Sums {
+        let sums = Totals {
             calls: row.try_get("calls")?,
             billable_calls: row.try_get("billable_calls")?,
             billable_minutes: row.try_get("billable_minutes")?,

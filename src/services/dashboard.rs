@@ -1,7 +1,7 @@
 //! The organization dashboard: a filter from the URL, resolved in the
 //! organization's timezone, answered from its tenant transaction.
 
-use crate::db::{self, dashboard::Bound, dashboard::Sums, TenantCtx};
+use crate::db::{self, dashboard::Bound, TenantCtx};
 use crate::domain::{
     dashboard as d, AgentShare, Bucket, CallDetail, CallFilter, CallLine, CallsPage, Dashboard,
     Direction, Point, Totals, DEFAULT_TIMEZONE,
@@ -90,23 +90,6 @@ pub fn rollup_range(
     }
 }
 
-fn totals(s: &Sums) -> Totals {
-    Totals {
-        calls: s.calls,
-        billable_calls: s.billable_calls,
-        billable_minutes: s.billable_minutes,
-        all_minutes: s.all_minutes,
-        duration_ms: s.duration_ms,
-        timed_calls: s.timed_calls,
-        charge_cents: s.charge_cents,
-        successful: s.successful,
-        evaluated: s.evaluated,
-        positive: s.positive,
-        neutral: s.neutral,
-        negative: s.negative,
-    }
-}
-
 /// "Nov 1 – Nov 30, 2026", or one day.
 fn range_label(first: NaiveDate, last: NaiveDate) -> String {
     if first == last {
@@ -127,7 +110,7 @@ fn series(
     bucket: Bucket,
     first: NaiveDate,
     last: NaiveDate,
-    found: &[(chrono::NaiveDateTime, Sums)],
+    found: &[(chrono::NaiveDateTime, Totals)],
 ) -> Vec<Point> {
     let get = |key: chrono::NaiveDateTime| {
         found
@@ -218,7 +201,7 @@ pub async fn dashboard(
         range_label: range_label(first, last),
         first_day: first,
         last_day: last,
-        totals: totals(&s.total),
+        totals: s.total,
         bucket,
         series: series(bucket, first, last, &s.buckets),
         agents: shares,
