@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { spawn } from "node:child_process";
 import { admin, cli, open, orgUrl, signInAs, unique } from "./helpers";
 
 test("a super admin views as an organization: banner everywhere, writes logged under their name, exit", async ({ browser }) => {
@@ -60,4 +61,45 @@ test("a super admin views as an organization: banner everywhere, writes logged u
     return res.status;
   }, orgId);
   expect(status).toBe(403);
+});
+
+test("an expired view stops working", async ({ page }) => {
+  // A second server on the same database whose views last no time at all.
+  const port = 3190 + Math.floor(Math.random() * 9);
+  // From the repository's root, where the site's files are (LEPTOS_SITE_ROOT is relative).
+  const server = spawn(process.env.E2E_BIN ?? "target/debug/callboard", ["serve"], {
+    cwd: "..",
+    env: {
+      ...process.env,
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      CALLBOARD_PUBLIC_URL: `http://callboard.localhost:${port}`,
+      CALLBOARD_IMPERSONATION_MINUTES: "0",
+    },
+    stdio: "ignore",
+  });
+  try {
+    await expect
+      .poll(async () => fetch(`http://127.0.0.1:${port}/health`).then((r) => r.status).catch(() => 0), { timeout: 15000 })
+      .toBe(200);
+    const slug = unique("exp");
+    const name = `Exp ${slug}`;
+    cli("org", "create", "--name", name, "--slug", slug);
+    await signInAs(page, `http://callboard.localhost:${port}/login`, admin.email, admin.password);
+    await page.locator("#org-list tr", { hasText: name }).getByRole("button", { name: "View as organization" }).click();
+    // Already over: the platform domain is the console again, with no banner,
+    // and the organization's data is out of reach.
+    await expect(page.getByRole("heading", { name: "Console", level: 1 })).toBeVisible();
+    await expect(page.locator(".impersonation")).toHaveCount(0);
+    const status = await page.evaluate(async () => {
+      const res = await fetch("/api/dashboard/calls", {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
+        body: new URLSearchParams({ query: "period=30d" }),
+      });
+      return res.status;
+    });
+    expect(status).toBe(403);
+  } finally {
+    server.kill();
+  }
 });

@@ -17,10 +17,11 @@ fn percent(v: Option<f64>) -> String {
     v.map(|v| format!("{v:.1}%")).unwrap_or_else(|| "—".into())
 }
 
-/// Calls per day as a tiny line, with the numbers in its tooltip.
+/// Calls per day as a line, with the numbers in its tooltip: tiny in a
+/// table row, or `wide` on its own.
 #[component]
-fn Sparkline(values: Vec<i64>) -> impl IntoView {
-    let (w, h) = (96.0, 24.0);
+pub fn Sparkline(values: Vec<i64>, #[prop(optional)] wide: bool) -> impl IntoView {
+    let (w, h) = if wide { (640.0, 64.0) } else { (96.0, 24.0) };
     let top = values.iter().copied().max().unwrap_or(0).max(1) as f64;
     let step = w / (values.len().max(2) - 1) as f64;
     let points: Vec<String> = values
@@ -36,7 +37,7 @@ fn Sparkline(values: Vec<i64>) -> impl IntoView {
         .collect();
     let total: i64 = values.iter().sum();
     view! {
-        <svg class="sparkline" viewBox=format!("0 0 {w} {h}") width=w height=h role="img"
+        <svg class="sparkline" class:sparkline-wide=wide viewBox=format!("0 0 {w} {h}") width=w height=h role="img"
             aria-label=format!("{} calls over the period, by day", thousands(total))>
             <title>{values.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ")}" calls per day"</title>
             <polyline points=points.join(" ") fill="none"></polyline>

@@ -118,6 +118,10 @@ fn HeatmapTable(h: Heatmap) -> impl IntoView {
                 <h2 id="heat-title">"Calls by weekday and hour"</h2>
                 <p class="muted small">{format!("{} · {} · {} calls", h.range_label, h.timezone, thousands(total))}</p>
             </div>
+            <div class="trend" data-trend="">
+                <h3>"Calls per day"</h3>
+                <crate::components::console::Sparkline values=h.trend.clone() wide=true/>
+            </div>
             <p data-peaks="">
                 <strong>"Peak hours: "</strong>
                 {if peaks.is_empty() { "no calls in this period".to_string() } else { peaks.join(" · ") }}
