@@ -17,13 +17,7 @@ fn parse(
     ),
     AppError,
 > {
-    let pairs: Vec<(&str, &str)> = query.split('&').filter_map(|p| p.split_once('=')).collect();
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .find(|(n, _)| *n == k)
-            .map(|(_, v)| v.replace('+', " "))
-    };
+    let get = |k: &str| crate::domain::dashboard::query_value(query, k);
     let filter =
         crate::domain::CallFilter::from_query(get).map_err(|m| AppError::field("period", m))?;
     let activity = crate::domain::activity::ActivityFilter::from_query(get);

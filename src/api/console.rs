@@ -17,11 +17,8 @@ pub async fn load_revenue(query: String) -> Result<Revenue, AppError> {
             let (ctx, sa) = super::platform::ssr::super_admin().await?;
             let filter = crate::domain::CallFilter::from_query_string(&query)
                 .map_err(|m| AppError::field("period", m))?;
-            let sort = query
-                .split('&')
-                .find_map(|p| p.strip_prefix("sort="))
-                .unwrap_or("revenue")
-                .to_string();
+            let sort = crate::domain::dashboard::query_value(&query, "sort")
+                .unwrap_or_else(|| "revenue".into());
             crate::services::console::revenue(
                 &ctx.state.pool,
                 sa.platform(),

@@ -81,18 +81,6 @@ impl OrgUser {
             ip: self.ip,
         }
     }
-
-    /// Refuses what must not happen while a super admin views as the
-    /// organization: changing credentials or passwords.
-    pub fn refuse_if_impersonating(&self) -> Result<(), AppError> {
-        match self.impersonator {
-            Some(_) => Err(AppError::Refused(
-                "Credentials and passwords cannot be changed while viewing as an organization."
-                    .into(),
-            )),
-            None => Ok(()),
-        }
-    }
 }
 
 /// A signed-in super admin on the platform host. Holding one is the only way

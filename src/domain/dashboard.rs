@@ -182,17 +182,7 @@ impl CallFilter {
 
     /// From a query string as [`CallFilter::to_query`] writes it.
     pub fn from_query_string(q: &str) -> Result<CallFilter, String> {
-        let pairs: Vec<(&str, &str)> = q
-            .trim_start_matches('?')
-            .split('&')
-            .filter_map(|p| p.split_once('='))
-            .collect();
-        CallFilter::from_query(|k| {
-            pairs
-                .iter()
-                .find(|(n, _)| *n == k)
-                .map(|(_, v)| v.replace('+', " "))
-        })
+        CallFilter::from_query(|k| query_value(q, k))
     }
 
     /// The query string that reproduces this filter (without `?`).
@@ -268,6 +258,51 @@ impl Totals {
     pub fn other_sentiment(&self) -> i64 {
         self.calls - self.positive - self.neutral - self.negative
     }
+}
+
+/// One value of a query string (`a=1&b=x+y`), decoded (`+` and `%XX`).
+pub fn query_value(q: &str, key: &str) -> Option<String> {
+    let raw = q
+        .trim_start_matches('?')
+        .split('&')
+        .filter_map(|p| p.split_once('='))
+        .find(|(k, _)| *k == key)?
+        .1;
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let pair = (
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        );
+        match (bytes[i], pair) {
+            (b'+', _) => out.push(b' '),
+            (b'%', (Some(hi), Some(lo))) => {
+                out.push(hi * 16 + lo);
+                i += 2;
+            }
+            (b, _) => out.push(b),
+        }
+        i += 1;
+    }
+    Some(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// A value made safe for a query string (the inverse of [`query_value`]).
+pub fn query_escape(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for b in v.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'@' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
 }
 
 /// Whether the chart's bars are hours or days.
@@ -591,6 +626,16 @@ mod tests {
         assert_eq!(Period::Last7.days(today), (d(11, 17), today));
         assert_eq!(Period::Last30.days(today), (d(10, 25), today));
         assert_eq!(Period::ThisMonth.days(today), (d(11, 1), today));
+    }
+
+    #[test]
+    fn query_values_round_trip() {
+        let v = "a+b@x.com & 50% = ünïcode";
+        let q = format!("x=1&actor={}&y=2", query_escape(v));
+        assert_eq!(query_value(&q, "actor").as_deref(), Some(v));
+        assert_eq!(query_value("period=30d", "period").as_deref(), Some("30d"));
+        assert_eq!(query_value("period=30d", "sort"), None);
+        assert_eq!(query_value("a=100%", "a").as_deref(), Some("100%"));
     }
 
     #[test]

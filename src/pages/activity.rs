@@ -9,6 +9,7 @@ use crate::components::gate::{Gate, Need};
 use crate::components::layout::Frame;
 use crate::components::status::{Badge, Empty, ErrorNotice, Loading};
 use crate::domain::activity::ActivityEntry;
+use crate::domain::dashboard::query_escape;
 use crate::domain::Period;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -41,10 +42,7 @@ fn ActivityView(platform: bool) -> impl IntoView {
         params.with(|q| {
             ["period", "from", "to", "actor", "action", "org"]
                 .iter()
-                .filter_map(|k| {
-                    q.get(k)
-                        .map(|v| format!("{k}={}", v.replace(['&', '='], "")))
-                })
+                .filter_map(|k| q.get(k).map(|v| format!("{k}={}", query_escape(&v))))
                 .collect::<Vec<_>>()
                 .join("&")
         })

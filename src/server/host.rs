@@ -178,17 +178,42 @@ impl HostCache {
         label: Option<&str>,
         host: &str,
     ) -> Result<Option<OrgSite>, crate::error::AppError> {
-        if !self.ttl.is_zero() {
-            let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
-            if let Some((at, site)) = entries.get(host) {
-                if at.elapsed() < self.ttl {
-                    return Ok(site.clone());
-                }
-            }
+        if let Some(site) = self.cached(host) {
+            return Ok(site);
         }
         let mut tx = db::tx::platform(pool, PlatformAccess::host_lookup()).await?;
         let org = db::branding::by_host(&mut tx, label, host).await?;
         tx.commit().await?;
+        Ok(self.remember(host.to_string(), org))
+    }
+
+    /// An organization by id (for impersonation), cached like a host.
+    async fn by_id(
+        &self,
+        pool: &PgPool,
+        id: Uuid,
+    ) -> Result<Option<OrgSite>, crate::error::AppError> {
+        let key = format!("#{id}");
+        if let Some(site) = self.cached(&key) {
+            return Ok(site);
+        }
+        let mut tx = db::tx::platform(pool, PlatformAccess::host_lookup()).await?;
+        let org = db::branding::by_id(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(self.remember(key, org))
+    }
+
+    /// A fresh cached answer (which may be "no such site").
+    fn cached(&self, key: &str) -> Option<Option<OrgSite>> {
+        if self.ttl.is_zero() {
+            return None;
+        }
+        let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
+        let (at, site) = entries.get(key)?;
+        (at.elapsed() < self.ttl).then(|| site.clone())
+    }
+
+    fn remember(&self, key: String, org: Option<db::branding::HostOrg>) -> Option<OrgSite> {
         let site = org.map(|o| OrgSite {
             id: o.id,
             name: o.name,
@@ -202,42 +227,9 @@ impl HostCache {
             if entries.len() >= MAX_HOSTS {
                 entries.clear();
             }
-            entries.insert(host.to_string(), (Instant::now(), site.clone()));
-        }
-        Ok(site)
-    }
-
-    /// An organization by id (for impersonation), cached like a host.
-    async fn by_id(
-        &self,
-        pool: &PgPool,
-        id: Uuid,
-    ) -> Result<Option<OrgSite>, crate::error::AppError> {
-        let key = format!("#{id}");
-        if !self.ttl.is_zero() {
-            let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
-            if let Some((at, site)) = entries.get(&key) {
-                if at.elapsed() < self.ttl {
-                    return Ok(site.clone());
-                }
-            }
-        }
-        let mut tx = db::tx::platform(pool, PlatformAccess::host_lookup()).await?;
-        let org = db::branding::by_id(&mut tx, id).await?;
-        tx.commit().await?;
-        let site = org.map(|o| OrgSite {
-            id: o.id,
-            name: o.name,
-            slug: o.slug,
-            status: o.status,
-            branding: o.branding,
-            viewed_by: None,
-        });
-        if !self.ttl.is_zero() {
-            let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
             entries.insert(key, (Instant::now(), site.clone()));
         }
-        Ok(site)
+        site
     }
 
     /// Drops the organization's hosts and every "no such site" answer (its

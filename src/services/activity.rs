@@ -11,12 +11,28 @@ use uuid::Uuid;
 /// At most this many entries per view (the newest).
 pub const LIMIT: i64 = 500;
 
-fn range(period: Period, now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
+/// The entries of `period` (whole UTC days) in whichever transaction the
+/// caller opened.
+async fn read(
+    tx: &mut db::Tx,
+    org: Option<Uuid>,
+    period: Period,
+    f: &ActivityFilter,
+    now: DateTime<Utc>,
+) -> Result<Vec<ActivityEntry>, AppError> {
     let (first, last) = period.days(now.date_naive());
-    (
-        super::dashboard::day_start(chrono_tz::UTC, first),
-        super::dashboard::day_start(chrono_tz::UTC, last + chrono::Days::new(1)),
+    let from = super::dashboard::day_start(chrono_tz::UTC, first);
+    let to = super::dashboard::day_start(chrono_tz::UTC, last + chrono::Days::new(1));
+    db::activity::list(
+        tx,
+        org,
+        from,
+        to,
+        f.actor.as_deref(),
+        f.action.as_deref(),
+        LIMIT,
     )
+    .await
 }
 
 /// One organization's log, read in its tenant transaction.
@@ -27,18 +43,8 @@ pub async fn for_org(
     f: &ActivityFilter,
     now: DateTime<Utc>,
 ) -> Result<Vec<ActivityEntry>, AppError> {
-    let (from, to) = range(period, now);
     let mut tx = db::tx::tenant(pool, tenant).await?;
-    let list = db::activity::list(
-        &mut tx,
-        Some(tenant.org_id),
-        from,
-        to,
-        f.actor.as_deref(),
-        f.action.as_deref(),
-        LIMIT,
-    )
-    .await?;
+    let list = read(&mut tx, Some(tenant.org_id), period, f, now).await?;
     tx.commit().await?;
     Ok(list)
 }
@@ -52,18 +58,8 @@ pub async fn platform(
     f: &ActivityFilter,
     now: DateTime<Utc>,
 ) -> Result<Vec<ActivityEntry>, AppError> {
-    let (from, to) = range(period, now);
     let mut tx = db::tx::platform(pool, access).await?;
-    let list = db::activity::list(
-        &mut tx,
-        org,
-        from,
-        to,
-        f.actor.as_deref(),
-        f.action.as_deref(),
-        LIMIT,
-    )
-    .await?;
+    let list = read(&mut tx, org, period, f, now).await?;
     tx.commit().await?;
     Ok(list)
 }
