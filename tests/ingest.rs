@@ -314,6 +314,16 @@ async fn concurrent_deliveries_of_one_call_merge_completely() {
     assert_eq!(c.sentiment.as_deref(), Some("Positive"));
     assert!(c.transcript.is_some());
     assert_eq!(c.events_seen.len(), 3);
+    // However the first deliveries raced to create the call, it is one call
+    // in the rollups, with its minutes counted once.
+    let rolled = count(
+        &app.db.app,
+        f.alpha.id,
+        "SELECT coalesce(sum(calls), 0)::bigint * 1000 + coalesce(sum(billed_minutes), 0)::bigint
+           FROM call_rollups",
+    )
+    .await;
+    assert_eq!(rolled, 1000 + i64::from(c.billed_minutes));
 }
 
 #[tokio::test]

@@ -1,7 +1,13 @@
-//! A closed-loop load generator shared by the benchmark examples: N workers
-//! each send one request, wait for the answer, and send the next, for a fixed
-//! time; then throughput, latency percentiles and errors are printed on one
-//! line that BENCHMARKS.md quotes.
+//! A load generator shared by the benchmark examples: N workers each send one
+//! request, wait for the answer, and send the next, for a fixed time; then
+//! throughput, latency percentiles and errors are printed on one line that
+//! BENCHMARKS.md quotes.
+//!
+//! By default the loop is closed (each worker sends as fast as answers come).
+//! With `LOAD_RATE=R` it is open: the workers together send R requests a
+//! second on a fixed schedule, and each latency is measured from when the
+//! request was due, so a stall counts against every request it delayed
+//! (no coordinated omission).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -21,18 +27,31 @@ pub async fn run(
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(concurrency)
         .build()?;
+    let rate: Option<f64> = std::env::var("LOAD_RATE").ok().and_then(|r| r.parse().ok());
     let stop = Arc::new(AtomicBool::new(false));
     let started = Instant::now();
     let mut tasks = Vec::new();
     for worker in 0..concurrency {
         let (http, stop, make) = (http.clone(), stop.clone(), make.clone());
+        // Open loop: each worker's share of the rate, workers staggered.
+        let every = rate.map(|r| Duration::from_secs_f64(concurrency as f64 / r));
+        let mut due = every
+            .map(|e| tokio::time::Instant::now() + e.mul_f64(worker as f64 / concurrency as f64));
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             let mut errors = 0u64;
             let mut n = 0u64;
             while !stop.load(Ordering::Relaxed) {
                 let req = make(&http, worker, n);
-                let t0 = Instant::now();
+                let t0 = match (due.as_mut(), every) {
+                    (Some(due), Some(every)) => {
+                        tokio::time::sleep_until(*due).await;
+                        let t0 = due.into_std();
+                        *due += every;
+                        t0
+                    }
+                    _ => Instant::now(),
+                };
                 let res = req.send().await;
                 let elapsed = t0.elapsed();
                 match res {
@@ -66,8 +85,12 @@ pub async fn run(
         let i = ((all.len() as f64 * p).ceil() as usize).clamp(1, all.len()) - 1;
         all[i].as_secs_f64() * 1000.0
     };
+    let mode = match rate {
+        Some(r) => format!("open target={r:.0}/s"),
+        None => "closed".to_string(),
+    };
     println!(
-        "{label}_ok={} errors={} seconds={:.1} rate={:.0}/s p50_ms={:.2} p95_ms={:.2} p99_ms={:.2} max_ms={:.2}",
+        "mode={mode} {label}_ok={} errors={} seconds={:.1} rate={:.0}/s p50_ms={:.2} p95_ms={:.2} p99_ms={:.2} max_ms={:.2}",
         all.len(),
         errors,
         wall,

@@ -45,6 +45,11 @@ pub async fn load_dashboard(query: String) -> Result<Dashboard, AppError> {
                 d.can_edit = reader.can_edit;
                 return Ok(d);
             }
+            let _turn = cache.turn(org, &key).await;
+            if let Some(mut d) = cache.get(org, &key) {
+                d.can_edit = reader.can_edit;
+                return Ok(d); // computed while we waited
+            }
             let generation = cache.generation(org);
             let d = crate::services::dashboard::dashboard(
                 &ctx.state.pool,
@@ -70,14 +75,39 @@ pub async fn load_calls(
         async {
             let (ctx, reader) = reader().await?;
             let filter = filter(&query)?;
-            crate::services::dashboard::calls_page(
+            // The first page is what every open dashboard shows: shared like
+            // the summary. Later pages are read as asked.
+            let (org, key) = (reader.tenant.org_id, filter.to_query());
+            let cache = &ctx.state.first_pages;
+            let cached = |cache: &crate::server::summaries::SummaryCache<CallsPage>| {
+                cache.get(org, &key).map(|mut page| {
+                    page.can_edit = reader.can_edit;
+                    page
+                })
+            };
+            let mut _turn = None;
+            if after.is_none() {
+                if let Some(page) = cached(cache) {
+                    return Ok(page);
+                }
+                _turn = Some(cache.turn(org, &key).await);
+                if let Some(page) = cached(cache) {
+                    return Ok(page); // read while we waited
+                }
+            }
+            let generation = cache.generation(org);
+            let page = crate::services::dashboard::calls_page(
                 &ctx.state.pool,
                 &reader,
                 &filter,
                 after.as_deref(),
                 chrono::Utc::now(),
             )
-            .await
+            .await?;
+            if after.is_none() {
+                cache.put(org, key, generation, page.clone());
+            }
+            Ok(page)
         }
         .await,
     )

@@ -19,7 +19,17 @@ pub struct RequestCtx {
     pub session: Session,
     pub site: HostSite,
     pub ip: Option<IpAddr>,
+    pub memo: MemberMemo,
 }
+
+/// The membership check's answer, kept for the rest of one request. A
+/// server-rendered page calls several server functions (who am I, the
+/// summary, the calls), each of which starts with [`require_member`]; they
+/// share the request's extensions, so the first check's answer serves the
+/// others. A new request (including each call from the browser) checks
+/// again. Only a success is kept.
+#[derive(Clone, Default)]
+pub struct MemberMemo(std::sync::Arc<tokio::sync::OnceCell<OrgUser>>);
 
 /// Gathers the request context inside a server function or SSR render.
 pub async fn request_ctx() -> Result<RequestCtx, AppError> {
@@ -36,11 +46,16 @@ pub async fn request_ctx() -> Result<RequestCtx, AppError> {
         .await
         .ok()
         .map(|ConnectInfo(addr)| addr.ip());
+    let memo = leptos_axum::extract::<axum::Extension<MemberMemo>>()
+        .await
+        .map(|axum::Extension(m)| m)
+        .unwrap_or_default();
     Ok(RequestCtx {
         state,
         session,
         site,
         ip,
+        memo,
     })
 }
 
@@ -114,6 +129,14 @@ async fn session_auth(ctx: &RequestCtx) -> Result<SessionAuth, AppError> {
 
 /// Any member (admin or viewer) of the host's organization.
 pub async fn require_member(ctx: &RequestCtx) -> Result<OrgUser, AppError> {
+    ctx.memo
+        .0
+        .get_or_try_init(|| check_member(ctx))
+        .await
+        .cloned()
+}
+
+async fn check_member(ctx: &RequestCtx) -> Result<OrgUser, AppError> {
     let HostSite::Org(org) = &ctx.site else {
         return Err(AppError::Forbidden);
     };

@@ -265,6 +265,7 @@ async fn demo_calls(
             .map_err(explain)?,
     };
     let owners = crate::ingest::owners::OwnerCache::new(std::time::Duration::from_secs(60));
+    let changes = crate::db::notify::CallChanges::start(pool.clone());
     let mut rng = rand::thread_rng();
     let now = chrono::Utc::now().timestamp_millis();
     for _ in 0..40 {
@@ -278,10 +279,12 @@ async fn demo_calls(
                 signature: Some(&signed),
                 now_ms: now,
             };
-            accept(pool, keys, &owners, delivery)
+            accept(pool, keys, &owners, &changes, delivery)
                 .await
                 .map_err(explain)?;
         }
     }
+    // Open dashboards (a server may be running) refresh now.
+    changes.flush(pool).await.map_err(explain)?;
     Ok(())
 }

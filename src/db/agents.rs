@@ -157,29 +157,6 @@ pub async fn owner(conn: &mut PgConnection, id: Uuid) -> Result<Option<Owner>, A
     )
 }
 
-/// After a correctly signed event: validated, and seen now. An active agent's
-/// row is touched at most once a second, so a burst of events for one agent
-/// does not queue on its row lock.
-pub async fn mark_received(
-    conn: &mut PgConnection,
-    org_id: Uuid,
-    id: Uuid,
-) -> Result<(), AppError> {
-    sqlx::query(
-        "UPDATE agents SET
-            status = CASE WHEN status = 'inactive' THEN status ELSE 'active' END,
-            status_message = NULL, failed_streak = 0, last_webhook_at = now()
-          WHERE organization_id = $1 AND id = $2
-            AND (status IN ('pending_validation', 'error') OR failed_streak > 0
-                 OR last_webhook_at IS NULL OR last_webhook_at < now() - interval '1 second')",
-    )
-    .bind(org_id)
-    .bind(id)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
 /// How many failed verifications in a row turn an agent to `error`.
 pub const ERROR_AFTER_FAILURES: i32 = 5;
 

@@ -31,3 +31,84 @@ pub fn parse(payload: &str) -> Option<(Uuid, &str)> {
     let (org, kind) = payload.split_once(':')?;
     Some((Uuid::parse_str(org).ok()?, kind))
 }
+
+/// `calls` notices for ingestion, sent after commit and coalesced.
+///
+/// PostgreSQL serialises the commits of every transaction that has called
+/// `NOTIFY` (a cluster-wide lock held through the commit's WAL flush), so a
+/// notice inside each webhook's transaction would stop concurrent webhooks
+/// from sharing a flush. Instead the webhook marks its organization here
+/// after committing, and one task sends a notice per marked organization at
+/// most every [`CallChanges::WINDOW`]. Live views already show at most one
+/// update per 400 ms, and a notice is only a hint to refetch: if the process
+/// dies before sending one, the next change (or the stream's reconnect)
+/// brings the view up to date.
+#[derive(Clone)]
+pub struct CallChanges {
+    inner: std::sync::Arc<Pending>,
+}
+
+struct Pending {
+    orgs: std::sync::Mutex<std::collections::HashSet<Uuid>>,
+    wake: tokio::sync::Notify,
+}
+
+impl CallChanges {
+    /// How long marks gather before one statement sends them all.
+    pub const WINDOW: std::time::Duration = std::time::Duration::from_millis(50);
+
+    /// Starts the sending task on the current tokio runtime (without one,
+    /// as in a synchronous unit test, marks are kept until [`Self::flush`]).
+    pub fn start(pool: sqlx::PgPool) -> Self {
+        let changes = CallChanges {
+            inner: std::sync::Arc::new(Pending {
+                orgs: Default::default(),
+                wake: tokio::sync::Notify::new(),
+            }),
+        };
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let task = changes.clone();
+            runtime.spawn(async move {
+                loop {
+                    task.inner.wake.notified().await;
+                    tokio::time::sleep(Self::WINDOW).await;
+                    if let Err(e) = task.flush(&pool).await {
+                        tracing::warn!(error = %e, "could not send change notices");
+                    }
+                }
+            });
+        }
+        changes
+    }
+
+    /// Records that an organization's calls changed (call after commit).
+    pub fn mark(&self, org_id: Uuid) {
+        let first = self
+            .inner
+            .orgs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(org_id);
+        if first {
+            self.inner.wake.notify_one();
+        }
+    }
+
+    /// Sends the notices marked so far, in one statement.
+    pub async fn flush(&self, pool: &sqlx::PgPool) -> Result<(), AppError> {
+        let orgs: Vec<String> =
+            std::mem::take(&mut *self.inner.orgs.lock().unwrap_or_else(|e| e.into_inner()))
+                .into_iter()
+                .map(|o| format!("{o}:calls"))
+                .collect();
+        if orgs.is_empty() {
+            return Ok(());
+        }
+        sqlx::query("SELECT pg_notify($1, p) FROM unnest($2::text[]) p")
+            .bind(CHANNEL)
+            .bind(&orgs)
+            .execute(pool)
+            .await?;
+        Ok(())
+    }
+}

@@ -38,17 +38,16 @@ impl TenantCtx {
 /// Opens a transaction scoped to one organization. Fails closed: if the
 /// context cannot be set, no transaction is returned.
 pub async fn tenant(pool: &PgPool, ctx: &TenantCtx) -> Result<Tx, AppError> {
-    let mut tx = pool.begin().await?;
-    set_context(&mut tx, Some(ctx.org_id), ctx.user_id, ctx.impersonator_id).await?;
-    Ok(tx)
+    let begin = begin_sql("", Some(ctx.org_id), ctx.user_id, ctx.impersonator_id);
+    Ok(pool.begin_with(begin).await?)
 }
 
 /// Opens a transaction that knows the signed-in user but no organization:
 /// enough to read one's own user row, and nothing of any tenant.
 pub async fn user_only(pool: &PgPool, user_id: Uuid) -> Result<Tx, AppError> {
-    let mut tx = pool.begin().await?;
-    set_context(&mut tx, None, Some(user_id), None).await?;
-    Ok(tx)
+    Ok(pool
+        .begin_with(begin_sql("", None, Some(user_id), None))
+        .await?)
 }
 
 /// Why the platform path is being used. Constructed only by
@@ -117,31 +116,56 @@ impl PlatformAccess {
 }
 
 pub async fn platform(pool: &PgPool, access: PlatformAccess) -> Result<Tx, AppError> {
-    let mut tx = pool.begin().await?;
-    sqlx::query("SET LOCAL ROLE callboard_platform")
-        .execute(&mut *tx)
-        .await?;
-    set_context(&mut tx, None, access.actor, None).await?;
+    let begin = begin_sql(
+        "SET LOCAL ROLE callboard_platform; ",
+        None,
+        access.actor,
+        None,
+    );
+    let tx = pool.begin_with(begin).await?;
     tracing::debug!(purpose = access.purpose, "platform transaction");
     Ok(tx)
 }
 
-async fn set_context(
-    tx: &mut Tx,
+/// `BEGIN` and the transaction-local context in one simple query, so opening
+/// a transaction costs one round trip instead of two (it is on every
+/// request's path, and on every webhook's). Only `Uuid`s are written into
+/// the text, and a `Uuid` prints as hex digits and hyphens, so nothing from
+/// outside can reach the SQL. If the context cannot be set the transaction is
+/// aborted and sqlx returns an error: it fails closed.
+fn begin_sql(
+    role: &'static str,
     org: Option<Uuid>,
     user: Option<Uuid>,
     impersonator: Option<Uuid>,
-) -> Result<(), AppError> {
+) -> String {
     let text = |id: Option<Uuid>| id.map(|u| u.to_string()).unwrap_or_default();
-    sqlx::query(
-        "SELECT set_config('app.org_id', $1, true),
-                set_config('app.user_id', $2, true),
-                set_config('app.impersonator_id', $3, true)",
+    format!(
+        "BEGIN; {role}SELECT set_config('app.org_id', '{}', true), \
+         set_config('app.user_id', '{}', true), \
+         set_config('app.impersonator_id', '{}', true)",
+        text(org),
+        text(user),
+        text(impersonator)
     )
-    .bind(text(org))
-    .bind(text(user))
-    .bind(text(impersonator))
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_opening_statement_carries_only_uuids() {
+        let org = Uuid::from_u128(0x1234);
+        let sql = begin_sql("", Some(org), None, None);
+        assert_eq!(
+            sql,
+            "BEGIN; SELECT set_config('app.org_id', '00000000-0000-0000-0000-000000001234', true), \
+             set_config('app.user_id', '', true), set_config('app.impersonator_id', '', true)"
+        );
+        assert!(
+            begin_sql("SET LOCAL ROLE callboard_platform; ", None, None, None)
+                .starts_with("BEGIN; SET LOCAL ROLE callboard_platform; SELECT")
+        );
+    }
 }

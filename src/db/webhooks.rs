@@ -14,14 +14,34 @@ pub struct NewEvent<'a> {
     pub outcome: &'a str,
 }
 
-/// Stores a raw event unless the identical body is already stored (a retry).
-/// Returns whether it was new.
-pub async fn store(conn: &mut PgConnection, e: &NewEvent<'_>) -> Result<bool, AppError> {
-    let inserted = sqlx::query(
-        "INSERT INTO webhook_events
-            (organization_id, agent_id, body_sha256, body, event, provider_call_id, outcome)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (organization_id, body_sha256) DO NOTHING",
+/// One round trip for what a delivery does before merging: store the raw
+/// event unless the identical body is already stored (a retry), and note
+/// that the agent is receiving (at most once a second, so a busy agent's row
+/// is not rewritten on every event). Returns whether the event was new.
+///
+/// The order of the locks matters: the event's unique key, then the agent's
+/// row (an unreferenced data-modifying `WITH` part runs after the main
+/// query), then — in the caller's next statement — the call's row. Taking
+/// the call's row in this statement too let its lock come first, and
+/// concurrent deliveries of one call deadlocked.
+pub async fn receive(conn: &mut PgConnection, e: &NewEvent<'_>) -> Result<bool, AppError> {
+    let new: bool = sqlx::query_scalar(
+        "WITH stored AS (
+           INSERT INTO webhook_events
+             (organization_id, agent_id, body_sha256, body, event, provider_call_id, outcome)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (organization_id, body_sha256) DO NOTHING
+           RETURNING 1
+         ), seen AS (
+           UPDATE agents SET
+             status = CASE WHEN status = 'inactive' THEN status ELSE 'active' END,
+             status_message = NULL, failed_streak = 0, last_webhook_at = now()
+            WHERE organization_id = $1 AND id = $2
+              AND (status IN ('pending_validation', 'error') OR failed_streak > 0
+                   OR last_webhook_at IS NULL OR last_webhook_at < now() - interval '1 second')
+           RETURNING 1
+         )
+         SELECT EXISTS (SELECT 1 FROM stored)",
     )
     .bind(e.org_id)
     .bind(e.agent_id)
@@ -30,10 +50,9 @@ pub async fn store(conn: &mut PgConnection, e: &NewEvent<'_>) -> Result<bool, Ap
     .bind(e.event)
     .bind(e.provider_call_id)
     .bind(e.outcome)
-    .execute(conn)
-    .await?
-    .rows_affected();
-    Ok(inserted == 1)
+    .fetch_one(conn)
+    .await?;
+    Ok(new)
 }
 
 /// Adds one to this hour's counter for an agent and an outcome that stores

@@ -6,6 +6,7 @@ use super::merge::Merged;
 use super::owners::OwnerCache;
 use super::parse::{parse, Parsed};
 use crate::crypto::Keyring;
+use crate::db::notify::CallChanges;
 use crate::db::{self, TenantCtx};
 use crate::error::AppError;
 use crate::retell::signature::{self, Rejection};
@@ -54,12 +55,14 @@ pub struct Delivery<'a> {
     pub now_ms: i64,
 }
 
-/// Accepts one delivery. `Err` means the database failed: nothing was
+/// Accepts one delivery; once a call has changed and committed, marks its
+/// organization in `changes` for live views. `Err` means the database failed: nothing was
 /// committed and the caller must answer 5xx so the sender retries.
 pub async fn accept(
     pool: &PgPool,
     keys: &Keyring,
     owners: &OwnerCache,
+    changes: &CallChanges,
     d: Delivery<'_>,
 ) -> Result<Outcome, AppError> {
     let Some(owner) = owners.get(pool, d.agent_id).await? else {
@@ -118,7 +121,7 @@ pub async fn accept(
         Parsed::Other { event } => (Some(event.as_str()), None, Outcome::Stored),
     };
     let mut tx = db::tx::tenant(pool, &ctx).await?;
-    let new = db::webhooks::store(
+    let new = db::webhooks::receive(
         &mut tx,
         &db::webhooks::NewEvent {
             org_id,
@@ -131,7 +134,6 @@ pub async fn accept(
         },
     )
     .await?;
-    db::agents::mark_received(&mut tx, org_id, d.agent_id).await?;
     if !new {
         db::webhooks::count(&mut tx, org_id, d.agent_id, Outcome::Duplicate.label()).await?;
         tx.commit().await?;
@@ -146,12 +148,40 @@ pub async fn accept(
         call,
     } = &parsed
     {
-        let (id, mut state): (Uuid, Merged) =
-            db::calls::lock_for_merge(&mut tx, org_id, call_id).await?;
-        state.apply(event, call);
-        db::calls::store_merged(&mut tx, org_id, id, d.agent_id, &state).await?;
-        db::notify::calls_changed(&mut tx, org_id).await?;
+        merge(&mut tx, org_id, d.agent_id, call_id, event, call).await?;
     }
     tx.commit().await?;
+    if outcome == Outcome::Merged {
+        changes.mark(org_id);
+    }
     Ok(outcome)
+}
+
+/// Merges one event into its call: into its row, locked, if there is one,
+/// else into a new row written once. If another delivery creates the call between
+/// our look and our insert, lock what it wrote and merge into that.
+async fn merge(
+    conn: &mut sqlx::PgConnection,
+    org_id: Uuid,
+    agent_id: Uuid,
+    call_id: &str,
+    event: &str,
+    call: &serde_json::Map<String, serde_json::Value>,
+) -> Result<(), AppError> {
+    let mut existing = db::calls::lock(&mut *conn, org_id, call_id).await?;
+    loop {
+        if let Some((id, mut state)) = existing {
+            state.apply(event, call);
+            return db::calls::store_merged(conn, org_id, id, agent_id, &state).await;
+        }
+        let mut state = Merged::default();
+        state.apply(event, call);
+        if db::calls::create_merged(&mut *conn, org_id, call_id, agent_id, &state)
+            .await?
+            .is_some()
+        {
+            return Ok(());
+        }
+        existing = db::calls::lock(conn, org_id, call_id).await?;
+    }
 }

@@ -30,7 +30,14 @@ pub async fn agent_event(
         signature: headers.get(signature::HEADER).and_then(|v| v.to_str().ok()),
         now_ms: chrono::Utc::now().timestamp_millis(),
     };
-    let result = accept(&state.pool, &state.keys, &state.owners, delivery).await;
+    let result = accept(
+        &state.pool,
+        &state.keys,
+        &state.owners,
+        &state.call_changes,
+        delivery,
+    )
+    .await;
     let label = match &result {
         Ok(outcome) => outcome.label(),
         Err(_) => "failed",

@@ -88,6 +88,7 @@ pub async fn upload(
         session,
         site,
         ip: Some(peer.ip()),
+        memo: Default::default(),
     };
     let sa = match require_super_admin(&ctx).await {
         Ok(sa) => sa,

@@ -27,6 +27,7 @@ pub async fn calls_csv(
         session,
         site,
         ip: Some(peer.ip()),
+        memo: Default::default(),
     };
     let started = async {
         let user = require_member(&ctx).await?;

@@ -110,6 +110,9 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
     match site {
         Some(Ok(site)) => {
             req.extensions_mut().insert(site);
+            // One membership check per request (`auth::guard::MemberMemo`).
+            req.extensions_mut()
+                .insert(crate::auth::guard::MemberMemo::default());
             next.run(req).await
         }
         Some(Err(())) => unavailable(),

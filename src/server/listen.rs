@@ -31,7 +31,7 @@ async fn listen(state: &AppState) -> Result<(), sqlx::Error> {
                     Some((org_id, "config")) => state.forget_org(org_id),
                     Some((org_id, "calls")) => {
                         // Drop the stale figures before telling anyone to refetch.
-                        state.summaries.forget_org(org_id);
+                        state.forget_calls(org_id);
                         // Nobody listening is fine.
                         let _ = state.live.send(org_id);
                     }
@@ -49,5 +49,6 @@ fn clear(state: &AppState) {
     state.inbound.clear();
     state.hosts.clear();
     state.summaries.clear();
+    state.first_pages.clear();
     let _ = state.live.send(uuid::Uuid::nil());
 }

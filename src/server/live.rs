@@ -47,6 +47,7 @@ pub async fn events(
         session,
         site,
         ip: Some(peer.ip()),
+        memo: Default::default(),
     };
     let who = match &ctx.site {
         HostSite::Platform => require_super_admin(&ctx).await.map(|_| None),

@@ -39,6 +39,7 @@ pub async fn recording(
         session,
         site,
         ip: Some(peer.ip()),
+        memo: Default::default(),
     };
     let url = async {
         let user = require_member(&ctx).await?;

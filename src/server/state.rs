@@ -30,8 +30,13 @@ pub struct AppState {
     pub media: reqwest::Client,
     /// Organizations whose calls changed, for open dashboards (`server::live`).
     pub live: super::live::Changes,
+    /// Organizations whose calls ingestion changed, told to every process
+    /// after commit (`db::notify::CallChanges`).
+    pub call_changes: crate::db::notify::CallChanges,
     /// Dashboard summaries, shared by everyone watching one organization.
-    pub summaries: Arc<super::summaries::SummaryCache>,
+    pub summaries: Arc<super::summaries::SummaryCache<crate::domain::Dashboard>>,
+    /// The first page of the calls table, likewise.
+    pub first_pages: Arc<super::summaries::SummaryCache<crate::domain::CallsPage>>,
     /// When this process started (the console's health page).
     pub started_at: chrono::DateTime<chrono::Utc>,
 }
@@ -44,6 +49,7 @@ impl AppState {
 
     pub fn with_pool(config: Config, pool: PgPool) -> Self {
         let leptos_options = leptos_options(&config);
+        let call_changes = crate::db::notify::CallChanges::start(pool.clone());
         AppState {
             leptos_options,
             pool,
@@ -73,7 +79,11 @@ impl AppState {
                 .build()
                 .expect("a TLS backend is compiled in"),
             live: super::live::channel(),
+            call_changes,
             summaries: Arc::new(super::summaries::SummaryCache::new(Duration::from_millis(
+                config.summary_cache_ms,
+            ))),
+            first_pages: Arc::new(super::summaries::SummaryCache::new(Duration::from_millis(
                 config.summary_cache_ms,
             ))),
             started_at: chrono::Utc::now(),
@@ -87,7 +97,13 @@ impl AppState {
         self.owners.forget_org(org_id);
         self.inbound.forget_org(org_id);
         self.hosts.forget_org(org_id);
+        self.forget_calls(org_id);
+    }
+
+    /// Drops the cached dashboard figures of an organization whose calls changed.
+    pub fn forget_calls(&self, org_id: uuid::Uuid) {
         self.summaries.forget_org(org_id);
+        self.first_pages.forget_org(org_id);
     }
 
     /// Background chores: forget recovered rate-limit keys, delete expired sessions.

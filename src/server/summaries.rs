@@ -1,12 +1,13 @@
-//! A per-process cache of dashboard summaries, so that many people watching
-//! the same organization's dashboard (or one person's live refreshes) cost
-//! one query, not one each. Entries are dropped when the organization's
+//! A per-process cache of dashboard summaries and first calls pages, so that
+//! many people watching the same organization's dashboard (or one person's
+//! live refreshes) cost one query, not one each. Entries are dropped when the organization's
 //! calls or settings change (`server::listen` hears it from PostgreSQL, from
 //! whichever process made the change) and expire after
 //! `CALLBOARD_SUMMARY_CACHE_MS` in any case. A generation number per
 //! organization keeps a summary computed before a change from being stored
 //! after it.
 
+#[cfg(test)]
 use crate::domain::Dashboard;
 use std::collections::HashMap;
 use std::sync::RwLock;
@@ -17,23 +18,51 @@ use uuid::Uuid;
 const MAX_ORGS: usize = 10_000;
 const MAX_PER_ORG: usize = 64;
 
-#[derive(Default)]
-struct Org {
+struct Org<T> {
     generation: u64,
-    items: HashMap<String, (Instant, Dashboard)>,
+    items: HashMap<String, (Instant, T)>,
 }
 
-pub struct SummaryCache {
+impl<T> Default for Org<T> {
+    fn default() -> Self {
+        Org {
+            generation: 0,
+            items: HashMap::new(),
+        }
+    }
+}
+
+/// Cached values of one kind (`T`), by organization and filter.
+pub struct SummaryCache<T> {
     ttl: Duration,
-    orgs: RwLock<(u64, HashMap<Uuid, Org>)>,
+    orgs: RwLock<(u64, HashMap<Uuid, Org<T>>)>,
+    /// Whose turn it is to compute, striped by organization and filter.
+    turns: Vec<std::sync::Arc<tokio::sync::Mutex<()>>>,
 }
 
-impl SummaryCache {
+/// Stripes of [`SummaryCache::turn`]: two filters sharing one only wait
+/// for each other, and the memory never grows.
+const TURNS: usize = 64;
+
+impl<T: Clone> SummaryCache<T> {
     pub fn new(ttl: Duration) -> Self {
         SummaryCache {
             ttl,
             orgs: RwLock::new((0, HashMap::new())),
+            turns: (0..TURNS).map(|_| Default::default()).collect(),
         }
+    }
+
+    /// Waits for the turn to compute a missing entry. When an entry expires
+    /// or is dropped while many people watch, the first request recomputes
+    /// and the others wait for its answer (check [`Self::get`] again after
+    /// the wait) instead of all computing the same figures at once.
+    pub async fn turn(&self, org: Uuid, key: &str) -> tokio::sync::OwnedMutexGuard<()> {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (org, key).hash(&mut h);
+        let stripe = self.turns[(h.finish() as usize) % TURNS].clone();
+        stripe.lock_owned().await
     }
 
     /// The organization's current generation (pass it back to `put`).
@@ -42,7 +71,7 @@ impl SummaryCache {
         (g.0, g.1.get(&org).map(|o| o.generation).unwrap_or(0))
     }
 
-    pub fn get(&self, org: Uuid, key: &str) -> Option<Dashboard> {
+    pub fn get(&self, org: Uuid, key: &str) -> Option<T> {
         if self.ttl.is_zero() {
             return None;
         }
@@ -52,7 +81,7 @@ impl SummaryCache {
     }
 
     /// Stores a summary unless the organization changed since `generation`.
-    pub fn put(&self, org: Uuid, key: String, generation: (u64, u64), value: Dashboard) {
+    pub fn put(&self, org: Uuid, key: String, generation: (u64, u64), value: T) {
         if self.ttl.is_zero() {
             return;
         }
@@ -125,6 +154,21 @@ mod tests {
         c.clear();
         c.put(org, "q".into(), g, dash());
         assert!(c.get(org, "q").is_none());
-        assert!(SummaryCache::new(Duration::ZERO).get(org, "q").is_none());
+        assert!(SummaryCache::<Dashboard>::new(Duration::ZERO)
+            .get(org, "q")
+            .is_none());
+    }
+
+    #[tokio::test]
+    async fn one_computation_at_a_time_per_filter() {
+        let c = SummaryCache::<Dashboard>::new(Duration::from_secs(60));
+        let org = Uuid::from_u128(1);
+        let first = c.turn(org, "q").await;
+        let second = tokio::time::timeout(Duration::from_millis(50), c.turn(org, "q")).await;
+        assert!(second.is_err(), "the second waits while the first computes");
+        drop(first);
+        tokio::time::timeout(Duration::from_millis(50), c.turn(org, "q"))
+            .await
+            .expect("then it is the next one's turn");
     }
 }

@@ -89,11 +89,33 @@ async fn stream(
     if send.send(Ok(finish(header)?)).await.is_err() {
         return Ok(()); // the reader went away
     }
+    // The next batch is fetched while this one is written as CSV, on the
+    // other core: the two take about as long as each other.
+    let (batches, pending) = mpsc::channel(1);
+    let writer = tokio::spawn(write_batches(pending, tz, send.clone()));
     loop {
         let lines = db::dashboard::fetch_cursor(&mut tx, BATCH).await?;
-        if lines.is_empty() {
-            break;
+        if lines.is_empty() || batches.send(lines).await.is_err() {
+            break; // the end, or the reader went away
         }
+    }
+    drop(batches);
+    writer.await.map_err(|e| {
+        tracing::error!(error = %e, "CSV writer task failed");
+        AppError::Internal
+    })??;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Turns batches of lines into CSV chunks until the batches end or the
+/// reader goes away.
+async fn write_batches(
+    mut pending: mpsc::Receiver<Vec<Line>>,
+    tz: Tz,
+    send: mpsc::Sender<Result<Vec<u8>, AppError>>,
+) -> Result<(), AppError> {
+    while let Some(lines) = pending.recv().await {
         let mut w = csv::WriterBuilder::new()
             .has_headers(false)
             .from_writer(Vec::with_capacity(lines.len() * 200));
@@ -101,10 +123,9 @@ async fn stream(
             write_line(&mut w, l, tz).map_err(csv_error)?;
         }
         if send.send(Ok(finish(w)?)).await.is_err() {
-            return Ok(());
+            break;
         }
     }
-    tx.commit().await?;
     Ok(())
 }
 

@@ -1,0 +1,35 @@
+-- The rollup step runs once per call written. As a SQL-language function it
+-- was parsed and planned again on every call (PostgreSQL keeps no plan for
+-- a non-inlined SQL function between calls); in PL/pgSQL the INSERT's plan
+-- is prepared once per connection and reused. Same statement, same result.
+CREATE OR REPLACE FUNCTION app.call_rollup_add(r calls, sign integer) RETURNS void
+  LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO call_rollups AS c (
+    organization_id, hour, agent_id, is_billable, slot, calls, billed_minutes, duration_ms,
+    timed_calls, charge_cents, cogs_cents, reported_cost_calls, successful, evaluated,
+    positive, neutral, negative)
+  VALUES (
+    r.organization_id, date_trunc('hour', r.occurred_at, 'UTC'), r.agent_id, r.is_billable,
+    (hashtext(r.id::text) & 3)::smallint,
+    sign, sign * r.billed_minutes, sign * coalesce(r.duration_ms, 0),
+    sign * (r.duration_ms IS NOT NULL)::int, sign * r.charge_cents, sign * r.cogs_cents,
+    sign * (r.provider_cost_cents IS NOT NULL)::int, sign * (r.successful IS TRUE)::int,
+    sign * (r.successful IS NOT NULL)::int,
+    sign * (r.sentiment IS NOT DISTINCT FROM 'Positive')::int,
+    sign * (r.sentiment IS NOT DISTINCT FROM 'Neutral')::int,
+    sign * (r.sentiment IS NOT DISTINCT FROM 'Negative')::int)
+  ON CONFLICT ON CONSTRAINT call_rollups_key DO UPDATE SET
+    calls = c.calls + EXCLUDED.calls,
+    billed_minutes = c.billed_minutes + EXCLUDED.billed_minutes,
+    duration_ms = c.duration_ms + EXCLUDED.duration_ms,
+    timed_calls = c.timed_calls + EXCLUDED.timed_calls,
+    charge_cents = c.charge_cents + EXCLUDED.charge_cents,
+    cogs_cents = c.cogs_cents + EXCLUDED.cogs_cents,
+    reported_cost_calls = c.reported_cost_calls + EXCLUDED.reported_cost_calls,
+    successful = c.successful + EXCLUDED.successful,
+    evaluated = c.evaluated + EXCLUDED.evaluated,
+    positive = c.positive + EXCLUDED.positive,
+    neutral = c.neutral + EXCLUDED.neutral,
+    negative = c.negative + EXCLUDED.negative;
+END $$;
