@@ -90,7 +90,7 @@ pub async fn load_calls(
                 if let Some(page) = cached(cache) {
                     return Ok(page);
                 }
-                _turn = Some(cache.turn(org, &key).await);
+                _turn = cache.turn(org, &key).await;
                 if let Some(page) = cached(cache) {
                     return Ok(page); // read while we waited
                 }

@@ -57,12 +57,16 @@ impl<T: Clone> SummaryCache<T> {
     /// or is dropped while many people watch, the first request recomputes
     /// and the others wait for its answer (check [`Self::get`] again after
     /// the wait) instead of all computing the same figures at once.
-    pub async fn turn(&self, org: Uuid, key: &str) -> tokio::sync::OwnedMutexGuard<()> {
+    /// With caching off there is nothing to wait for, so no turn is taken.
+    pub async fn turn(&self, org: Uuid, key: &str) -> Option<tokio::sync::OwnedMutexGuard<()>> {
         use std::hash::{Hash, Hasher};
+        if self.ttl.is_zero() {
+            return None;
+        }
         let mut h = std::collections::hash_map::DefaultHasher::new();
         (org, key).hash(&mut h);
         let stripe = self.turns[(h.finish() as usize) % TURNS].clone();
-        stripe.lock_owned().await
+        Some(stripe.lock_owned().await)
     }
 
     /// The organization's current generation (pass it back to `put`).
@@ -170,5 +174,9 @@ mod tests {
         tokio::time::timeout(Duration::from_millis(50), c.turn(org, "q"))
             .await
             .expect("then it is the next one's turn");
+        // With caching off, nobody waits: each computes its own.
+        let off = SummaryCache::<Dashboard>::new(Duration::ZERO);
+        let _a = off.turn(org, "q").await;
+        assert!(off.turn(org, "q").await.is_none());
     }
 }
