@@ -40,25 +40,18 @@ pub async fn load_dashboard(query: String) -> Result<Dashboard, AppError> {
             let filter = filter(&query)?;
             // Shared by everyone watching this organization (server::summaries).
             let (org, key) = (reader.tenant.org_id, filter.to_query());
-            let cache = &ctx.state.summaries;
-            if let Some(mut d) = cache.get(org, &key) {
-                d.can_edit = reader.can_edit;
-                return Ok(d);
-            }
-            let _turn = cache.turn(org, &key).await;
-            if let Some(mut d) = cache.get(org, &key) {
-                d.can_edit = reader.can_edit;
-                return Ok(d); // computed while we waited
-            }
-            let generation = cache.generation(org);
-            let d = crate::services::dashboard::dashboard(
+            let compute = crate::services::dashboard::dashboard(
                 &ctx.state.pool,
                 &reader,
                 &filter,
                 chrono::Utc::now(),
-            )
-            .await?;
-            cache.put(org, key, generation, d.clone());
+            );
+            let mut d = ctx
+                .state
+                .summaries
+                .get_or_compute(org, key, compute)
+                .await?;
+            d.can_edit = reader.can_edit;
             Ok(d)
         }
         .await,
@@ -78,35 +71,22 @@ pub async fn load_calls(
             // The first page is what every open dashboard shows: shared like
             // the summary. Later pages are read as asked.
             let (org, key) = (reader.tenant.org_id, filter.to_query());
-            let cache = &ctx.state.first_pages;
-            let cached = |cache: &crate::server::summaries::SummaryCache<CallsPage>| {
-                cache.get(org, &key).map(|mut page| {
-                    page.can_edit = reader.can_edit;
-                    page
-                })
-            };
-            let mut _turn = None;
-            if after.is_none() {
-                if let Some(page) = cached(cache) {
-                    return Ok(page);
-                }
-                _turn = cache.turn(org, &key).await;
-                if let Some(page) = cached(cache) {
-                    return Ok(page); // read while we waited
-                }
-            }
-            let generation = cache.generation(org);
-            let page = crate::services::dashboard::calls_page(
+            let compute = crate::services::dashboard::calls_page(
                 &ctx.state.pool,
                 &reader,
                 &filter,
                 after.as_deref(),
                 chrono::Utc::now(),
-            )
-            .await?;
-            if after.is_none() {
-                cache.put(org, key, generation, page.clone());
-            }
+            );
+            let mut page = if after.is_none() {
+                ctx.state
+                    .first_pages
+                    .get_or_compute(org, key, compute)
+                    .await?
+            } else {
+                compute.await?
+            };
+            page.can_edit = reader.can_edit;
             Ok(page)
         }
         .await,

@@ -53,6 +53,25 @@ impl<T: Clone> SummaryCache<T> {
         }
     }
 
+    /// The cached value, or `compute`'s, stored for the next caller. Only
+    /// one caller computes a missing entry at a time (see [`Self::turn`]).
+    pub async fn get_or_compute<E, F>(&self, org: Uuid, key: String, compute: F) -> Result<T, E>
+    where
+        F: std::future::Future<Output = Result<T, E>>,
+    {
+        if let Some(v) = self.get(org, &key) {
+            return Ok(v);
+        }
+        let _turn = self.turn(org, &key).await;
+        if let Some(v) = self.get(org, &key) {
+            return Ok(v); // computed while we waited
+        }
+        let generation = self.generation(org);
+        let v = compute.await?;
+        self.put(org, key, generation, v.clone());
+        Ok(v)
+    }
+
     /// Waits for the turn to compute a missing entry. When an entry expires
     /// or is dropped while many people watch, the first request recomputes
     /// and the others wait for its answer (check [`Self::get`] again after
