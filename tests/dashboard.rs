@@ -694,3 +694,97 @@ async fn live_events_reach_only_the_organization_whose_calls_changed_on_any_serv
         .unwrap();
     assert_eq!(res.status(), 401);
 }
+
+/// Rows of an organization's rollups per (hour, agent, billable) key, for
+/// keys with more than one row.
+async fn spread_keys(pool: &PgPool, org: Uuid) -> i64 {
+    let mut tx = db::tx::tenant(pool, &tenant(org)).await.unwrap();
+    let n: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM (SELECT 1 FROM call_rollups WHERE organization_id = $1
+           GROUP BY hour, agent_id, is_billable HAVING count(*) > 1) k",
+    )
+    .bind(org)
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    n
+}
+
+#[tokio::test]
+async fn folding_past_rollups_keeps_them_equal_to_a_recount_even_while_calls_arrive() {
+    let app = TestApp::spawn().await;
+    let f = fixture(&app.db.app).await;
+    let pool = app.db.app.clone();
+    let key = "key_alpha_fold_0123456789";
+    callboard::services::agents::set_api_key(&pool, &keyring(), &scope(f.alpha.id), key)
+        .await
+        .unwrap();
+    let agent = callboard::services::agents::create(&pool, &scope(f.alpha.id), "agent_f", "F")
+        .await
+        .unwrap();
+    let url = app.url("127.0.0.1", &format!("/webhooks/agent/{agent}"));
+    // Calls of the last few minutes: ingestion spreads each hour over slots.
+    let mut rng = rand::rngs::StdRng::seed_from_u64(11);
+    let now = chrono::Utc::now().timestamp_millis();
+    let mut deliveries = Vec::new();
+    for i in 0..40 {
+        deliveries.extend(simulate::call_events("agent_f", now - i * 5_000, &mut rng));
+    }
+    for e in &deliveries[..deliveries.len() / 2] {
+        assert_eq!(FakeRetell::send_event(&url, key, e).await, 204);
+    }
+    assert!(
+        spread_keys(&pool, f.alpha.id).await > 0,
+        "recent calls should be spread over slots"
+    );
+
+    // Fold everything (a cut-off in the future) again and again while the
+    // other half of the events is delivered.
+    let later = chrono::Utc::now() + chrono::Duration::hours(2);
+    let folding = {
+        let pool = pool.clone();
+        tokio::spawn(async move {
+            let mut rows = 0;
+            for _ in 0..20 {
+                rows += db::rollups::fold(&pool, None, later).await.unwrap();
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            rows
+        })
+    };
+    for e in &deliveries[deliveries.len() / 2..] {
+        assert_eq!(FakeRetell::send_event(&url, key, e).await, 204);
+    }
+    assert!(
+        folding.await.unwrap() > 0,
+        "the fold should have moved rows"
+    );
+    db::rollups::fold(&pool, None, later).await.unwrap();
+    rollups_match_recount(&pool, f.alpha.id).await;
+    assert_eq!(
+        spread_keys(&pool, f.alpha.id).await,
+        0,
+        "one row per key after a fold"
+    );
+
+    // A change to a call from days ago lands in slot 0: nothing to fold.
+    let old = insert(
+        &pool,
+        f.alpha.id,
+        Some(agent),
+        &phone("2026-11-10T10:00:00Z", 61_000),
+    )
+    .await;
+    callboard::services::calls::set_billable(
+        &pool,
+        &tenant(f.alpha.id),
+        &callboard::db::audit::Actor::operator(),
+        old,
+        Some(false),
+    )
+    .await
+    .unwrap();
+    assert_eq!(spread_keys(&pool, f.alpha.id).await, 0);
+    rollups_match_recount(&pool, f.alpha.id).await;
+}

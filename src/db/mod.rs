@@ -17,6 +17,7 @@ pub mod notify;
 pub mod numbers;
 pub mod orgs;
 pub mod roles;
+pub mod rollups;
 pub mod settings;
 pub mod tx;
 pub mod users;

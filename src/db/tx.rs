@@ -86,6 +86,14 @@ impl PlatformAccess {
         }
     }
 
+    /// The server's own upkeep of derived tables (folding past rollups).
+    pub(crate) fn housekeeping() -> Self {
+        PlatformAccess {
+            actor: None,
+            purpose: "housekeeping",
+        }
+    }
+
     /// Finding which organization owns the agent in a webhook URL.
     pub(crate) fn webhook() -> Self {
         PlatformAccess {

@@ -106,8 +106,27 @@ impl AppState {
         self.first_pages.forget_org(org_id);
     }
 
-    /// Background chores: forget recovered rate-limit keys, delete expired sessions.
+    /// Background chores: fold past hours' rollups, forget recovered
+    /// rate-limit keys, delete expired sessions.
     pub fn spawn_housekeeping(&self) {
+        let pool = self.pool.clone();
+        tokio::spawn(async move {
+            // Every past hour at start (another process may have been down
+            // for a while), then the last day every five minutes.
+            let mut since = None;
+            let mut tick = tokio::time::interval(Duration::from_secs(300));
+            loop {
+                tick.tick().await;
+                let before = crate::db::rollups::fold_before(chrono::Utc::now());
+                match crate::db::rollups::fold(&pool, since, before).await {
+                    Ok(n) => {
+                        tracing::debug!(rows = n, "folded past rollups");
+                        since = Some(before - chrono::Duration::days(1));
+                    }
+                    Err(e) => tracing::warn!(error = %e, "could not fold past rollups"),
+                }
+            }
+        });
         let state = self.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(300));
