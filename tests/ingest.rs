@@ -990,3 +990,73 @@ async fn a_burst_stored_in_shared_transactions_equals_the_same_events_one_by_one
         count(&app.db.app, f.bravo.id, rolled).await
     );
 }
+
+#[tokio::test]
+async fn an_event_the_database_refuses_costs_no_other_delivery_its_answer() {
+    let app = TestApp::spawn().await;
+    let f = fixture(&app.db.app).await;
+    let (_, url) = agent_for(&app, f.alpha.id, KEY_A, "agent_poison").await;
+    // Fault injection: the database refuses one call's row, so any shared
+    // transaction holding one of its events fails as a whole.
+    let owner = app.db.owner_pool().await;
+    sqlx::raw_sql(
+        "CREATE FUNCTION public.refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN
+           IF NEW.provider_call_id = 'call_poison' THEN RAISE EXCEPTION 'refused'; END IF;
+           RETURN NEW;
+         END $$;
+         CREATE TRIGGER refuse_poison BEFORE INSERT ON calls
+           FOR EACH ROW EXECUTE FUNCTION public.refuse_poison();",
+    )
+    .execute(&owner)
+    .await
+    .unwrap();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(9);
+    let now = chrono::Utc::now().timestamp_millis();
+    let mut deliveries: Vec<(bool, Value)> = Vec::new();
+    for i in 0..20 {
+        for e in callboard::retell::simulate::call_events("agent_poison", now - i * 60_000, &mut rng)
+        {
+            deliveries.push((true, e));
+        }
+    }
+    for (n, event) in ["call_started", "call_ended", "call_analyzed", "call_ended", "call_started"]
+        .iter()
+        .enumerate()
+    {
+        let poison = json!({"event": event, "call": {
+            "call_id": "call_poison", "call_type": "phone_call", "call_status": "ended",
+            "duration_ms": 1000 + n}});
+        deliveries.push((false, poison));
+    }
+    deliveries.shuffle(&mut rng);
+    let sends: Vec<_> = deliveries
+        .into_iter()
+        .map(|(good, e)| {
+            let url = url.clone();
+            tokio::spawn(async move { (good, FakeRetell::send_event(&url, KEY_A, &e).await) })
+        })
+        .collect();
+    for s in sends {
+        let (good, status) = s.await.unwrap();
+        if good {
+            assert_eq!(status, 204);
+        } else {
+            assert!(status >= 500, "a refused event was answered {status}");
+        }
+    }
+    assert_eq!(
+        count(&app.db.app, f.alpha.id, "SELECT count(*) FROM calls").await,
+        20
+    );
+    assert_eq!(
+        count(
+            &app.db.app,
+            f.alpha.id,
+            "SELECT count(*) FROM webhook_events WHERE provider_call_id = 'call_poison'"
+        )
+        .await,
+        0,
+        "nothing of a refused event is kept, so its redelivery is not taken for a duplicate"
+    );
+}

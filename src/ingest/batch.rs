@@ -126,12 +126,15 @@ async fn run(pool: &PgPool, changes: &CallChanges, metrics: &Metrics, jobs: Vec<
                 events = events.len(),
                 "a batch of deliveries failed; storing them one by one"
             );
-            for (event, reply) in events.iter().zip(replies) {
+            // Side by side: if the database is unreachable, every answer
+            // comes after one connection timeout, not after one each.
+            let singles = events.iter().map(|event| {
                 metrics.webhook_transaction();
-                let outcome = service::store(pool, changes, std::slice::from_ref(event))
-                    .await
-                    .map(|mut o| o.pop().unwrap_or(Outcome::Stored));
-                let _ = reply.send(outcome);
+                service::store(pool, changes, std::slice::from_ref(event))
+            });
+            let outcomes = futures_util::future::join_all(singles).await;
+            for (reply, outcome) in replies.into_iter().zip(outcomes) {
+                let _ = reply.send(outcome.map(|mut o| o.pop().unwrap_or(Outcome::Stored)));
             }
         }
     }
