@@ -884,3 +884,179 @@ async fn cached_owners_are_forgotten_when_this_process_changes_them() {
         410
     );
 }
+
+/// Every call of an organization as one line of text, for comparing two
+/// organizations that received the same events.
+async fn calls_digest(pool: &PgPool, org: Uuid) -> String {
+    let ctx = TenantCtx {
+        org_id: org,
+        user_id: None,
+        impersonator_id: None,
+    };
+    let mut tx = db::tx::tenant(pool, &ctx).await.unwrap();
+    let text: String = sqlx::query_scalar(
+        "SELECT coalesce(string_agg(concat_ws('|', provider_call_id, call_type, direction,
+                  from_number, to_number, call_status, started_at, ended_at, duration_ms,
+                  billed_minutes, charge_cents, disconnection_reason, transcript,
+                  transcript_turns::text, summary, sentiment, successful, recording_url,
+                  provider_cost_cents, metadata::text, events_seen::text, merge_ranks::text,
+                  is_billable), E'\\n' ORDER BY provider_call_id), '')
+           FROM calls",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    text
+}
+
+async fn webhook_transactions(app: &TestApp) -> u64 {
+    let text = reqwest::get(app.url("127.0.0.1", "/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix("callboard_webhook_transactions_total "))
+        .map(|n| n.trim().parse().unwrap())
+        .unwrap_or(0)
+}
+
+#[tokio::test]
+async fn a_burst_stored_in_shared_transactions_equals_the_same_events_one_by_one() {
+    let app = TestApp::spawn().await;
+    let f = fixture(&app.db.app).await;
+    let (_, url_a) = agent_for(&app, f.alpha.id, KEY_A, "agent_burst").await;
+    let (_, url_b) = agent_for(&app, f.bravo.id, KEY_B, "agent_burst").await;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(5);
+    let now = chrono::Utc::now().timestamp_millis();
+    let mut all = Vec::new();
+    for i in 0..30 {
+        all.extend(callboard::retell::simulate::call_events(
+            "agent_burst",
+            now - i * 60_000,
+            &mut rng,
+        ));
+    }
+    // Beta: one at a time, each in its own transaction.
+    for e in &all {
+        assert_eq!(FakeRetell::send_event(&url_b, KEY_B, e).await, 204);
+    }
+    let before = webhook_transactions(&app).await;
+    assert_eq!(before, all.len() as u64);
+
+    // Alpha: every event twice, shuffled, all at once.
+    let mut burst: Vec<Value> = all.iter().chain(all.iter()).cloned().collect();
+    burst.shuffle(&mut rng);
+    let sends: Vec<_> = burst
+        .into_iter()
+        .map(|e| {
+            let url = url_a.clone();
+            tokio::spawn(async move { FakeRetell::send_event(&url, KEY_A, &e).await })
+        })
+        .collect();
+    for s in sends {
+        assert_eq!(s.await.unwrap(), 204);
+    }
+    let shared = webhook_transactions(&app).await - before;
+    assert!(
+        shared < 2 * all.len() as u64,
+        "{shared} transactions for {} deliveries: none were shared",
+        2 * all.len()
+    );
+
+    // The same calls, each event stored once, each copy counted.
+    assert_eq!(
+        calls_digest(&app.db.app, f.alpha.id).await,
+        calls_digest(&app.db.app, f.bravo.id).await
+    );
+    let events = "SELECT count(*) FROM webhook_events";
+    assert_eq!(
+        count(&app.db.app, f.alpha.id, events).await,
+        all.len() as i64
+    );
+    let copies = "SELECT coalesce(sum(count), 0)::bigint FROM webhook_counters
+                   WHERE outcome = 'duplicate'";
+    assert_eq!(
+        count(&app.db.app, f.alpha.id, copies).await,
+        all.len() as i64
+    );
+    let rolled =
+        "SELECT coalesce(sum(calls), 0)::bigint * 100000 + coalesce(sum(billed_minutes), 0)::bigint
+                    FROM call_rollups";
+    assert_eq!(
+        count(&app.db.app, f.alpha.id, rolled).await,
+        count(&app.db.app, f.bravo.id, rolled).await
+    );
+}
+
+#[tokio::test]
+async fn an_event_the_database_refuses_costs_no_other_delivery_its_answer() {
+    let app = TestApp::spawn().await;
+    let f = fixture(&app.db.app).await;
+    let (_, url) = agent_for(&app, f.alpha.id, KEY_A, "agent_poison").await;
+    // Fault injection: the database refuses one call's row, so any shared
+    // transaction holding one of its events fails as a whole.
+    let owner = app.db.owner_pool().await;
+    sqlx::raw_sql(
+        "CREATE FUNCTION public.refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN
+           IF NEW.provider_call_id = 'call_poison' THEN RAISE EXCEPTION 'refused'; END IF;
+           RETURN NEW;
+         END $$;
+         CREATE TRIGGER refuse_poison BEFORE INSERT ON calls
+           FOR EACH ROW EXECUTE FUNCTION public.refuse_poison();",
+    )
+    .execute(&owner)
+    .await
+    .unwrap();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(9);
+    let now = chrono::Utc::now().timestamp_millis();
+    let mut deliveries: Vec<(bool, Value)> = Vec::new();
+    for i in 0..20 {
+        for e in callboard::retell::simulate::call_events("agent_poison", now - i * 60_000, &mut rng)
+        {
+            deliveries.push((true, e));
+        }
+    }
+    for (n, event) in ["call_started", "call_ended", "call_analyzed", "call_ended", "call_started"]
+        .iter()
+        .enumerate()
+    {
+        let poison = json!({"event": event, "call": {
+            "call_id": "call_poison", "call_type": "phone_call", "call_status": "ended",
+            "duration_ms": 1000 + n}});
+        deliveries.push((false, poison));
+    }
+    deliveries.shuffle(&mut rng);
+    let sends: Vec<_> = deliveries
+        .into_iter()
+        .map(|(good, e)| {
+            let url = url.clone();
+            tokio::spawn(async move { (good, FakeRetell::send_event(&url, KEY_A, &e).await) })
+        })
+        .collect();
+    for s in sends {
+        let (good, status) = s.await.unwrap();
+        if good {
+            assert_eq!(status, 204);
+        } else {
+            assert!(status >= 500, "a refused event was answered {status}");
+        }
+    }
+    assert_eq!(
+        count(&app.db.app, f.alpha.id, "SELECT count(*) FROM calls").await,
+        20
+    );
+    assert_eq!(
+        count(
+            &app.db.app,
+            f.alpha.id,
+            "SELECT count(*) FROM webhook_events WHERE provider_call_id = 'call_poison'"
+        )
+        .await,
+        0,
+        "nothing of a refused event is kept, so its redelivery is not taken for a duplicate"
+    );
+}

@@ -9,6 +9,7 @@ use serde_json::Value;
 use sqlx::postgres::{PgArguments, PgRow};
 use sqlx::query::Query;
 use sqlx::{PgConnection, Postgres, Row};
+use std::collections::HashMap;
 use std::sync::LazyLock;
 use uuid::Uuid;
 
@@ -45,6 +46,33 @@ pub async fn lock(
         Some(row) => merge_state(&row),
         None => Ok(None),
     }
+}
+
+/// Locks the organization's existing calls among `provider_call_ids`, in
+/// the order of their ids (so concurrent batches wait instead of
+/// deadlocking), and returns each one's id and merge state.
+pub async fn lock_many(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+    provider_call_ids: &[&str],
+) -> Result<HashMap<String, (Uuid, Merged)>, AppError> {
+    let sql = format!(
+        "SELECT id AS call_id, provider_call_id, {MERGE_STATE_COLUMNS} FROM calls
+          WHERE organization_id = $1 AND provider_call_id = ANY($2)
+          ORDER BY provider_call_id FOR UPDATE"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(org_id)
+        .bind(provider_call_ids)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut out = HashMap::with_capacity(rows.len());
+    for row in rows {
+        if let Some(state) = merge_state(&row)? {
+            out.insert(row.try_get("provider_call_id")?, state);
+        }
+    }
+    Ok(out)
 }
 
 /// Reads `call_id` and [`MERGE_STATE_COLUMNS`] from a row; `None` when
@@ -112,118 +140,211 @@ fn merge_state(row: &PgRow) -> Result<Option<(Uuid, Merged)>, AppError> {
     Ok(Some((id, state)))
 }
 
-/// The columns a merge writes, each with the expression for its parameter
-/// (`$4` onwards, in [`bind_merged`]'s order). Shared by the insert of a new
-/// call and the update of an existing one, so the two cannot drift apart.
-const MERGED: &[(&str, &str)] = &[
-    ("provider_agent_id", "$4"),
-    ("call_type", "coalesce($5, 'unknown')"),
-    ("direction", "$6"),
-    ("from_number", "$7"),
-    ("to_number", "$8"),
-    ("call_status", "$9"),
-    ("started_at", "$10"),
-    ("ended_at", "$11"),
-    ("reported_duration_ms", "$12"),
-    ("duration_ms", "$13"),
-    ("disconnection_reason", "$14"),
-    ("transcript", "$15"),
-    ("transcript_turns", "$16"),
-    ("summary", "$17"),
-    ("sentiment", "$18"),
-    ("successful", "$19"),
-    ("in_voicemail", "$20"),
-    ("custom_analysis", "$21"),
-    ("recording_url", "$22"),
-    ("provider_cost_cents", "$23::numeric"),
-    ("metadata", "$24"),
-    ("dynamic_variables", "$25"),
-    ("merge_ranks", "$26"),
-    ("events_seen", "$27"),
+/// The columns a merge writes: name, SQL type, and the expression around
+/// the value (`{}`). Shared by the insert of new calls and the update of
+/// existing ones, so the two cannot drift apart. Values travel as one array
+/// per column (`unnest`), so one statement writes any number of calls.
+const MERGED: &[(&str, &str, &str)] = &[
+    ("provider_agent_id", "text", "{}"),
+    ("call_type", "text", "coalesce({}, 'unknown')"),
+    ("direction", "text", "{}"),
+    ("from_number", "text", "{}"),
+    ("to_number", "text", "{}"),
+    ("call_status", "text", "{}"),
+    ("started_at", "timestamptz", "{}"),
+    ("ended_at", "timestamptz", "{}"),
+    ("reported_duration_ms", "int8", "{}"),
+    ("duration_ms", "int8", "{}"),
+    ("disconnection_reason", "text", "{}"),
+    ("transcript", "text", "{}"),
+    ("transcript_turns", "jsonb", "{}"),
+    ("summary", "text", "{}"),
+    ("sentiment", "text", "{}"),
+    ("successful", "bool", "{}"),
+    ("in_voicemail", "bool", "{}"),
+    ("custom_analysis", "jsonb", "{}"),
+    ("recording_url", "text", "{}"),
+    ("provider_cost_cents", "text", "{}::numeric"),
+    ("metadata", "jsonb", "{}"),
+    ("dynamic_variables", "jsonb", "{}"),
+    ("merge_ranks", "jsonb", "{}"),
+    // A list per call cannot travel in a two-dimensional array (the lists
+    // differ in length), so it travels as a JSON array.
+    (
+        "events_seen",
+        "jsonb",
+        "ARRAY(SELECT jsonb_array_elements_text({}))",
+    ),
 ];
 
+/// `unnest($2::<key>[], $3::uuid[], $4::text[], …) AS t(key, agent, c4, …)`
+/// and, per merged column, its expression over `t`.
+fn unnest_merged(key_type: &str) -> (String, Vec<String>) {
+    let mut arrays = vec![format!("$2::{key_type}[]"), "$3::uuid[]".to_string()];
+    let mut names = vec!["key".to_string(), "agent".to_string()];
+    let mut exprs = Vec::new();
+    for (i, (_, ty, expr)) in MERGED.iter().enumerate() {
+        let n = i + 4;
+        arrays.push(format!("${n}::{ty}[]"));
+        names.push(format!("c{n}"));
+        exprs.push(expr.replace("{}", &format!("t.c{n}")));
+    }
+    (
+        format!("unnest({}) AS t({})", arrays.join(", "), names.join(", ")),
+        exprs,
+    )
+}
+
 static INSERT_MERGED: LazyLock<String> = LazyLock::new(|| {
-    let columns: Vec<&str> = MERGED.iter().map(|(c, _)| *c).collect();
-    let values: Vec<&str> = MERGED.iter().map(|(_, v)| *v).collect();
+    let (source, exprs) = unnest_merged("text");
+    let columns: Vec<&str> = MERGED.iter().map(|(c, _, _)| *c).collect();
     format!(
         "INSERT INTO calls (organization_id, provider_call_id, agent_id, {})
-         VALUES ($1, $2, $3, {})
+         SELECT $1, t.key, t.agent, {} FROM {source}
          ON CONFLICT (organization_id, provider_call_id) DO NOTHING
-         RETURNING id",
+         RETURNING provider_call_id, id",
         columns.join(", "),
-        values.join(", ")
+        exprs.join(", ")
     )
 });
 
 static UPDATE_MERGED: LazyLock<String> = LazyLock::new(|| {
-    let sets: Vec<String> = MERGED.iter().map(|(c, v)| format!("{c} = {v}")).collect();
+    let (source, exprs) = unnest_merged("uuid");
+    let sets: Vec<String> = MERGED
+        .iter()
+        .zip(exprs)
+        .map(|((c, _, _), e)| format!("{c} = {e}"))
+        .collect();
     format!(
-        "UPDATE calls SET agent_id = coalesce(agent_id, $3), {}, updated_at = now()
-          WHERE organization_id = $1 AND id = $2",
+        "UPDATE calls c SET agent_id = coalesce(c.agent_id, t.agent), {}, updated_at = now()
+           FROM {source}
+          WHERE c.organization_id = $1 AND c.id = t.key",
         sets.join(", ")
     )
 });
 
-fn bind_merged<'q>(
-    q: Query<'q, Postgres, PgArguments>,
-    agent_id: Uuid,
-    m: &'q Merged,
-) -> Query<'q, Postgres, PgArguments> {
-    let events: Vec<&str> = m.events_seen.iter().map(String::as_str).collect();
-    q.bind(agent_id)
-        .bind(m.str("provider_agent_id"))
-        .bind(m.str("call_type"))
-        .bind(m.str("direction"))
-        .bind(m.str("from_number"))
-        .bind(m.str("to_number"))
-        .bind(m.str("call_status"))
-        .bind(ms_to_time(m.i64("start_ms")))
-        .bind(ms_to_time(m.i64("end_ms")))
-        .bind(m.i64("duration_ms"))
-        .bind(m.duration_ms())
-        .bind(m.str("disconnection_reason"))
-        .bind(m.str("transcript"))
-        .bind(m.value("transcript_turns"))
-        .bind(m.str("summary"))
-        .bind(m.str("sentiment"))
-        .bind(m.bool("successful"))
-        .bind(m.bool("in_voicemail"))
-        .bind(m.value("custom_analysis"))
-        .bind(m.str("recording_url"))
-        .bind(m.value("cost_cents").map(|v| v.to_string()))
-        .bind(m.value("metadata"))
-        .bind(m.value("dynamic_variables"))
-        .bind(m.ranks())
-        .bind(events)
+/// The merged states of several calls as one array per column, in
+/// [`MERGED`]'s order.
+#[derive(Default)]
+struct MergedColumns {
+    agent: Vec<Uuid>,
+    text: [Vec<Option<String>>; 12],
+    time: [Vec<Option<DateTime<Utc>>>; 2],
+    int: [Vec<Option<i64>>; 2],
+    flag: [Vec<Option<bool>>; 2],
+    json: [Vec<Option<Value>>; 6],
 }
 
-/// Creates a call from its first merged state, written once (so the
-/// rollups' trigger runs once). `None` if another delivery created the call
-/// meanwhile: lock it and merge again.
+impl MergedColumns {
+    fn push(&mut self, agent_id: Uuid, m: &Merged) {
+        let text = |name: &str| m.str(name).map(str::to_owned);
+        self.agent.push(agent_id);
+        let texts = [
+            text("provider_agent_id"),
+            text("call_type"),
+            text("direction"),
+            text("from_number"),
+            text("to_number"),
+            text("call_status"),
+            text("disconnection_reason"),
+            text("transcript"),
+            text("summary"),
+            text("sentiment"),
+            text("recording_url"),
+            m.value("cost_cents").map(|v| v.to_string()),
+        ];
+        for (column, v) in self.text.iter_mut().zip(texts) {
+            column.push(v);
+        }
+        self.time[0].push(ms_to_time(m.i64("start_ms")));
+        self.time[1].push(ms_to_time(m.i64("end_ms")));
+        self.int[0].push(m.i64("duration_ms"));
+        self.int[1].push(m.duration_ms());
+        self.flag[0].push(m.bool("successful"));
+        self.flag[1].push(m.bool("in_voicemail"));
+        let events: Vec<&str> = m.events_seen.iter().map(String::as_str).collect();
+        let jsons = [
+            m.value("transcript_turns").cloned(),
+            m.value("custom_analysis").cloned(),
+            m.value("metadata").cloned(),
+            m.value("dynamic_variables").cloned(),
+            Some(m.ranks()),
+            Some(Value::from(events)),
+        ];
+        for (column, v) in self.json.iter_mut().zip(jsons) {
+            column.push(v);
+        }
+    }
+
+    /// Binds `$3` onwards in [`MERGED`]'s order.
+    fn bind<'q>(&'q self, q: Query<'q, Postgres, PgArguments>) -> Query<'q, Postgres, PgArguments> {
+        let [provider_agent_id, call_type, direction, from, to, status, reason, transcript, summary, sentiment, recording, cost] =
+            &self.text;
+        let [turns, analysis, metadata, variables, ranks, events] = &self.json;
+        q.bind(&self.agent)
+            .bind(provider_agent_id)
+            .bind(call_type)
+            .bind(direction)
+            .bind(from)
+            .bind(to)
+            .bind(status)
+            .bind(&self.time[0])
+            .bind(&self.time[1])
+            .bind(&self.int[0])
+            .bind(&self.int[1])
+            .bind(reason)
+            .bind(transcript)
+            .bind(turns)
+            .bind(summary)
+            .bind(sentiment)
+            .bind(&self.flag[0])
+            .bind(&self.flag[1])
+            .bind(analysis)
+            .bind(recording)
+            .bind(cost)
+            .bind(metadata)
+            .bind(variables)
+            .bind(ranks)
+            .bind(events)
+    }
+}
+
+/// Creates calls from their first merged states, each written once (so the
+/// rollups' trigger runs once per call), in one statement. Returns the
+/// provider ids created, with their ids; a call missing from the answer was
+/// created by another delivery meanwhile: lock it and merge again.
 pub async fn create_merged(
     conn: &mut PgConnection,
     org_id: Uuid,
-    provider_call_id: &str,
-    agent_id: Uuid,
-    m: &Merged,
-) -> Result<Option<Uuid>, AppError> {
-    let q = sqlx::query(&INSERT_MERGED)
-        .bind(org_id)
-        .bind(provider_call_id);
-    let row = bind_merged(q, agent_id, m).fetch_optional(conn).await?;
-    Ok(row.map(|r| r.get::<Uuid, _>("id")))
+    calls: &[(&str, Uuid, &Merged)],
+) -> Result<HashMap<String, Uuid>, AppError> {
+    let mut keys = Vec::with_capacity(calls.len());
+    let mut columns = MergedColumns::default();
+    for (provider_call_id, agent_id, m) in calls {
+        keys.push(*provider_call_id);
+        columns.push(*agent_id, m);
+    }
+    let q = sqlx::query(&INSERT_MERGED).bind(org_id).bind(&keys);
+    let rows = columns.bind(q).fetch_all(conn).await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("provider_call_id")?, r.try_get("id")?)))
+        .collect()
 }
 
-/// Writes the merged state back to a locked call's row.
+/// Writes merged states back to locked calls' rows, in one statement.
 pub async fn store_merged(
     conn: &mut PgConnection,
     org_id: Uuid,
-    call_id: Uuid,
-    agent_id: Uuid,
-    m: &Merged,
+    calls: &[(Uuid, Uuid, &Merged)],
 ) -> Result<(), AppError> {
-    let q = sqlx::query(&UPDATE_MERGED).bind(org_id).bind(call_id);
-    bind_merged(q, agent_id, m).execute(conn).await?;
+    let mut ids = Vec::with_capacity(calls.len());
+    let mut columns = MergedColumns::default();
+    for (id, agent_id, m) in calls {
+        ids.push(*id);
+        columns.push(*agent_id, m);
+    }
+    let q = sqlx::query(&UPDATE_MERGED).bind(org_id).bind(&ids);
+    columns.bind(q).execute(conn).await?;
     Ok(())
 }
 

@@ -2,10 +2,10 @@
 
 use crate::error::AppError;
 use sqlx::PgConnection;
+use std::collections::HashSet;
 use uuid::Uuid;
 
 pub struct NewEvent<'a> {
-    pub org_id: Uuid,
     pub agent_id: Uuid,
     pub body: &'a [u8],
     pub body_sha256: &'a [u8],
@@ -14,45 +14,61 @@ pub struct NewEvent<'a> {
     pub outcome: &'a str,
 }
 
-/// One round trip for what a delivery does before merging: store the raw
+/// One round trip for what deliveries do before merging: store each raw
 /// event unless the identical body is already stored (a retry), and note
-/// that the agent is receiving (at most once a second, so a busy agent's row
-/// is not rewritten on every event). Returns whether the event was new.
+/// that their agents are receiving (at most once a second, so a busy
+/// agent's row is not rewritten on every event). Returns the digests of the
+/// events that were new. Pass each digest once, in ascending order, so that
+/// concurrent transactions meet the same keys in the same order.
 ///
-/// The order of the locks matters: the event's unique key, then the agent's
-/// row (an unreferenced data-modifying `WITH` part runs after the main
-/// query), then — in the caller's next statement — the call's row. Taking
+/// The order of the locks matters: the events' unique keys, then the agents'
+/// rows (an unreferenced data-modifying `WITH` part runs after the main
+/// query), then — in the caller's next statement — the calls' rows. Taking
 /// the call's row in this statement too let its lock come first, and
 /// concurrent deliveries of one call deadlocked.
-pub async fn receive(conn: &mut PgConnection, e: &NewEvent<'_>) -> Result<bool, AppError> {
-    let new: bool = sqlx::query_scalar(
-        "WITH stored AS (
+pub async fn receive(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+    events: &[NewEvent<'_>],
+) -> Result<HashSet<Vec<u8>>, AppError> {
+    let agents: Vec<Uuid> = events.iter().map(|e| e.agent_id).collect();
+    let digests: Vec<&[u8]> = events.iter().map(|e| e.body_sha256).collect();
+    let bodies: Vec<&[u8]> = events.iter().map(|e| e.body).collect();
+    let names: Vec<Option<&str>> = events.iter().map(|e| e.event).collect();
+    let calls: Vec<Option<&str>> = events.iter().map(|e| e.provider_call_id).collect();
+    let outcomes: Vec<&str> = events.iter().map(|e| e.outcome).collect();
+    let stored: Vec<Vec<u8>> = sqlx::query_scalar(
+        "WITH input AS (
+           SELECT * FROM unnest($2::uuid[], $3::bytea[], $4::bytea[], $5::text[], $6::text[],
+                                $7::text[])
+             AS t(agent_id, body_sha256, body, event, provider_call_id, outcome)
+         ), stored AS (
            INSERT INTO webhook_events
              (organization_id, agent_id, body_sha256, body, event, provider_call_id, outcome)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)
+           SELECT $1, agent_id, body_sha256, body, event, provider_call_id, outcome FROM input
            ON CONFLICT (organization_id, body_sha256) DO NOTHING
-           RETURNING 1
+           RETURNING body_sha256
          ), seen AS (
            UPDATE agents SET
              status = CASE WHEN status = 'inactive' THEN status ELSE 'active' END,
              status_message = NULL, failed_streak = 0, last_webhook_at = now()
-            WHERE organization_id = $1 AND id = $2
+            WHERE organization_id = $1 AND id IN (SELECT agent_id FROM input)
               AND (status IN ('pending_validation', 'error') OR failed_streak > 0
                    OR last_webhook_at IS NULL OR last_webhook_at < now() - interval '1 second')
            RETURNING 1
          )
-         SELECT EXISTS (SELECT 1 FROM stored)",
+         SELECT body_sha256 FROM stored",
     )
-    .bind(e.org_id)
-    .bind(e.agent_id)
-    .bind(e.body_sha256)
-    .bind(e.body)
-    .bind(e.event)
-    .bind(e.provider_call_id)
-    .bind(e.outcome)
-    .fetch_one(conn)
+    .bind(org_id)
+    .bind(&agents)
+    .bind(&digests)
+    .bind(&bodies)
+    .bind(&names)
+    .bind(&calls)
+    .bind(&outcomes)
+    .fetch_all(conn)
     .await?;
-    Ok(new)
+    Ok(stored.into_iter().collect())
 }
 
 /// Adds one to this hour's counter for an agent and an outcome that stores

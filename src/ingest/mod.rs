@@ -1,6 +1,7 @@
 //! Call ingestion: verifying, storing and merging the voice platform's call
 //! events (`POST /webhooks/agent/{uuid}`).
 
+pub mod batch;
 pub mod merge;
 pub mod owners;
 pub mod parse;

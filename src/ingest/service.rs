@@ -55,9 +55,28 @@ pub struct Delivery<'a> {
     pub now_ms: i64,
 }
 
-/// Accepts one delivery; once a call has changed and committed, marks its
-/// organization in `changes` for live views. `Err` means the database failed: nothing was
-/// committed and the caller must answer 5xx so the sender retries.
+/// A verified, parsed delivery, ready to be stored in its organization's
+/// tenant transaction (alone or with others: [`store`]).
+pub struct Event {
+    pub org_id: Uuid,
+    pub agent_id: Uuid,
+    body: Vec<u8>,
+    digest: Vec<u8>,
+    parsed: Parsed,
+    outcome: Outcome,
+}
+
+/// What [`prepare`] decided.
+pub enum Prepared {
+    /// Answered without storing an event (unknown agent, inactive, rejected).
+    Done(Outcome),
+    Ready(Event),
+}
+
+/// Accepts one delivery on its own; once a call has changed and committed,
+/// marks its organization in `changes` for live views. `Err` means the
+/// database failed: nothing was committed and the caller must answer 5xx so
+/// the sender retries. (The server batches: `ingest::batch`.)
 pub async fn accept(
     pool: &PgPool,
     keys: &Keyring,
@@ -65,8 +84,27 @@ pub async fn accept(
     changes: &CallChanges,
     d: Delivery<'_>,
 ) -> Result<Outcome, AppError> {
+    match prepare(pool, keys, owners, d).await? {
+        Prepared::Done(outcome) => Ok(outcome),
+        Prepared::Ready(event) => {
+            let mut outcomes = store(pool, changes, std::slice::from_ref(&event)).await?;
+            Ok(outcomes.pop().unwrap_or(Outcome::Stored))
+        }
+    }
+}
+
+/// Everything before the event is stored: which organization owns the agent,
+/// whether it is switched off, the signature (checked before any
+/// transaction, so a bad request costs no more than a counter), and the body
+/// read.
+pub async fn prepare(
+    pool: &PgPool,
+    keys: &Keyring,
+    owners: &OwnerCache,
+    d: Delivery<'_>,
+) -> Result<Prepared, AppError> {
     let Some(owner) = owners.get(pool, d.agent_id).await? else {
-        return Ok(Outcome::UnknownAgent);
+        return Ok(Prepared::Done(Outcome::UnknownAgent));
     };
     let org_id = owner.org_id;
     let ctx = TenantCtx {
@@ -78,11 +116,9 @@ pub async fn accept(
         let mut tx = db::tx::tenant(pool, &ctx).await?;
         db::webhooks::count(&mut tx, org_id, d.agent_id, Outcome::Inactive.label()).await?;
         tx.commit().await?;
-        return Ok(Outcome::Inactive);
+        return Ok(Prepared::Done(Outcome::Inactive));
     }
 
-    // Verify before opening a transaction: a bad request costs no more than
-    // a counter.
     let key = owner.sealed_key.as_ref().and_then(|sealed| {
         keys.open(org_id, db::credentials::VOICE_API_KEY, sealed)
             .ok()
@@ -105,83 +141,169 @@ pub async fn accept(
         db::webhooks::count(&mut tx, org_id, d.agent_id, reason).await?;
         db::agents::mark_rejected(&mut tx, org_id, d.agent_id, message).await?;
         tx.commit().await?;
-        return Ok(Outcome::Rejected(reason));
+        return Ok(Prepared::Done(Outcome::Rejected(reason)));
     }
 
     // Hash and parse before taking a connection: a long call's body is large.
-    let digest = Sha256::digest(d.body);
+    let digest = Sha256::digest(d.body).to_vec();
     let parsed = parse(d.body);
-    let (event, call_id, outcome) = match &parsed {
-        Parsed::Malformed(why) => (None, None, Outcome::Malformed(why.clone())),
-        Parsed::Call { event, call_id, .. } => (
-            Some(event.as_str()),
-            Some(call_id.as_str()),
-            Outcome::Merged,
-        ),
-        Parsed::Other { event } => (Some(event.as_str()), None, Outcome::Stored),
+    let outcome = match &parsed {
+        Parsed::Malformed(why) => Outcome::Malformed(why.clone()),
+        Parsed::Call { .. } => Outcome::Merged,
+        Parsed::Other { .. } => Outcome::Stored,
     };
-    let mut tx = db::tx::tenant(pool, &ctx).await?;
-    let new = db::webhooks::receive(
-        &mut tx,
-        &db::webhooks::NewEvent {
-            org_id,
-            agent_id: d.agent_id,
-            body: d.body,
-            body_sha256: &digest,
-            event,
-            provider_call_id: call_id,
-            outcome: outcome.label(),
-        },
-    )
-    .await?;
-    if !new {
-        db::webhooks::count(&mut tx, org_id, d.agent_id, Outcome::Duplicate.label()).await?;
-        tx.commit().await?;
-        return Ok(match outcome {
-            Outcome::Malformed(why) => Outcome::Malformed(why),
-            _ => Outcome::Duplicate,
-        });
-    }
-    if let Parsed::Call {
-        event,
-        call_id,
-        call,
-    } = &parsed
-    {
-        merge(&mut tx, org_id, d.agent_id, call_id, event, call).await?;
-    }
-    tx.commit().await?;
-    if outcome == Outcome::Merged {
-        changes.mark(org_id);
-    }
-    Ok(outcome)
+    Ok(Prepared::Ready(Event {
+        org_id,
+        agent_id: d.agent_id,
+        body: d.body.to_vec(),
+        digest,
+        parsed,
+        outcome,
+    }))
 }
 
-/// Merges one event into its call: into its row, locked, if there is one,
-/// else into a new row written once. If another delivery creates the call between
-/// our look and our insert, lock what it wrote and merge into that.
+/// Stores events of one organization and merges them into their calls in
+/// one tenant transaction: one statement for the raw events, one to lock the
+/// existing calls, one to update them and one to create the new ones,
+/// however many events there are. Returns each event's outcome, in order.
+/// On `Err` nothing was committed.
+pub async fn store(
+    pool: &PgPool,
+    changes: &CallChanges,
+    events: &[Event],
+) -> Result<Vec<Outcome>, AppError> {
+    let Some(org_id) = events.first().map(|e| e.org_id) else {
+        return Ok(Vec::new());
+    };
+    debug_assert!(events.iter().all(|e| e.org_id == org_id));
+    let ctx = TenantCtx {
+        org_id,
+        user_id: None,
+        impersonator_id: None,
+    };
+    // Each body once (a retry may arrive beside the original), by digest.
+    let mut order: Vec<usize> = (0..events.len()).collect();
+    order.sort_by(|a, b| events[*a].digest.cmp(&events[*b].digest));
+    order.dedup_by(|a, b| events[*a].digest == events[*b].digest);
+    let rows: Vec<db::webhooks::NewEvent> = order
+        .iter()
+        .map(|&i| {
+            let e = &events[i];
+            let (event, call_id) = match &e.parsed {
+                Parsed::Malformed(_) => (None, None),
+                Parsed::Call { event, call_id, .. } => {
+                    (Some(event.as_str()), Some(call_id.as_str()))
+                }
+                Parsed::Other { event } => (Some(event.as_str()), None),
+            };
+            db::webhooks::NewEvent {
+                agent_id: e.agent_id,
+                body: &e.body,
+                body_sha256: &e.digest,
+                event,
+                provider_call_id: call_id,
+                outcome: e.outcome.label(),
+            }
+        })
+        .collect();
+
+    let mut tx = db::tx::tenant(pool, &ctx).await?;
+    let stored = db::webhooks::receive(&mut tx, org_id, &rows).await?;
+    let mut outcomes = Vec::with_capacity(events.len());
+    let mut calls = Vec::new();
+    for (i, e) in events.iter().enumerate() {
+        let fresh = order.contains(&i) && stored.contains(&e.digest);
+        if !fresh {
+            db::webhooks::count(&mut tx, org_id, e.agent_id, Outcome::Duplicate.label()).await?;
+            outcomes.push(match &e.outcome {
+                Outcome::Malformed(why) => Outcome::Malformed(why.clone()),
+                _ => Outcome::Duplicate,
+            });
+            continue;
+        }
+        if let Parsed::Call {
+            event,
+            call_id,
+            call,
+        } = &e.parsed
+        {
+            calls.push(CallEvent {
+                call_id,
+                event,
+                call,
+                agent_id: e.agent_id,
+            });
+        }
+        outcomes.push(e.outcome.clone());
+    }
+    merge(&mut tx, org_id, &calls).await?;
+    tx.commit().await?;
+    if !calls.is_empty() {
+        changes.mark(org_id);
+    }
+    Ok(outcomes)
+}
+
+/// One stored event with a call to merge.
+struct CallEvent<'a> {
+    call_id: &'a str,
+    event: &'a str,
+    call: &'a serde_json::Map<String, serde_json::Value>,
+    agent_id: Uuid,
+}
+
+/// Merges events into their calls: into each call's row, locked, if there is
+/// one, else into a new row written once. If another delivery creates a call
+/// between our look and our insert, lock what it wrote and merge into that.
 async fn merge(
     conn: &mut sqlx::PgConnection,
     org_id: Uuid,
-    agent_id: Uuid,
-    call_id: &str,
-    event: &str,
-    call: &serde_json::Map<String, serde_json::Value>,
+    events: &[CallEvent<'_>],
 ) -> Result<(), AppError> {
-    let mut existing = db::calls::lock(&mut *conn, org_id, call_id).await?;
+    if events.is_empty() {
+        return Ok(());
+    }
+    let mut pending: Vec<&str> = events.iter().map(|e| e.call_id).collect();
+    pending.sort_unstable();
+    pending.dedup();
+    let mut existing = db::calls::lock_many(&mut *conn, org_id, &pending).await?;
     loop {
-        if let Some((id, mut state)) = existing {
-            state.apply(event, call);
-            return db::calls::store_merged(conn, org_id, id, agent_id, &state).await;
+        let mut updates = Vec::new();
+        let mut creates = Vec::new();
+        for &call_id in &pending {
+            let mut mine = events.iter().filter(|e| e.call_id == call_id).peekable();
+            let Some(agent_id) = mine.peek().map(|e| e.agent_id) else {
+                continue;
+            };
+            let (id, mut state) = match existing.remove(call_id) {
+                Some((id, state)) => (Some(id), state),
+                None => (None, Merged::default()),
+            };
+            for e in mine {
+                state.apply(e.event, e.call);
+            }
+            match id {
+                Some(id) => updates.push((id, agent_id, state)),
+                None => creates.push((call_id, agent_id, state)),
+            }
         }
-        let mut state = Merged::default();
-        state.apply(event, call);
-        if db::calls::create_merged(&mut *conn, org_id, call_id, agent_id, &state)
-            .await?
-            .is_some()
-        {
+        if !updates.is_empty() {
+            let rows: Vec<_> = updates.iter().map(|(id, a, m)| (*id, *a, m)).collect();
+            db::calls::store_merged(&mut *conn, org_id, &rows).await?;
+        }
+        if creates.is_empty() {
             return Ok(());
         }
-        existing = db::calls::lock(conn, org_id, call_id).await?;
+        let rows: Vec<_> = creates.iter().map(|(c, a, m)| (*c, *a, m)).collect();
+        let created = db::calls::create_merged(&mut *conn, org_id, &rows).await?;
+        pending = creates
+            .iter()
+            .map(|(c, _, _)| *c)
+            .filter(|c| !created.contains_key(*c))
+            .collect();
+        if pending.is_empty() {
+            return Ok(());
+        }
+        existing = db::calls::lock_many(&mut *conn, org_id, &pending).await?;
     }
 }

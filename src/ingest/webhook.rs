@@ -2,7 +2,7 @@
 //! committed; 503 (with `Retry-After`) when the database cannot be reached,
 //! so the sender retries.
 
-use super::service::{accept, Delivery, Outcome};
+use super::service::{prepare, Delivery, Outcome, Prepared};
 use crate::retell::signature;
 use crate::server::state::AppState;
 use axum::body::Bytes;
@@ -30,14 +30,11 @@ pub async fn agent_event(
         signature: headers.get(signature::HEADER).and_then(|v| v.to_str().ok()),
         now_ms: chrono::Utc::now().timestamp_millis(),
     };
-    let result = accept(
-        &state.pool,
-        &state.keys,
-        &state.owners,
-        &state.call_changes,
-        delivery,
-    )
-    .await;
+    let result = match prepare(&state.pool, &state.keys, &state.owners, delivery).await {
+        Ok(Prepared::Ready(event)) => state.ingest.store(event).await,
+        Ok(Prepared::Done(outcome)) => Ok(outcome),
+        Err(e) => Err(e),
+    };
     let label = match &result {
         Ok(outcome) => outcome.label(),
         Err(_) => "failed",

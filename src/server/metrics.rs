@@ -31,6 +31,7 @@ pub struct Metrics {
     registry: Arc<Registry>,
     webhooks: Family<WebhookLabels, Counter>,
     inbound: Family<OutcomeLabels, Counter>,
+    batches: Counter,
 }
 
 impl Default for Metrics {
@@ -48,10 +49,17 @@ impl Default for Metrics {
             "Inbound-call webhook requests by outcome (answered, unknown_number, suspended, malformed, rejected_*, failed)",
             inbound.clone(),
         );
+        let batches = Counter::default();
+        registry.register(
+            "webhook_transactions",
+            "Transactions that stored call-event webhooks (several deliveries for one organization share one)",
+            batches.clone(),
+        );
         Metrics {
             registry: Arc::new(registry),
             webhooks,
             inbound,
+            batches,
         }
     }
 }
@@ -64,6 +72,11 @@ impl Metrics {
                 outcome: outcome.to_string(),
             })
             .inc();
+    }
+
+    /// One transaction of stored webhook deliveries (`ingest::batch`).
+    pub fn webhook_transaction(&self) {
+        self.batches.inc();
     }
 
     pub fn inbound(&self, outcome: &str) {

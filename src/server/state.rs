@@ -33,6 +33,9 @@ pub struct AppState {
     /// Organizations whose calls ingestion changed, told to every process
     /// after commit (`db::notify::CallChanges`).
     pub call_changes: crate::db::notify::CallChanges,
+    /// Stores the deliveries that arrive together for one organization in
+    /// one transaction (`ingest::batch`).
+    pub ingest: Arc<crate::ingest::batch::Batcher>,
     /// Dashboard summaries, shared by everyone watching one organization.
     pub summaries: Arc<super::summaries::SummaryCache<crate::domain::Dashboard>>,
     /// The first page of the calls table, likewise.
@@ -50,6 +53,12 @@ impl AppState {
     pub fn with_pool(config: Config, pool: PgPool) -> Self {
         let leptos_options = leptos_options(&config);
         let call_changes = crate::db::notify::CallChanges::start(pool.clone());
+        let metrics = Metrics::default();
+        let ingest = Arc::new(crate::ingest::batch::Batcher::new(
+            pool.clone(),
+            call_changes.clone(),
+            metrics.clone(),
+        ));
         AppState {
             leptos_options,
             pool,
@@ -61,7 +70,7 @@ impl AppState {
                 config.encryption_key,
                 config.previous_encryption_keys.clone(),
             )),
-            metrics: Metrics::default(),
+            metrics,
             voice: Client::new(&config.retell_api_base),
             owners: Arc::new(OwnerCache::new(Duration::from_millis(
                 config.webhook_cache_ms,
@@ -80,6 +89,7 @@ impl AppState {
                 .expect("a TLS backend is compiled in"),
             live: super::live::channel(),
             call_changes,
+            ingest,
             summaries: Arc::new(super::summaries::SummaryCache::new(Duration::from_millis(
                 config.summary_cache_ms,
             ))),
