@@ -1015,14 +1015,21 @@ async fn an_event_the_database_refuses_costs_no_other_delivery_its_answer() {
     let now = chrono::Utc::now().timestamp_millis();
     let mut deliveries: Vec<(bool, Value)> = Vec::new();
     for i in 0..20 {
-        for e in callboard::retell::simulate::call_events("agent_poison", now - i * 60_000, &mut rng)
+        for e in
+            callboard::retell::simulate::call_events("agent_poison", now - i * 60_000, &mut rng)
         {
             deliveries.push((true, e));
         }
     }
-    for (n, event) in ["call_started", "call_ended", "call_analyzed", "call_ended", "call_started"]
-        .iter()
-        .enumerate()
+    for (n, event) in [
+        "call_started",
+        "call_ended",
+        "call_analyzed",
+        "call_ended",
+        "call_started",
+    ]
+    .iter()
+    .enumerate()
     {
         let poison = json!({"event": event, "call": {
             "call_id": "call_poison", "call_type": "phone_call", "call_status": "ended",
