@@ -1067,3 +1067,23 @@ async fn an_event_the_database_refuses_costs_no_other_delivery_its_answer() {
         "nothing of a refused event is kept, so its redelivery is not taken for a duplicate"
     );
 }
+
+#[tokio::test]
+async fn a_nul_character_in_an_event_does_not_make_it_unstorable() {
+    let app = TestApp::spawn().await;
+    let f = fixture(&app.db.app).await;
+    let (_, url) = agent_for(&app, f.alpha.id, KEY_A, "agent_nul").await;
+    let event = json!({"event": "call_ended", "call": {
+        "call_id": "call_nul", "call_type": "phone_call", "call_status": "ended",
+        "transcript": "Agent: Hi\u{0}there", "metadata": {"k\u{0}ey": ["v\u{0}"]},
+        "duration_ms": 61000}});
+    assert_eq!(FakeRetell::send_event(&url, KEY_A, &event).await, 204);
+    let c = call(&app.db.app, f.alpha.id, "call_nul").await.unwrap();
+    assert_eq!(c.transcript.as_deref(), Some("Agent: Hithere"));
+    assert_eq!(c.metadata, Some(json!({"key": ["v"]})));
+    assert_eq!(c.billed_minutes, 2);
+    // A NUL in the call id cannot be dropped without changing which call it
+    // is: stored raw for diagnosis and answered 400.
+    let bad = json!({"event": "call_ended", "call": {"call_id": "call\u{0}x"}});
+    assert_eq!(FakeRetell::send_event(&url, KEY_A, &bad).await, 400);
+}

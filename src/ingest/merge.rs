@@ -133,9 +133,38 @@ pub fn canonical(v: &Value) -> String {
     out
 }
 
+fn has_nul(v: &Value) -> bool {
+    match v {
+        Value::String(s) => s.contains('\0'),
+        Value::Array(items) => items.iter().any(has_nul),
+        Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
+        _ => false,
+    }
+}
+
+/// PostgreSQL's text and jsonb cannot hold U+0000: a value carrying one
+/// would make its event impossible to store (answered 5xx, retried forever),
+/// so the character is dropped from strings and keys at any depth.
+pub fn without_nul(v: Value) -> Value {
+    if !has_nul(&v) {
+        return v;
+    }
+    match v {
+        Value::String(s) => Value::String(s.replace('\0', "")),
+        Value::Array(items) => Value::Array(items.into_iter().map(without_nul).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k.replace('\0', ""), without_nul(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
 impl Merged {
     /// Offers one field value at a rank; keeps whichever wins.
     pub fn offer(&mut self, name: &'static str, rank: u8, value: Value) {
+        let value = without_nul(value);
         if value.is_null() || !well_typed(name, &value) {
             return;
         }

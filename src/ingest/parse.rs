@@ -29,11 +29,15 @@ pub fn parse(body: &[u8]) -> Parsed {
     else {
         return Parsed::Malformed("no \"event\" name".into());
     };
+    // PostgreSQL text cannot hold U+0000 (see `merge::without_nul`).
+    if event.contains('\0') {
+        return Parsed::Malformed("an event name with a NUL character".into());
+    }
     let call = value.get("call").and_then(Value::as_object);
     let call_id = call
         .and_then(|c| c.get("call_id"))
         .and_then(Value::as_str)
-        .filter(|id| !id.is_empty() && id.len() <= 200);
+        .filter(|id| !id.is_empty() && id.len() <= 200 && !id.contains('\0'));
     match (call, call_id) {
         (Some(call), Some(id)) => Parsed::Call {
             call_id: id.to_string(),
@@ -70,6 +74,14 @@ mod tests {
         assert!(matches!(
             parse(br#"{"event":"transcript_updated","call":{"call_id":"c1"}}"#),
             Parsed::Call { .. }
+        ));
+        assert!(matches!(
+            parse(br#"{"event":"call_ended","call":{"call_id":"c\u00001"}}"#),
+            Parsed::Malformed(_)
+        ));
+        assert!(matches!(
+            parse(br#"{"event":"call\u0000ended","call":{"call_id":"c1"}}"#),
+            Parsed::Malformed(_)
         ));
     }
 }
