@@ -24,33 +24,11 @@ const MERGE_STATE_COLUMNS: &str = "merge_ranks, events_seen, agent_id, provider_
     successful, in_voicemail, custom_analysis, recording_url, provider_cost_cents::text AS cost,
     metadata, dynamic_variables";
 
-/// Locks an existing call's row for this transaction and returns its id and
-/// merge state; `None` if the organization has no such call yet.
-/// Concurrent deliveries for one call queue here, so each merges against the
-/// other's committed result.
-pub async fn lock(
-    conn: &mut PgConnection,
-    org_id: Uuid,
-    provider_call_id: &str,
-) -> Result<Option<(Uuid, Merged)>, AppError> {
-    let sql = format!(
-        "SELECT id AS call_id, {MERGE_STATE_COLUMNS} FROM calls
-          WHERE organization_id = $1 AND provider_call_id = $2 FOR UPDATE"
-    );
-    let row = sqlx::query(&sql)
-        .bind(org_id)
-        .bind(provider_call_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    match row {
-        Some(row) => merge_state(&row),
-        None => Ok(None),
-    }
-}
-
 /// Locks the organization's existing calls among `provider_call_ids`, in
 /// the order of their ids (so concurrent batches wait instead of
-/// deadlocking), and returns each one's id and merge state.
+/// deadlocking), and returns each one's id and merge state. Concurrent
+/// deliveries for one call queue here, so each merges against the other's
+/// committed result.
 pub async fn lock_many(
     conn: &mut PgConnection,
     org_id: Uuid,
