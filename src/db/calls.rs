@@ -214,6 +214,17 @@ struct MergedColumns {
 }
 
 impl MergedColumns {
+    /// The keys (provider ids or ids) and the columns of `(key, agent, state)` triples.
+    fn of<K: Copy>(calls: &[(K, Uuid, &Merged)]) -> (Vec<K>, Self) {
+        let mut keys = Vec::with_capacity(calls.len());
+        let mut columns = MergedColumns::default();
+        for (key, agent_id, m) in calls {
+            keys.push(*key);
+            columns.push(*agent_id, m);
+        }
+        (keys, columns)
+    }
+
     fn push(&mut self, agent_id: Uuid, m: &Merged) {
         let text = |name: &str| m.str(name).map(str::to_owned);
         self.agent.push(agent_id);
@@ -296,12 +307,7 @@ pub async fn create_merged(
     org_id: Uuid,
     calls: &[(&str, Uuid, &Merged)],
 ) -> Result<HashMap<String, Uuid>, AppError> {
-    let mut keys = Vec::with_capacity(calls.len());
-    let mut columns = MergedColumns::default();
-    for (provider_call_id, agent_id, m) in calls {
-        keys.push(*provider_call_id);
-        columns.push(*agent_id, m);
-    }
+    let (keys, columns) = MergedColumns::of(calls);
     let q = sqlx::query(&INSERT_MERGED).bind(org_id).bind(&keys);
     let rows = columns.bind(q).fetch_all(conn).await?;
     rows.iter()
@@ -315,12 +321,7 @@ pub async fn store_merged(
     org_id: Uuid,
     calls: &[(Uuid, Uuid, &Merged)],
 ) -> Result<(), AppError> {
-    let mut ids = Vec::with_capacity(calls.len());
-    let mut columns = MergedColumns::default();
-    for (id, agent_id, m) in calls {
-        ids.push(*id);
-        columns.push(*agent_id, m);
-    }
+    let (ids, columns) = MergedColumns::of(calls);
     let q = sqlx::query(&UPDATE_MERGED).bind(org_id).bind(&ids);
     columns.bind(q).execute(conn).await?;
     Ok(())
