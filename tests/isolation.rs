@@ -352,6 +352,37 @@ async fn a_reused_connection_carries_no_context() {
     );
 }
 
+/// Ingestion's transactions (`tenant_generic_plans`) are tenant transactions
+/// like any other, and their plan setting ends with them: the next user of
+/// the connection plans as usual.
+#[tokio::test]
+async fn a_generic_plans_transaction_is_scoped_and_leaves_nothing_behind() {
+    let db = TestDb::new().await;
+    let f = fixture(&db.app).await;
+    let one = db.app_pool(1).await;
+    let mut tx = db::tx::tenant_generic_plans(&one, &ctx(f.alpha.id))
+        .await
+        .unwrap();
+    let (n, mode): (i64, String) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM memberships), current_setting('plan_cache_mode')",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    assert_eq!((n, mode.as_str()), (3, "force_generic_plan"));
+    tx.commit().await.unwrap();
+
+    let mut tx = db::tx::tenant(&one, &ctx(f.bravo.id)).await.unwrap();
+    let (n, mode): (i64, String) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM memberships), current_setting('plan_cache_mode')",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    assert_eq!((n, mode.as_str()), (2, "auto"));
+    tx.commit().await.unwrap();
+}
+
 #[tokio::test]
 async fn the_platform_role_does_not_leak_into_the_next_transaction() {
     let db = TestDb::new().await;

@@ -38,7 +38,25 @@ impl TenantCtx {
 /// Opens a transaction scoped to one organization. Fails closed: if the
 /// context cannot be set, no transaction is returned.
 pub async fn tenant(pool: &PgPool, ctx: &TenantCtx) -> Result<Tx, AppError> {
-    let begin = begin_sql("", Some(ctx.org_id), ctx.user_id, ctx.impersonator_id);
+    let begin = begin_sql("", Some(ctx.org_id), ctx.user_id, ctx.impersonator_id, "");
+    Ok(pool.begin_with(begin).await?)
+}
+
+/// [`tenant`], with PostgreSQL told to reuse one generic plan per statement.
+/// For ingestion's bulk statements, whose parameters are arrays read with
+/// `unnest`: knowing an array's length always makes a custom plan look
+/// cheaper than the generic one, so PostgreSQL planned each of them again on
+/// every execution (~7 % of its time under load, BENCHMARKS.md), for the
+/// same plan. Not for queries whose best plan depends on their values (a
+/// dashboard's date range).
+pub async fn tenant_generic_plans(pool: &PgPool, ctx: &TenantCtx) -> Result<Tx, AppError> {
+    let begin = begin_sql(
+        "",
+        Some(ctx.org_id),
+        ctx.user_id,
+        ctx.impersonator_id,
+        ", set_config('plan_cache_mode', 'force_generic_plan', true)",
+    );
     Ok(pool.begin_with(begin).await?)
 }
 
@@ -46,7 +64,7 @@ pub async fn tenant(pool: &PgPool, ctx: &TenantCtx) -> Result<Tx, AppError> {
 /// enough to read one's own user row, and nothing of any tenant.
 pub async fn user_only(pool: &PgPool, user_id: Uuid) -> Result<Tx, AppError> {
     Ok(pool
-        .begin_with(begin_sql("", None, Some(user_id), None))
+        .begin_with(begin_sql("", None, Some(user_id), None, ""))
         .await?)
 }
 
@@ -129,6 +147,7 @@ pub async fn platform(pool: &PgPool, access: PlatformAccess) -> Result<Tx, AppEr
         None,
         access.actor,
         None,
+        "",
     );
     let tx = pool.begin_with(begin).await?;
     tracing::debug!(purpose = access.purpose, "platform transaction");
@@ -140,18 +159,20 @@ pub async fn platform(pool: &PgPool, access: PlatformAccess) -> Result<Tx, AppEr
 /// request's path, and on every webhook's). Only `Uuid`s are written into
 /// the text, and a `Uuid` prints as hex digits and hyphens, so nothing from
 /// outside can reach the SQL. If the context cannot be set the transaction is
-/// aborted and sqlx returns an error: it fails closed.
+/// aborted and sqlx returns an error: it fails closed. `settings` (fixed
+/// text, more `set_config` calls) is appended to the `SELECT`.
 fn begin_sql(
     role: &'static str,
     org: Option<Uuid>,
     user: Option<Uuid>,
     impersonator: Option<Uuid>,
+    settings: &'static str,
 ) -> String {
     let text = |id: Option<Uuid>| id.map(|u| u.to_string()).unwrap_or_default();
     format!(
         "BEGIN; {role}SELECT set_config('app.org_id', '{}', true), \
          set_config('app.user_id', '{}', true), \
-         set_config('app.impersonator_id', '{}', true)",
+         set_config('app.impersonator_id', '{}', true){settings}",
         text(org),
         text(user),
         text(impersonator)
@@ -165,14 +186,14 @@ mod tests {
     #[test]
     fn the_opening_statement_carries_only_uuids() {
         let org = Uuid::from_u128(0x1234);
-        let sql = begin_sql("", Some(org), None, None);
+        let sql = begin_sql("", Some(org), None, None, "");
         assert_eq!(
             sql,
             "BEGIN; SELECT set_config('app.org_id', '00000000-0000-0000-0000-000000001234', true), \
              set_config('app.user_id', '', true), set_config('app.impersonator_id', '', true)"
         );
         assert!(
-            begin_sql("SET LOCAL ROLE callboard_platform; ", None, None, None)
+            begin_sql("SET LOCAL ROLE callboard_platform; ", None, None, None, "")
                 .starts_with("BEGIN; SET LOCAL ROLE callboard_platform; SELECT")
         );
     }
