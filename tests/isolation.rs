@@ -352,6 +352,13 @@ async fn a_reused_connection_carries_no_context() {
     );
 }
 
+async fn memberships_and_plan_mode(tx: &mut db::Tx) -> (i64, String) {
+    sqlx::query_as("SELECT (SELECT count(*) FROM memberships), current_setting('plan_cache_mode')")
+        .fetch_one(&mut **tx)
+        .await
+        .unwrap()
+}
+
 /// Ingestion's transactions (`tenant_generic_plans`) are tenant transactions
 /// like any other, and their plan setting ends with them: the next user of
 /// the connection plans as usual.
@@ -363,22 +370,12 @@ async fn a_generic_plans_transaction_is_scoped_and_leaves_nothing_behind() {
     let mut tx = db::tx::tenant_generic_plans(&one, &ctx(f.alpha.id))
         .await
         .unwrap();
-    let (n, mode): (i64, String) = sqlx::query_as(
-        "SELECT (SELECT count(*) FROM memberships), current_setting('plan_cache_mode')",
-    )
-    .fetch_one(&mut *tx)
-    .await
-    .unwrap();
+    let (n, mode) = memberships_and_plan_mode(&mut tx).await;
     assert_eq!((n, mode.as_str()), (3, "force_generic_plan"));
     tx.commit().await.unwrap();
 
     let mut tx = db::tx::tenant(&one, &ctx(f.bravo.id)).await.unwrap();
-    let (n, mode): (i64, String) = sqlx::query_as(
-        "SELECT (SELECT count(*) FROM memberships), current_setting('plan_cache_mode')",
-    )
-    .fetch_one(&mut *tx)
-    .await
-    .unwrap();
+    let (n, mode) = memberships_and_plan_mode(&mut tx).await;
     assert_eq!((n, mode.as_str()), (2, "auto"));
     tx.commit().await.unwrap();
 }
