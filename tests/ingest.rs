@@ -1087,3 +1087,71 @@ async fn a_nul_character_in_an_event_does_not_make_it_unstorable() {
     let bad = json!({"event": "call_ended", "call": {"call_id": "call\u{0}x"}});
     assert_eq!(FakeRetell::send_event(&url, KEY_A, &bad).await, 400);
 }
+
+/// Sends one new call's `call_ended` for an agent.
+async fn send_call_ended(url: String, key: &'static str, call_id: &'static str) -> u16 {
+    let now = chrono::Utc::now().timestamp_millis();
+    let event = json!({
+        "event": "call_ended",
+        "call": {"call_id": call_id, "agent_id": "agent_turns", "call_type": "phone_call",
+                 "start_timestamp": now - 60_000, "end_timestamp": now, "duration_ms": 60_000}
+    });
+    FakeRetell::send_event(&url, key, &event).await
+}
+
+/// With `limit` ingestion transactions per process, and alpha's transaction
+/// held on its agent's row lock by this test: does bravo's delivery finish
+/// meanwhile? Both must be stored in the end.
+async fn bravo_finishes_while_alpha_is_held(limit: u32) -> bool {
+    let db = Arc::new(TestDb::new().await);
+    let app = TestApp::spawn_with(db, |c| c.ingest_transactions = limit).await;
+    let f = fixture(&app.db.app).await;
+    let (agent_a, url_a) = agent_for(&app, f.alpha.id, KEY_A, "agent_turns").await;
+    let (_, url_b) = agent_for(&app, f.bravo.id, KEY_B, "agent_turns").await;
+    let ctx = TenantCtx {
+        org_id: f.alpha.id,
+        user_id: None,
+        impersonator_id: None,
+    };
+    // Alpha's first event marks its agent active: that update waits for us.
+    let mut hold = db::tx::tenant(&app.db.app, &ctx).await.unwrap();
+    sqlx::query("SELECT 1 FROM agents WHERE id = $1 FOR UPDATE")
+        .bind(agent_a)
+        .execute(&mut *hold)
+        .await
+        .unwrap();
+    let alpha = tokio::spawn(send_call_ended(url_a, KEY_A, "call_turn_a"));
+    let waiting = "SELECT count(*) FROM pg_stat_activity
+                    WHERE datname = current_database() AND wait_event_type = 'Lock'";
+    let mut blocked = false;
+    for _ in 0..200 {
+        let n: i64 = sqlx::query_scalar(waiting)
+            .fetch_one(&app.db.app)
+            .await
+            .unwrap();
+        if n > 0 {
+            blocked = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert!(blocked, "alpha's transaction never waited for the held row");
+
+    let bravo = tokio::spawn(send_call_ended(url_b, KEY_B, "call_turn_b"));
+    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    let finished = bravo.is_finished();
+    hold.rollback().await.unwrap();
+    assert_eq!(alpha.await.unwrap(), 204);
+    assert_eq!(bravo.await.unwrap(), 204);
+    assert!(call(&app.db.app, f.alpha.id, "call_turn_a").await.is_some());
+    assert!(call(&app.db.app, f.bravo.id, "call_turn_b").await.is_some());
+    finished
+}
+
+#[tokio::test]
+async fn ingestion_transactions_beyond_the_process_limit_wait_for_a_turn() {
+    // Two turns: bravo's transaction runs beside alpha's stuck one.
+    assert!(bravo_finishes_while_alpha_is_held(2).await);
+    // One turn: bravo waits until alpha's transaction is done.
+    assert!(!bravo_finishes_while_alpha_is_held(1).await);
+}

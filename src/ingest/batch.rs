@@ -6,7 +6,15 @@
 //! takes every delivery waiting in the queue (up to [`MAX_BATCH`]), stores
 //! them in one tenant transaction (`service::store`) and only then answers
 //! each request. A lone delivery is stored at once, as before; under load
-//! the batches grow by themselves. If a batch fails (a deadlock with another
+//! the batches grow by themselves.
+//!
+//! At most [`Batcher::new`]'s `transactions` of these transactions run at
+//! once in a process, whatever the number of organizations: a task waits for
+//! a turn *before* it takes what is waiting, so while the database is busy
+//! each organization's batch grows instead of every organization starting
+//! its own small transaction. With ten busy organizations on two cores the
+//! batches were ~2.5 deliveries each, and most of a transaction's cost is
+//! the same for one delivery as for thirty (BENCHMARKS.md, issue 3). If a batch fails (a deadlock with another
 //! process, say), its deliveries are stored one by one, so one bad event
 //! never costs the others; a delivery whose own transaction fails is
 //! answered 5xx and its sender retries.
@@ -17,8 +25,9 @@ use crate::error::AppError;
 use crate::server::metrics::Metrics;
 use sqlx::PgPool;
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::Mutex;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, Semaphore};
 use uuid::Uuid;
 
 /// The most deliveries in one transaction (enough to take every sender of a
@@ -34,15 +43,24 @@ pub struct Batcher {
     pool: PgPool,
     changes: CallChanges,
     metrics: Metrics,
+    /// Turns to run a transaction, shared by every organization's task.
+    turns: Arc<Semaphore>,
     queues: Mutex<HashMap<Uuid, mpsc::UnboundedSender<Job>>>,
 }
 
 impl Batcher {
-    pub fn new(pool: PgPool, changes: CallChanges, metrics: Metrics) -> Self {
+    /// `transactions`: how many ingestion transactions may run at once in
+    /// this process (0: one per organization, no shared limit).
+    pub fn new(pool: PgPool, changes: CallChanges, metrics: Metrics, transactions: usize) -> Self {
+        let turns = match transactions {
+            0 => Semaphore::MAX_PERMITS,
+            n => n,
+        };
         Batcher {
             pool,
             changes,
             metrics,
+            turns: Arc::new(Semaphore::new(turns)),
             queues: Mutex::new(HashMap::new()),
         }
     }
@@ -79,6 +97,7 @@ impl Batcher {
                     self.pool.clone(),
                     self.changes.clone(),
                     self.metrics.clone(),
+                    self.turns.clone(),
                     rx,
                 ));
                 tx
@@ -92,9 +111,13 @@ async fn drain(
     pool: PgPool,
     changes: CallChanges,
     metrics: Metrics,
+    turns: Arc<Semaphore>,
     mut queue: mpsc::UnboundedReceiver<Job>,
 ) {
     while let Some(first) = queue.recv().await {
+        // The turn first, then whatever arrived while waiting for it. (The
+        // semaphore is never closed, so this always yields a permit.)
+        let _turn = turns.acquire().await.ok();
         let mut jobs = vec![first];
         while jobs.len() < MAX_BATCH {
             match queue.try_recv() {

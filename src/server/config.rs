@@ -35,6 +35,9 @@ pub struct Config {
     pub sign_in_per_ip_per_minute: u32,
     pub sign_in_per_account_per_minute: u32,
     pub db_max_connections: u32,
+    /// How many webhook-ingestion transactions may run at once per process
+    /// (`CALLBOARD_INGEST_TRANSACTIONS`; 0: one per organization).
+    pub ingest_transactions: u32,
     pub site_root: String,
 }
 
@@ -128,6 +131,7 @@ impl Config {
             sign_in_per_ip_per_minute: number("CALLBOARD_SIGNIN_PER_IP_PER_MINUTE", 30)?,
             sign_in_per_account_per_minute: number("CALLBOARD_SIGNIN_PER_ACCOUNT_PER_MINUTE", 10)?,
             db_max_connections: number("CALLBOARD_DB_MAX_CONNECTIONS", 10)?,
+            ingest_transactions: number("CALLBOARD_INGEST_TRANSACTIONS", 4)?,
             site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
         })
     }
@@ -186,6 +190,7 @@ mod tests {
             sign_in_per_ip_per_minute: 1,
             sign_in_per_account_per_minute: 1,
             db_max_connections: 1,
+            ingest_transactions: 4,
             site_root: String::new(),
         }
     }

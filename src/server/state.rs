@@ -58,6 +58,7 @@ impl AppState {
             pool.clone(),
             call_changes.clone(),
             metrics.clone(),
+            config.ingest_transactions as usize,
         ));
         AppState {
             leptos_options,

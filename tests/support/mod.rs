@@ -193,6 +193,7 @@ pub fn test_config(port: u16) -> Config {
         sign_in_per_ip_per_minute: 1000,
         sign_in_per_account_per_minute: 1000,
         db_max_connections: 5,
+        ingest_transactions: 4,
         site_root: "target/site".into(),
     }
 }
