@@ -989,6 +989,11 @@ async fn a_burst_stored_in_shared_transactions_equals_the_same_events_one_by_one
         count(&app.db.app, f.alpha.id, rolled).await,
         count(&app.db.app, f.bravo.id, rolled).await
     );
+    let recount = "SELECT count(*) * 100000 + coalesce(sum(billed_minutes), 0)::bigint FROM calls";
+    assert_eq!(
+        count(&app.db.app, f.alpha.id, rolled).await,
+        count(&app.db.app, f.alpha.id, recount).await
+    );
 }
 
 #[tokio::test]
@@ -1154,4 +1159,72 @@ async fn ingestion_transactions_beyond_the_process_limit_wait_for_a_turn() {
     assert!(bravo_finishes_while_alpha_is_held(2).await);
     // One turn: bravo waits until alpha's transaction is done.
     assert!(!bravo_finishes_while_alpha_is_held(1).await);
+}
+
+/// `db::calls`' bulk statements count their calls in the rollups themselves
+/// in an ingestion transaction and leave it to the row triggers elsewhere:
+/// either way each call is counted exactly once, before and after an update.
+#[tokio::test]
+async fn merged_calls_reach_the_rollups_once_in_either_kind_of_transaction() {
+    use callboard::ingest::merge::Merged;
+    let db = TestDb::new().await;
+    let f = fixture(&db.app).await;
+    let org = f.alpha.id;
+    let agent = agents::create(&db.app, &scope(org), "agent_roll", "Roll")
+        .await
+        .unwrap();
+    let ctx = TenantCtx {
+        org_id: org,
+        user_id: None,
+        impersonator_id: None,
+    };
+    let now = chrono::Utc::now().timestamp_millis();
+    let ended = |seconds: i64| {
+        json!({"call_id": "x", "call_type": "phone_call", "start_timestamp": now - seconds * 1000,
+               "end_timestamp": now, "duration_ms": seconds * 1000})
+    };
+    let totals = "SELECT (SELECT coalesce(sum(calls), 0) * 1000000 + coalesce(sum(billed_minutes), 0)
+                            + coalesce(sum(positive), 0) * 1000 FROM call_rollups)::bigint
+                   - (SELECT count(*) * 1000000 + coalesce(sum(billed_minutes), 0)
+                            + count(*) FILTER (WHERE sentiment = 'Positive') * 1000 FROM calls)::bigint";
+    for (i, ingestion) in [false, true].into_iter().enumerate() {
+        let open = || async {
+            if ingestion {
+                db::tx::ingestion(&db.app, &ctx).await.unwrap()
+            } else {
+                db::tx::tenant(&db.app, &ctx).await.unwrap()
+            }
+        };
+        let call_id = format!("call_roll_{i}");
+        let mut state = Merged::default();
+        state.apply("call_ended", ended(61).as_object().unwrap());
+        let mut tx = open().await;
+        let created = db::calls::create_merged(&mut tx, org, &[(&call_id, agent, &state)])
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(count(&db.app, org, totals).await, 0, "after the insert");
+
+        // The analysis reports a longer call and a sentiment: both counted.
+        let mut analyzed = ended(130);
+        analyzed["call_analysis"] = json!({"user_sentiment": "Positive"});
+        state.apply("call_analyzed", analyzed.as_object().unwrap());
+        let mut tx = open().await;
+        let locked = db::calls::lock_many(&mut tx, org, &[call_id.as_str()])
+            .await
+            .unwrap();
+        assert_eq!(locked.len(), 1);
+        db::calls::store_merged(&mut tx, org, &[(created[&call_id], agent, &state)])
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(count(&db.app, org, totals).await, 0, "after the update");
+    }
+    let minutes = "SELECT coalesce(sum(billed_minutes), 0)::bigint * 10 + sum(positive)::bigint
+                     FROM call_rollups";
+    assert_eq!(
+        count(&db.app, org, minutes).await,
+        62,
+        "3 minutes and positive, twice"
+    );
 }

@@ -352,31 +352,35 @@ async fn a_reused_connection_carries_no_context() {
     );
 }
 
-async fn memberships_and_plan_mode(tx: &mut db::Tx) -> (i64, String) {
-    sqlx::query_as("SELECT (SELECT count(*) FROM memberships), current_setting('plan_cache_mode')")
-        .fetch_one(&mut **tx)
-        .await
-        .unwrap()
+async fn memberships_and_settings(tx: &mut db::Tx) -> (i64, String, String) {
+    sqlx::query_as(
+        "SELECT (SELECT count(*) FROM memberships), current_setting('plan_cache_mode'),
+                coalesce(current_setting('app.rollups', true), '')",
+    )
+    .fetch_one(&mut **tx)
+    .await
+    .unwrap()
 }
 
-/// Ingestion's transactions (`tenant_generic_plans`) are tenant transactions
-/// like any other, and their plan setting ends with them: the next user of
-/// the connection plans as usual.
+/// Ingestion's transactions (`db::tx::ingestion`) are tenant transactions
+/// like any other, and their settings end with them: the next user of the
+/// connection plans as usual and its calls reach the rollups by trigger.
 #[tokio::test]
-async fn a_generic_plans_transaction_is_scoped_and_leaves_nothing_behind() {
+async fn an_ingestion_transaction_is_scoped_and_leaves_nothing_behind() {
     let db = TestDb::new().await;
     let f = fixture(&db.app).await;
     let one = db.app_pool(1).await;
-    let mut tx = db::tx::tenant_generic_plans(&one, &ctx(f.alpha.id))
-        .await
-        .unwrap();
-    let (n, mode) = memberships_and_plan_mode(&mut tx).await;
-    assert_eq!((n, mode.as_str()), (3, "force_generic_plan"));
+    let mut tx = db::tx::ingestion(&one, &ctx(f.alpha.id)).await.unwrap();
+    let (n, mode, rollups) = memberships_and_settings(&mut tx).await;
+    assert_eq!(
+        (n, mode.as_str(), rollups.as_str()),
+        (3, "force_generic_plan", "by_statement")
+    );
     tx.commit().await.unwrap();
 
     let mut tx = db::tx::tenant(&one, &ctx(f.bravo.id)).await.unwrap();
-    let (n, mode) = memberships_and_plan_mode(&mut tx).await;
-    assert_eq!((n, mode.as_str()), (2, "auto"));
+    let (n, mode, rollups) = memberships_and_settings(&mut tx).await;
+    assert_eq!((n, mode.as_str(), rollups.as_str()), (2, "auto", ""));
     tx.commit().await.unwrap();
 }
 

@@ -173,14 +173,28 @@ fn unnest_merged(key_type: &str) -> (String, Vec<String>) {
     )
 }
 
+// In an ingestion transaction (`db::tx::ingestion`) the rollups' row
+// triggers stand aside and both statements pass the rows they wrote (and,
+// for an update, the rows as they were: every part of one statement reads
+// the same snapshot) to `app.call_rollups_change`, once per statement. In
+// any other transaction the triggers count them and the statements do not
+// (`rolled` is always one row, calling the function only in an ingestion
+// transaction), so a call is never counted twice or not at all.
 static INSERT_MERGED: LazyLock<String> = LazyLock::new(|| {
     let (source, exprs) = unnest_merged("text");
     let columns: Vec<&str> = MERGED.iter().map(|(c, _, _)| *c).collect();
     format!(
-        "INSERT INTO calls (organization_id, provider_call_id, agent_id, {})
-         SELECT $1, t.key, t.agent, {} FROM {source}
-         ON CONFLICT (organization_id, provider_call_id) DO NOTHING
-         RETURNING provider_call_id, id",
+        "WITH written AS (
+           INSERT INTO calls AS n (organization_id, provider_call_id, agent_id, {})
+           SELECT $1, t.key, t.agent, {} FROM {source}
+           ON CONFLICT (organization_id, provider_call_id) DO NOTHING
+           RETURNING n AS rec
+         ), rolled AS (
+           SELECT CASE WHEN current_setting('app.rollups', true) = 'by_statement'
+                       THEN app.call_rollups_change(NULL, (SELECT array_agg(rec) FROM written))
+                  END
+         )
+         SELECT (rec).provider_call_id, (rec).id FROM written, rolled",
         columns.join(", "),
         exprs.join(", ")
     )
@@ -194,9 +208,21 @@ static UPDATE_MERGED: LazyLock<String> = LazyLock::new(|| {
         .map(|((c, _, _), e)| format!("{c} = {e}"))
         .collect();
     format!(
-        "UPDATE calls c SET agent_id = coalesce(c.agent_id, t.agent), {}, updated_at = now()
-           FROM {source}
-          WHERE c.organization_id = $1 AND c.id = t.key",
+        "WITH was AS (
+           SELECT array_agg(o) AS recs FROM calls o
+            WHERE o.organization_id = $1 AND o.id = ANY($2)
+         ), written AS (
+           UPDATE calls c SET agent_id = coalesce(c.agent_id, t.agent), {}, updated_at = now()
+             FROM {source}
+            WHERE c.organization_id = $1 AND c.id = t.key
+           RETURNING c AS rec
+         ), rolled AS (
+           SELECT CASE WHEN current_setting('app.rollups', true) = 'by_statement'
+                       THEN app.call_rollups_change((SELECT recs FROM was),
+                                                    (SELECT array_agg(rec) FROM written))
+                  END
+         )
+         SELECT count(*) FROM rolled",
         sets.join(", ")
     )
 });
@@ -298,8 +324,9 @@ impl MergedColumns {
     }
 }
 
-/// Creates calls from their first merged states, each written once (so the
-/// rollups' trigger runs once per call), in one statement. Returns the
+/// Creates calls from their first merged states, each written once, in one
+/// statement that also adds them to the rollups (in a `db::tx::ingestion`
+/// transaction; elsewhere the row triggers do). Returns the
 /// provider ids created, with their ids; a call missing from the answer was
 /// created by another delivery meanwhile: lock it and merge again.
 pub async fn create_merged(
@@ -315,7 +342,10 @@ pub async fn create_merged(
         .collect()
 }
 
-/// Writes merged states back to locked calls' rows, in one statement.
+/// Writes merged states back to locked calls' rows, in one statement that
+/// also moves the rollups from what the rows were to what they are (in a
+/// `db::tx::ingestion` transaction; elsewhere the row triggers do). The
+/// rows must be locked ([`lock_many`]).
 pub async fn store_merged(
     conn: &mut PgConnection,
     org_id: Uuid,
@@ -323,7 +353,7 @@ pub async fn store_merged(
 ) -> Result<(), AppError> {
     let (ids, columns) = MergedColumns::of(calls);
     let q = sqlx::query(&UPDATE_MERGED).bind(org_id).bind(&ids);
-    columns.bind(q).execute(conn).await?;
+    columns.bind(q).fetch_one(conn).await?;
     Ok(())
 }
 

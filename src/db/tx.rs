@@ -42,20 +42,28 @@ pub async fn tenant(pool: &PgPool, ctx: &TenantCtx) -> Result<Tx, AppError> {
     Ok(pool.begin_with(begin).await?)
 }
 
-/// [`tenant`], with PostgreSQL told to reuse one generic plan per statement.
-/// For ingestion's bulk statements, whose parameters are arrays read with
-/// `unnest`: knowing an array's length always makes a custom plan look
-/// cheaper than the generic one, so PostgreSQL planned each of them again on
-/// every execution (~7 % of its time under load, BENCHMARKS.md), for the
-/// same plan. Not for queries whose best plan depends on their values (a
-/// dashboard's date range).
-pub async fn tenant_generic_plans(pool: &PgPool, ctx: &TenantCtx) -> Result<Tx, AppError> {
+/// [`tenant`] for ingestion's bulk statements (`db::webhooks::receive`,
+/// `db::calls`), with two transaction-local settings:
+///
+/// * `plan_cache_mode = force_generic_plan`: their parameters are arrays
+///   read with `unnest`, and knowing an array's length always makes a custom
+///   plan look cheaper than the generic one, so PostgreSQL planned each of
+///   them again on every execution (~7 % of its time under load,
+///   BENCHMARKS.md), for the same plan. Not for queries whose best plan
+///   depends on their values (a dashboard's date range).
+/// * `app.rollups = by_statement`: the row triggers that keep `call_rollups`
+///   stand aside, and the statements of `db::calls` that write calls pass
+///   the rows they wrote to `app.call_rollups_change` themselves, once per
+///   statement (migration 9). Nothing else may write calls in such a
+///   transaction: its rows would not be counted.
+pub async fn ingestion(pool: &PgPool, ctx: &TenantCtx) -> Result<Tx, AppError> {
     let begin = begin_sql(
         "",
         Some(ctx.org_id),
         ctx.user_id,
         ctx.impersonator_id,
-        ", set_config('plan_cache_mode', 'force_generic_plan', true)",
+        ", set_config('plan_cache_mode', 'force_generic_plan', true), \
+         set_config('app.rollups', 'by_statement', true)",
     );
     Ok(pool.begin_with(begin).await?)
 }

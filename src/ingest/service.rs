@@ -207,7 +207,7 @@ pub async fn store(
         })
         .collect();
 
-    let mut tx = db::tx::tenant_generic_plans(pool, &ctx).await?;
+    let mut tx = db::tx::ingestion(pool, &ctx).await?;
     let stored = db::webhooks::receive(&mut tx, org_id, &rows).await?;
     let mut outcomes = Vec::with_capacity(events.len());
     let mut calls = Vec::new();
