@@ -13,11 +13,14 @@
 //! a turn *before* it takes what is waiting, so while the database is busy
 //! each organization's batch grows instead of every organization starting
 //! its own small transaction. With ten busy organizations on two cores the
-//! batches were ~2.5 deliveries each, and most of a transaction's cost is
-//! the same for one delivery as for thirty (BENCHMARKS.md, issue 3). If a batch fails (a deadlock with another
-//! process, say), its deliveries are stored one by one, so one bad event
-//! never costs the others; a delivery whose own transaction fails is
-//! answered 5xx and its sender retries.
+//! batches were ~3 deliveries each, now ~6; part of a transaction's cost
+//! (its round trips, its commit, starting each statement) is the same for
+//! one delivery as for thirty (BENCHMARKS.md, issue 3, sixth pass).
+//!
+//! If a batch fails (a deadlock with another process, say), its deliveries
+//! are stored one by one, so one bad event never costs the others; a
+//! delivery whose own transaction fails is answered 5xx and its sender
+//! retries.
 
 use super::service::{self, Event, Outcome};
 use crate::db::notify::CallChanges;
