@@ -1142,9 +1142,16 @@ async fn bravo_finishes_while_alpha_is_held(limit: u32) -> bool {
     }
     assert!(blocked, "alpha's transaction never waited for the held row");
 
+    // Bravo alone takes milliseconds; give it up to three seconds.
     let bravo = tokio::spawn(send_call_ended(url_b, KEY_B, "call_turn_b"));
-    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
-    let finished = bravo.is_finished();
+    let mut finished = false;
+    for _ in 0..150 {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        if bravo.is_finished() {
+            finished = true;
+            break;
+        }
+    }
     hold.rollback().await.unwrap();
     assert_eq!(alpha.await.unwrap(), 204);
     assert_eq!(bravo.await.unwrap(), 204);
