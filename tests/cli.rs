@@ -316,11 +316,7 @@ async fn operators_connect_agents_and_simulate_calls() {
     )
     .await
     .unwrap();
-    let ctx = callboard::db::TenantCtx {
-        org_id: org.id,
-        user_id: None,
-        impersonator_id: None,
-    };
+    let ctx = callboard::db::TenantCtx::without_user(org.id);
     let mut tx = callboard::db::tx::tenant(&db.app, &ctx).await.unwrap();
     let (calls, analysed): (i64, i64) = sqlx::query_as(
         "SELECT count(*), count(*) FILTER (WHERE summary IS NOT NULL AND duration_ms > 0) FROM calls",
@@ -435,11 +431,7 @@ async fn operators_export_calls_as_csv() {
     );
     let org = uuid::Uuid::parse_str(text(&out).0.trim()).unwrap();
     // Two calls on Nov 10 (Phoenix), one of them a test call, and one a month before.
-    let ctx = callboard::db::TenantCtx {
-        org_id: org,
-        user_id: None,
-        impersonator_id: None,
-    };
+    let ctx = callboard::db::TenantCtx::without_user(org);
     let mut tx = callboard::db::tx::tenant(&db.app, &ctx).await.unwrap();
     for (id, kind, start) in [
         ("c1", "phone_call", "2026-11-10T15:00:00Z"),

@@ -315,11 +315,7 @@ async fn insert_call(
     duration_ms: i64,
     reported_cents: Option<&str>,
 ) -> uuid::Uuid {
-    let ctx = callboard::db::TenantCtx {
-        org_id: org,
-        user_id: None,
-        impersonator_id: None,
-    };
+    let ctx = callboard::db::TenantCtx::without_user(org);
     let mut tx = callboard::db::tx::tenant(pool, &ctx).await.unwrap();
     let id = sqlx::query_scalar(
         "INSERT INTO calls (organization_id, provider_call_id, call_type, started_at, duration_ms,

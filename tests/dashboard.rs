@@ -17,11 +17,7 @@ use support::{fixture, keyring, operator_scope as scope, TestApp};
 use uuid::Uuid;
 
 fn tenant(org: Uuid) -> TenantCtx {
-    TenantCtx {
-        org_id: org,
-        user_id: None,
-        impersonator_id: None,
-    }
+    TenantCtx::without_user(org)
 }
 
 /// A call as the merge would leave it, written as the app role in the

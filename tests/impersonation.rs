@@ -24,11 +24,7 @@ async fn a_super_admin_views_as_an_organization_with_every_write_recorded() {
     let f = fixture(&app.db.app).await;
     let pool = &app.db.app;
     let call: uuid::Uuid = {
-        let ctx = callboard::db::TenantCtx {
-            org_id: f.alpha.id,
-            user_id: None,
-            impersonator_id: None,
-        };
+        let ctx = callboard::db::TenantCtx::without_user(f.alpha.id);
         let mut tx = callboard::db::tx::tenant(pool, &ctx).await.unwrap();
         let id = sqlx::query_scalar(
             "INSERT INTO calls (organization_id, provider_call_id, call_type, started_at, duration_ms)

@@ -38,11 +38,7 @@ async fn agent_for(app: &TestApp, org: Uuid, key: &str, provider_id: &str) -> (U
 }
 
 async fn call(pool: &PgPool, org: Uuid, provider_call_id: &str) -> Option<CallRow> {
-    let ctx = TenantCtx {
-        org_id: org,
-        user_id: None,
-        impersonator_id: None,
-    };
+    let ctx = TenantCtx::without_user(org);
     let mut tx = db::tx::tenant(pool, &ctx).await.unwrap();
     let row = db::calls::by_provider_id(&mut tx, org, provider_call_id)
         .await
@@ -52,11 +48,7 @@ async fn call(pool: &PgPool, org: Uuid, provider_call_id: &str) -> Option<CallRo
 }
 
 async fn count(pool: &PgPool, org: Uuid, sql: &str) -> i64 {
-    let ctx = TenantCtx {
-        org_id: org,
-        user_id: None,
-        impersonator_id: None,
-    };
+    let ctx = TenantCtx::without_user(org);
     let mut tx = db::tx::tenant(pool, &ctx).await.unwrap();
     let n: i64 = sqlx::query_scalar(sql).fetch_one(&mut *tx).await.unwrap();
     tx.commit().await.unwrap();
@@ -64,11 +56,7 @@ async fn count(pool: &PgPool, org: Uuid, sql: &str) -> i64 {
 }
 
 async fn agent_status(pool: &PgPool, org: Uuid, id: Uuid) -> String {
-    let ctx = TenantCtx {
-        org_id: org,
-        user_id: None,
-        impersonator_id: None,
-    };
+    let ctx = TenantCtx::without_user(org);
     let mut tx = db::tx::tenant(pool, &ctx).await.unwrap();
     let a = db::agents::get(&mut tx, org, id).await.unwrap().unwrap();
     tx.commit().await.unwrap();
@@ -274,11 +262,7 @@ async fn any_order_and_any_repetition_give_the_same_record() {
     }
     // Minutes and cost are counted once per call, however often events came.
     let (minutes, calls): (i64, i64) = {
-        let ctx = TenantCtx {
-            org_id: f.alpha.id,
-            user_id: None,
-            impersonator_id: None,
-        };
+        let ctx = TenantCtx::without_user(f.alpha.id);
         let mut tx = db::tx::tenant(&app.db.app, &ctx).await.unwrap();
         let r = sqlx::query_as("SELECT sum(billed_minutes)::bigint, count(*) FROM calls")
             .fetch_one(&mut *tx)
@@ -888,11 +872,7 @@ async fn cached_owners_are_forgotten_when_this_process_changes_them() {
 /// Every call of an organization as one line of text, for comparing two
 /// organizations that received the same events.
 async fn calls_digest(pool: &PgPool, org: Uuid) -> String {
-    let ctx = TenantCtx {
-        org_id: org,
-        user_id: None,
-        impersonator_id: None,
-    };
+    let ctx = TenantCtx::without_user(org);
     let mut tx = db::tx::tenant(pool, &ctx).await.unwrap();
     let text: String = sqlx::query_scalar(
         "SELECT coalesce(string_agg(concat_ws('|', provider_call_id, call_type, direction,
@@ -1113,11 +1093,7 @@ async fn bravo_finishes_while_alpha_is_held(limit: u32) -> bool {
     let f = fixture(&app.db.app).await;
     let (agent_a, url_a) = agent_for(&app, f.alpha.id, KEY_A, "agent_turns").await;
     let (_, url_b) = agent_for(&app, f.bravo.id, KEY_B, "agent_turns").await;
-    let ctx = TenantCtx {
-        org_id: f.alpha.id,
-        user_id: None,
-        impersonator_id: None,
-    };
+    let ctx = TenantCtx::without_user(f.alpha.id);
     // Alpha's first event marks its agent active: that update waits for us.
     let mut hold = db::tx::tenant(&app.db.app, &ctx).await.unwrap();
     sqlx::query("SELECT 1 FROM agents WHERE id = $1 FOR UPDATE")
@@ -1180,11 +1156,7 @@ async fn merged_calls_reach_the_rollups_once_in_either_kind_of_transaction() {
     let agent = agents::create(&db.app, &scope(org), "agent_roll", "Roll")
         .await
         .unwrap();
-    let ctx = TenantCtx {
-        org_id: org,
-        user_id: None,
-        impersonator_id: None,
-    };
+    let ctx = TenantCtx::without_user(org);
     let now = chrono::Utc::now().timestamp_millis();
     let ended = |seconds: i64| {
         json!({"call_id": "x", "call_type": "phone_call", "start_timestamp": now - seconds * 1000,

@@ -11,11 +11,7 @@ use support::{fixture, TestDb};
 use uuid::Uuid;
 
 fn ctx(org: Uuid) -> TenantCtx {
-    TenantCtx {
-        org_id: org,
-        user_id: None,
-        impersonator_id: None,
-    }
+    TenantCtx::without_user(org)
 }
 
 async fn count_in(pool: &PgPool, org: Uuid, sql: &str) -> i64 {

@@ -53,11 +53,7 @@ pub async fn calls(config: &Config, cmd: CallsCommand) -> anyhow::Result<()> {
         },
         ..Default::default()
     };
-    let tenant = TenantCtx {
-        org_id: org.id,
-        user_id: None,
-        impersonator_id: None,
-    };
+    let tenant = TenantCtx::without_user(org.id);
     let mut export = crate::services::export::start(&pool, tenant, &org.slug, &filter, now)
         .await
         .map_err(explain)?;

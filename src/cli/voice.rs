@@ -30,11 +30,7 @@ pub enum AgentCommand {
 
 pub fn operator_scope(org_id: Uuid) -> Scope {
     Scope {
-        tenant: TenantCtx {
-            org_id,
-            user_id: None,
-            impersonator_id: None,
-        },
+        tenant: TenantCtx::without_user(org_id),
         actor: Actor::operator(),
         privileged: true,
     }

@@ -26,6 +26,16 @@ pub struct TenantCtx {
 }
 
 impl TenantCtx {
+    /// An organization's context with nobody signed in: a verified webhook
+    /// or an operator's command.
+    pub fn without_user(org_id: Uuid) -> Self {
+        TenantCtx {
+            org_id,
+            user_id: None,
+            impersonator_id: None,
+        }
+    }
+
     pub fn user(org_id: Uuid, user_id: Uuid) -> Self {
         TenantCtx {
             org_id,

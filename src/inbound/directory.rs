@@ -87,11 +87,7 @@ async fn load(pool: &PgPool, number: &str) -> Result<Option<Line>, AppError> {
     let Some(owner) = owner else {
         return Ok(None);
     };
-    let ctx = TenantCtx {
-        org_id: owner.org_id,
-        user_id: None,
-        impersonator_id: None,
-    };
+    let ctx = TenantCtx::without_user(owner.org_id);
     let mut tx = db::tx::tenant(pool, &ctx).await?;
     let saved = db::settings::get(&mut tx, owner.org_id).await?;
     tx.commit().await?;

@@ -104,11 +104,7 @@ async fn respond(state: &AppState, headers: &HeaderMap, body: &[u8]) -> (&'stati
 /// The first correctly signed call proves the number is wired up. Failing to
 /// record that must not fail the call, so errors are only logged.
 async fn mark_connected(state: &AppState, owner: &db::numbers::NumberOwner) {
-    let ctx = TenantCtx {
-        org_id: owner.org_id,
-        user_id: None,
-        impersonator_id: None,
-    };
+    let ctx = TenantCtx::without_user(owner.org_id);
     let result = async {
         let mut tx = db::tx::tenant(&state.pool, &ctx).await?;
         db::numbers::mark_connected(&mut tx, owner.org_id, owner.number_id).await?;

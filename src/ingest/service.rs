@@ -107,11 +107,7 @@ pub async fn prepare(
         return Ok(Prepared::Done(Outcome::UnknownAgent));
     };
     let org_id = owner.org_id;
-    let ctx = TenantCtx {
-        org_id,
-        user_id: None,
-        impersonator_id: None,
-    };
+    let ctx = TenantCtx::without_user(org_id);
     if owner.inactive {
         let mut tx = db::tx::tenant(pool, &ctx).await?;
         db::webhooks::count(&mut tx, org_id, d.agent_id, Outcome::Inactive.label()).await?;
@@ -176,11 +172,7 @@ pub async fn store(
         return Ok(Vec::new());
     };
     debug_assert!(events.iter().all(|e| e.org_id == org_id));
-    let ctx = TenantCtx {
-        org_id,
-        user_id: None,
-        impersonator_id: None,
-    };
+    let ctx = TenantCtx::without_user(org_id);
     // Each body once (a retry may arrive beside the original), by digest.
     let mut order: Vec<usize> = (0..events.len()).collect();
     order.sort_by(|a, b| events[*a].digest.cmp(&events[*b].digest));

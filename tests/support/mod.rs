@@ -341,11 +341,7 @@ pub fn session_cookie(res: &reqwest::Response) -> Option<String> {
 /// tests call services with.
 pub fn operator_scope(org: Uuid) -> callboard::services::agents::Scope {
     callboard::services::agents::Scope {
-        tenant: callboard::db::TenantCtx {
-            org_id: org,
-            user_id: None,
-            impersonator_id: None,
-        },
+        tenant: callboard::db::TenantCtx::without_user(org),
         actor: callboard::db::audit::Actor::operator(),
         privileged: true,
     }
