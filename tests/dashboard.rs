@@ -784,3 +784,49 @@ async fn folding_past_rollups_keeps_them_equal_to_a_recount_even_while_calls_arr
     assert_eq!(spread_keys(&pool, f.alpha.id).await, 0);
     rollups_match_recount(&pool, f.alpha.id).await;
 }
+
+/// Building a router (the server's start, and every test here) lists the
+/// pages' routes by rendering the app with resource loading switched off
+/// process-wide. A page rendered on another thread meanwhile waited forever
+/// for its data (one integration run in a few hundred hung that way). With
+/// routers built back to back on one thread, every dashboard rendered on
+/// another must still arrive whole.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn building_routers_never_stalls_a_page_being_rendered() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let app = TestApp::spawn().await;
+    fixture(&app.db.app).await;
+    let viewer = app
+        .signed_in(&app.org("alpha", ""), "viewer@alpha.example")
+        .await;
+
+    let stop = std::sync::Arc::new(AtomicBool::new(false));
+    let builder = {
+        let (stop, state, runtime) = (
+            stop.clone(),
+            app.state.clone(),
+            tokio::runtime::Handle::current(),
+        );
+        std::thread::spawn(move || {
+            let _in_runtime = runtime.enter();
+            let mut built = 0;
+            while !stop.load(Ordering::Relaxed) {
+                drop(callboard::server::router::build(state.clone()));
+                built += 1;
+            }
+            built
+        })
+    };
+    for i in 0..30 {
+        let page = tokio::time::timeout(Duration::from_secs(10), async {
+            let res = viewer.get(app.org("alpha", "/")).send().await.unwrap();
+            (res.status(), res.text().await.unwrap())
+        })
+        .await;
+        let (status, html) = page.unwrap_or_else(|_| panic!("page {i} never finished"));
+        assert_eq!(status, 200);
+        assert!(html.contains("Figures update as calls happen"), "{html}");
+    }
+    stop.store(true, Ordering::Relaxed);
+    assert!(builder.join().unwrap() > 0, "no router was built meanwhile");
+}

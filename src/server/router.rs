@@ -6,7 +6,8 @@ use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use std::sync::OnceLock;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
@@ -17,6 +18,19 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Sessions end after 12 hours without activity.
 const SESSION_IDLE_HOURS: i64 = 12;
+
+/// The pages' routes, listed once per process.
+///
+/// Listing them renders the app with resource loading switched off by a
+/// process-wide flag (`leptos_server::SuppressResourceLoad`); a resource
+/// first polled on another thread while the flag is up never loads, and its
+/// page never finishes. One listing per process, before any router exists,
+/// means no page can be rendering meanwhile (the integration tests build a
+/// router per test, two tests at a time: one in a few hundred builds hung).
+fn routes() -> &'static [AxumRouteListing] {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App))
+}
 
 /// The whole HTTP surface. The server and the integration tests both use this.
 pub fn build(state: AppState) -> Router {
@@ -33,12 +47,9 @@ pub fn build(state: AppState) -> Router {
     let context = move || provide_context(ctx_state.clone());
     let options = state.leptos_options.clone();
     let pages = Router::new()
-        .leptos_routes_with_context(
-            &state,
-            generate_route_list(App),
-            context.clone(),
-            move || shell(options.clone()),
-        )
+        .leptos_routes_with_context(&state, routes().to_vec(), context.clone(), move || {
+            shell(options.clone())
+        })
         .route("/calls/{id}/recording", get(super::recording::recording))
         .route("/calls/export.csv", get(super::export::calls_csv))
         .route("/events", get(super::live::events))

@@ -263,9 +263,12 @@ impl TestApp {
     }
 
     /// A browser-like client: keeps cookies, resolves every host to the test
-    /// server, and does not follow redirects (tests look at them).
+    /// server, and does not follow redirects (tests look at them). A request
+    /// that takes a minute has hung: it fails its test rather than holding up
+    /// the whole run.
     pub fn client(&self) -> reqwest::Client {
         reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(60))
             .cookie_store(true)
             .dns_resolver(Arc::new(Loopback))
             .redirect(reqwest::redirect::Policy::none())
