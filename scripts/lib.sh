@@ -99,8 +99,12 @@ ensure_postgres() {
   fi
   pg_ok "$PG_SUPER" || die "cannot connect to PostgreSQL as a superuser ($PG_SUPER)"
   PG_HOSTPORT=$(printf '%s' "$PG_SUPER" | sed -E 's#^[a-z]+://[^@]*@([^/]+)/.*#\1#')
-  # The three roles the migrations expect (README: Database roles).
-  psql "$PG_SUPER" -v ON_ERROR_STOP=1 -Atq <<'SQL'
+  create_roles "$PG_SUPER"
+}
+
+# The roles the migrations expect (README: Database roles), on the server at $1.
+create_roles() {
+  psql "$1" -v ON_ERROR_STOP=1 -Atq <<'SQL'
 DO $$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'callboard_owner') THEN
     CREATE ROLE callboard_owner LOGIN; END IF;
@@ -108,11 +112,15 @@ DO $$ BEGIN
     CREATE ROLE callboard_app LOGIN; END IF;
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'callboard_platform') THEN
     CREATE ROLE callboard_platform NOLOGIN; END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'callboard_lookup') THEN
+    CREATE ROLE callboard_lookup NOLOGIN; END IF;
 END $$;
 ALTER ROLE callboard_app NOSUPERUSER NOBYPASSRLS NOINHERIT NOCREATEDB NOCREATEROLE;
 ALTER ROLE callboard_platform NOSUPERUSER NOBYPASSRLS NOLOGIN;
+ALTER ROLE callboard_lookup NOSUPERUSER NOBYPASSRLS NOLOGIN;
 ALTER ROLE callboard_owner NOSUPERUSER;
 GRANT callboard_platform TO callboard_app;
+GRANT callboard_lookup TO callboard_app;
 SQL
 }
 

@@ -122,6 +122,15 @@ mod ssr {
         }
     }
 
+    /// For plain axum routes: the error's status and its message for people.
+    impl axum::response::IntoResponse for AppError {
+        fn into_response(self) -> axum::response::Response {
+            let status = http::StatusCode::from_u16(self.status())
+                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+            (status, self.to_string()).into_response()
+        }
+    }
+
     /// The name of the constraint a database error violated, if any. Callers
     /// decide "slug already taken" by constraint name, never by error text.
     pub fn violated_constraint(err: &sqlx::Error) -> Option<&str> {

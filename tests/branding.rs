@@ -402,9 +402,10 @@ async fn flatten(res: reqwest::Response) -> String {
 
 #[tokio::test]
 async fn recordings_reach_the_browser_only_through_our_route() {
-    let app = TestApp::spawn().await;
+    let db = std::sync::Arc::new(support::TestDb::new().await);
+    let app = TestApp::spawn_with(db, |c| c.recording = support::recording_store::policy()).await;
     let f = setup(&app).await;
-    let fake = support::fake_retell::FakeRetell::start().await;
+    let store = support::recording_store::RecordingStore::start(String::new()).await;
     let pool = &app.db.app;
     let scope = support::operator_scope(f.alpha.id);
     let keys = support::keyring();
@@ -421,7 +422,7 @@ async fn recordings_reach_the_browser_only_through_our_route() {
             "call_id": "call_rec_1", "agent_id": "agent_rec", "call_type": "phone_call",
             "direction": "inbound", "call_status": "ended",
             "start_timestamp": now - 60_000, "end_timestamp": now, "duration_ms": 60_000,
-            "recording_url": format!("{}/recordings/call_rec_1.wav", fake.base_url()),
+            "recording_url": store.url("/recordings/call_rec_1.wav"),
         }
     });
     let url = app.url("127.0.0.1", &format!("/webhooks/agent/{agent}"));

@@ -129,10 +129,19 @@ async fn a_super_admin_views_as_an_organization_with_every_write_recorded() {
         .find(|e| e["action"] == "call.billable_override")
         .unwrap();
     assert_eq!(write["impersonated"], true);
-    assert!(write["actor"]
-        .as_str()
-        .unwrap()
-        .contains("root@callboard.localhost"));
+    // The agency's people are "Agency staff" to a client: no email, no address.
+    assert_eq!(write["actor"], "Agency staff");
+    assert!(write["ip"].is_null());
+    let text = log.to_string();
+    assert!(!text.contains("root@callboard.localhost"), "{text}");
+    // Filtering by the hidden email finds nothing.
+    let (_, probe) = post(
+        &admin,
+        app.org("alpha", "/api/org/activity"),
+        &[("query", "period=today&actor=root%40callboard".into())],
+    )
+    .await;
+    assert_eq!(probe.as_array().unwrap().len(), 0, "{probe}");
     assert!(entries.iter().any(|e| e["action"] == "impersonation.start"));
     let mut tx = callboard::db::tx::platform(pool, callboard::db::PlatformAccess::operator())
         .await
@@ -161,6 +170,17 @@ async fn a_super_admin_views_as_an_organization_with_every_write_recorded() {
     assert_ne!(session_cookie(&res).unwrap(), after);
     let (s, _) = post(&root, app.platform("/api/platform/orgs"), &[]).await;
     assert_eq!(s, StatusCode::OK);
+    // The console still shows who it was.
+    let (_, all) = post(
+        &root,
+        app.platform("/api/platform/activity"),
+        &[("query", "period=today".into())],
+    )
+    .await;
+    assert!(
+        all.to_string().contains("root@callboard.localhost"),
+        "{all}"
+    );
     let (s, _) = post(
         &root,
         app.platform("/api/dashboard/calls"),

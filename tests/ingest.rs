@@ -405,9 +405,13 @@ async fn bad_requests_get_clear_answers_and_store_nothing_but_counters() {
         .await
         .unwrap();
     assert!(
-        metrics.contains(&format!(
-            "callboard_webhook_events_total{{agent=\"{agent}\",outcome=\"rejected_signature\"}} 6"
-        )),
+        metrics.contains("callboard_webhook_events_total{outcome=\"rejected_signature\"} 6"),
+        "{metrics}"
+    );
+    // No label names an agent: its id is its webhook URL's secret.
+    assert!(!metrics.contains(&agent.to_string()), "{metrics}");
+    assert!(
+        metrics.contains("outcome=\"unknown_agent\"} 2"),
         "{metrics}"
     );
     assert!(metrics.contains("outcome=\"merged\""), "{metrics}");
@@ -644,21 +648,45 @@ async fn keys_are_sealed_at_rest_and_test_connection_asks_the_platform() {
 }
 
 #[tokio::test]
-async fn org_admins_manage_their_own_agents_only_and_viewers_not_at_all() {
+async fn only_the_agency_changes_agents_and_org_admins_read_them() {
     let app = TestApp::spawn().await;
     let f = fixture(&app.db.app).await;
     let (bravo_agent, _) = agent_for(&app, f.bravo.id, KEY_B, "agent_b").await;
+    let alpha_id = f.alpha.id.to_string();
 
-    let admin = app
-        .signed_in(&app.org("alpha", ""), "admin@alpha.example")
+    // The agency registers alpha's agent from the console.
+    let root = app
+        .signed_in(&app.platform(""), "root@callboard.localhost")
         .await;
-    let res = admin
-        .post(app.org("alpha", "/api/agents/create"))
-        .form(&[("name", "Night line"), ("agent_id", "agent_night")])
+    let res = root
+        .post(app.platform("/api/agents/create"))
+        .form(&[
+            ("org_id", alpha_id.as_str()),
+            ("name", "Night line"),
+            ("agent_id", "agent_night"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
+    let night: Uuid = res.json().await.unwrap();
+    // Duplicate registration: a field error, nothing lost.
+    let res = root
+        .post(app.platform("/api/agents/create"))
+        .form(&[
+            ("org_id", alpha_id.as_str()),
+            ("name", "Again"),
+            ("agent_id", "agent_night"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+
+    // Alpha's admin sees it, read-only: no platform ids, no webhook URL.
+    let admin = app
+        .signed_in(&app.org("alpha", ""), "admin@alpha.example")
+        .await;
     let overview: Value = admin
         .post(app.org("alpha", "/api/agents"))
         .send()
@@ -668,12 +696,49 @@ async fn org_admins_manage_their_own_agents_only_and_viewers_not_at_all() {
         .await
         .unwrap();
     assert_eq!(overview["agents"].as_array().unwrap().len(), 1);
+    assert_eq!(overview["is_agency"], false);
     assert!(
         overview["agents"][0]["provider_agent_id"].is_null(),
         "org users never see platform ids"
     );
+    assert_eq!(overview["agents"][0]["webhook_url"], "");
     let text = overview.to_string();
     assert!(!text.contains("agent_night"), "{text}");
+
+    // Every change is refused to the organization's own admin.
+    let night_id = night.to_string();
+    for (path, form) in [
+        (
+            "/api/agents/create",
+            vec![("name", "Mine"), ("agent_id", "agent_mine")],
+        ),
+        (
+            "/api/agents/api-key",
+            vec![("api_key", "key_forged_by_client")],
+        ),
+        ("/api/agents/test-connection", vec![]),
+        (
+            "/api/agents/rename",
+            vec![("id", night_id.as_str()), ("name", "X")],
+        ),
+        (
+            "/api/agents/active",
+            vec![("id", night_id.as_str()), ("active", "false")],
+        ),
+        ("/api/agents/delete", vec![("id", night_id.as_str())]),
+    ] {
+        let res = admin
+            .post(app.org("alpha", path))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403, "{path}");
+    }
+    assert_eq!(
+        agent_status(&app.db.app, f.alpha.id, night).await,
+        "pending_validation"
+    );
 
     // Naming another organization is refused; its agents are untouchable.
     let res = admin
@@ -689,20 +754,11 @@ async fn org_admins_manage_their_own_agents_only_and_viewers_not_at_all() {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), 404);
+    assert_eq!(res.status(), 403);
     assert_eq!(
         agent_status(&app.db.app, f.bravo.id, bravo_agent).await,
         "pending_validation"
     );
-
-    // Duplicate registration: a field error, nothing lost.
-    let res = admin
-        .post(app.org("alpha", "/api/agents/create"))
-        .form(&[("name", "Again"), ("agent_id", "agent_night")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 422);
 
     let viewer = app
         .signed_in(&app.org("alpha", ""), "viewer@alpha.example")
@@ -724,7 +780,7 @@ async fn org_admins_manage_their_own_agents_only_and_viewers_not_at_all() {
 }
 
 #[tokio::test]
-async fn admins_override_billable_and_it_is_audited() {
+async fn the_agency_overrides_billable_and_admins_ask_for_a_review() {
     let app = TestApp::spawn().await;
     let f = fixture(&app.db.app).await;
     let (_, url) = agent_for(&app, f.alpha.id, KEY_A, "agent_desert_main").await;
@@ -734,13 +790,73 @@ async fn admins_override_billable_and_it_is_audited() {
     );
     let web = call(&app.db.app, f.alpha.id, "call_web_01").await.unwrap();
     assert!(!web.is_billable);
+    let call_id = web.id.to_string();
+    let alpha_id = f.alpha.id.to_string();
 
+    // The client's admin cannot change the bill, only ask.
     let admin = app
         .signed_in(&app.org("alpha", ""), "admin@alpha.example")
         .await;
     let res = admin
         .post(app.org("alpha", "/api/calls/billable"))
-        .form(&[("call_id", web.id.to_string()), ("billable", "true".into())])
+        .form(&[("call_id", call_id.as_str()), ("billable", "false")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    let ask = |note: &'static str| {
+        admin
+            .post(app.org("alpha", "/api/calls/review"))
+            .form(&[("call_id", call_id.as_str()), ("note", note)])
+            .send()
+    };
+    let res = ask("This was a real customer.").await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.json::<bool>().await.unwrap(), true);
+    let res = ask("Again").await.unwrap();
+    assert_eq!(
+        res.json::<bool>().await.unwrap(),
+        false,
+        "one open request per call"
+    );
+    let long = "x".repeat(501);
+    let res = admin
+        .post(app.org("alpha", "/api/calls/review"))
+        .form(&[("call_id", call_id.as_str()), ("note", long.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+
+    // The console lists it.
+    let root = app
+        .signed_in(&app.platform(""), "root@callboard.localhost")
+        .await;
+    let list = |org: &str| {
+        root.post(app.platform("/api/platform/reviews"))
+            .form(&[("org_id", org)])
+            .send()
+    };
+    let open: Value = list(&alpha_id).await.unwrap().json().await.unwrap();
+    assert_eq!(open.as_array().unwrap().len(), 1, "{open}");
+    assert_eq!(open[0]["note"], "This was a real customer.");
+    assert_eq!(open[0]["requested_by"], "admin@alpha.example");
+    let bravo: Value = list(&f.bravo.id.to_string())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(bravo.as_array().unwrap().len(), 0);
+
+    // The agency decides: billable. The request is answered, and audited.
+    let res = root
+        .post(app.platform("/api/calls/billable"))
+        .form(&[
+            ("org_id", alpha_id.as_str()),
+            ("call_id", call_id.as_str()),
+            ("billable", "true"),
+        ])
         .send()
         .await
         .unwrap();
@@ -751,20 +867,24 @@ async fn admins_override_billable_and_it_is_audited() {
             .unwrap()
             .is_billable
     );
-    let audited = count(
-        &app.db.app,
-        f.alpha.id,
-        "SELECT count(*) FROM audit_log WHERE action = 'call.billable_override'",
-    )
-    .await;
-    assert_eq!(audited, 1);
+    let open: Value = list(&alpha_id).await.unwrap().json().await.unwrap();
+    assert_eq!(open.as_array().unwrap().len(), 0);
+    for action in ["call.billable_override", "call.review_requested"] {
+        let n = count(
+            &app.db.app,
+            f.alpha.id,
+            &format!("SELECT count(*) FROM audit_log WHERE action = '{action}'"),
+        )
+        .await;
+        assert_eq!(n, 1, "{action}");
+    }
 
     // Back to the default.
-    admin
-        .post(app.org("alpha", "/api/calls/billable"))
+    root.post(app.platform("/api/calls/billable"))
         .form(&[
-            ("call_id", web.id.to_string()),
-            ("billable", "default".into()),
+            ("org_id", alpha_id.as_str()),
+            ("call_id", call_id.as_str()),
+            ("billable", "default"),
         ])
         .send()
         .await
@@ -776,16 +896,19 @@ async fn admins_override_billable_and_it_is_audited() {
             .is_billable
     );
 
+    // A viewer can do neither.
     let viewer = app
         .signed_in(&app.org("alpha", ""), "viewer@alpha.example")
         .await;
-    let res = viewer
-        .post(app.org("alpha", "/api/calls/billable"))
-        .form(&[("call_id", web.id.to_string()), ("billable", "true".into())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 403);
+    for path in ["/api/calls/billable", "/api/calls/review"] {
+        let res = viewer
+            .post(app.org("alpha", path))
+            .form(&[("call_id", call_id.as_str()), ("billable", "true")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403, "{path}");
+    }
 }
 
 #[tokio::test]
@@ -836,12 +959,16 @@ async fn cached_owners_are_forgotten_when_this_process_changes_them() {
     let e = &events()["phone_call_lifecycle"][0];
     assert_eq!(FakeRetell::send_event(&url, KEY_A, e).await, 204); // now cached
 
-    let admin = app
-        .signed_in(&app.org("alpha", ""), "admin@alpha.example")
+    let root = app
+        .signed_in(&app.platform(""), "root@callboard.localhost")
         .await;
-    let res = admin
-        .post(app.org("alpha", "/api/agents/api-key"))
-        .form(&[("api_key", "key_alpha_replaced_1111")])
+    let alpha_id = f.alpha.id.to_string();
+    let res = root
+        .post(app.platform("/api/agents/api-key"))
+        .form(&[
+            ("org_id", alpha_id.as_str()),
+            ("api_key", "key_alpha_replaced_1111"),
+        ])
         .send()
         .await
         .unwrap();
@@ -856,9 +983,13 @@ async fn cached_owners_are_forgotten_when_this_process_changes_them() {
         204
     );
 
-    let res = admin
-        .post(app.org("alpha", "/api/agents/active"))
-        .form(&[("id", agent.to_string()), ("active", "false".into())])
+    let res = root
+        .post(app.platform("/api/agents/active"))
+        .form(&[
+            ("org_id", alpha_id.clone()),
+            ("id", agent.to_string()),
+            ("active", "false".into()),
+        ])
         .send()
         .await
         .unwrap();

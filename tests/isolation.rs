@@ -250,8 +250,8 @@ async fn the_app_role_never_reads_password_hashes() {
         .unwrap_err();
     assert_eq!(sqlstate(&err).as_deref(), Some("42501"));
     drop(tx);
-    // Positive: the platform path (used by sign-in) can.
-    let mut tx = db::tx::platform(&db.app, PlatformAccess::operator())
+    // Positive: sign-in's path can, through its one function.
+    let mut tx = db::tx::platform(&db.app, PlatformAccess::sign_in())
         .await
         .unwrap();
     let creds = db::users::credentials(&mut tx, "admin@alpha.example")
@@ -368,10 +368,8 @@ async fn an_ingestion_transaction_is_scoped_and_leaves_nothing_behind() {
     let one = db.app_pool(1).await;
     let mut tx = db::tx::ingestion(&one, &ctx(f.alpha.id)).await.unwrap();
     let (n, mode, rollups) = memberships_and_settings(&mut tx).await;
-    assert_eq!(
-        (n, mode.as_str(), rollups.as_str()),
-        (3, "force_generic_plan", "by_statement")
-    );
+    assert_eq!((n, mode.as_str()), (3, "force_generic_plan"));
+    assert!(rollups.starts_with("by_statement:"), "{rollups}");
     tx.commit().await.unwrap();
 
     let mut tx = db::tx::tenant(&one, &ctx(f.bravo.id)).await.unwrap();
@@ -779,4 +777,200 @@ async fn rollups_and_rates_are_isolated() {
         .unwrap_err();
         assert_eq!(sqlstate(&err).as_deref(), Some("42501"));
     }
+}
+
+/// The rollup triggers stand aside only for ingestion's own transaction: the
+/// setting, made any other way, switches nothing off.
+#[tokio::test]
+async fn only_ingestion_can_switch_off_the_rollup_triggers() {
+    let db = TestDb::new().await;
+    let f = fixture(&db.app).await;
+    let one = db.app_pool(1).await;
+    // Left behind at session level, and set by hand in this transaction.
+    sqlx::query("SET app.rollups = 'by_statement'")
+        .execute(&one)
+        .await
+        .unwrap();
+    let mut tx = db::tx::tenant(&one, &ctx(f.alpha.id)).await.unwrap();
+    sqlx::query("SELECT set_config('app.rollups', 'by_statement', true)")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO calls (organization_id, provider_call_id, call_type, duration_ms)
+         VALUES ($1, 'c_roll', 'phone_call', 61000)",
+    )
+    .bind(f.alpha.id)
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    let (calls, minutes): (i64, i64) = sqlx::query_as(
+        "SELECT coalesce(sum(calls), 0)::bigint, coalesce(sum(billed_minutes), 0)::bigint
+           FROM call_rollups",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    assert_eq!((calls, minutes), (1, 2), "the trigger counted the call");
+    tx.commit().await.unwrap();
+}
+
+/// Procedural functions run with a fixed search_path.
+#[tokio::test]
+async fn procedural_functions_pin_their_search_path() {
+    let db = TestDb::new().await;
+    let unpinned: Vec<String> = sqlx::query_scalar(
+        "SELECT p.oid::regprocedure::text
+           FROM pg_proc p
+           JOIN pg_namespace n ON n.oid = p.pronamespace
+           JOIN pg_language l ON l.oid = p.prolang
+          WHERE n.nspname IN ('app', 'public')
+            AND (l.lanname = 'plpgsql' OR p.prorettype = 'trigger'::regtype OR p.prosecdef)
+            AND NOT EXISTS (SELECT 1 FROM unnest(coalesce(p.proconfig, '{}')) c
+                             WHERE c LIKE 'search_path=%')",
+    )
+    .fetch_all(&db.app)
+    .await
+    .unwrap();
+    assert!(unpinned.is_empty(), "{unpinned:?}");
+    let pinned: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+          WHERE n.nspname = 'app' AND p.proconfig IS NOT NULL",
+    )
+    .fetch_one(&db.app)
+    .await
+    .unwrap();
+    assert!(pinned >= 3, "the trigger functions were found: {pinned}");
+}
+
+/// Billing review requests: another organization cannot read, change or
+/// forge them.
+#[tokio::test]
+async fn billing_reviews_are_isolated() {
+    let db = TestDb::new().await;
+    let f = fixture(&db.app).await;
+    let (a, b) = (f.alpha.id, f.bravo.id);
+    let mut tx = db::tx::tenant(&db.app, &ctx(a)).await.unwrap();
+    let call: Uuid = sqlx::query_scalar(
+        "INSERT INTO calls (organization_id, provider_call_id, call_type) VALUES ($1, 'c1', 'phone_call') RETURNING id",
+    )
+    .bind(a)
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    sqlx::query("INSERT INTO billing_reviews (organization_id, call_id, requested_by) VALUES ($1, $2, 'a@x')")
+        .bind(a)
+        .bind(call)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let sql = "SELECT count(*) FROM billing_reviews";
+    assert_eq!(count_in(&db.app, b, sql).await, 0, "bravo reads them");
+    assert_eq!(count_in(&db.app, a, sql).await, 1, "alpha reads its own");
+    let mut tx = db::tx::tenant(&db.app, &ctx(b)).await.unwrap();
+    let n = sqlx::query("UPDATE billing_reviews SET note = 'stolen'")
+        .execute(&mut *tx)
+        .await
+        .unwrap()
+        .rows_affected();
+    assert_eq!(n, 0);
+    let err = sqlx::query("INSERT INTO billing_reviews (organization_id, call_id, requested_by) VALUES ($1, $2, 'b@x')")
+        .bind(a)
+        .bind(call)
+        .execute(&mut *tx)
+        .await
+        .unwrap_err();
+    assert_eq!(sqlstate(&err).as_deref(), Some("42501"));
+    drop(tx);
+    // Pointing bravo's request at alpha's call fails like a missing call.
+    let mut tx = db::tx::tenant(&db.app, &ctx(b)).await.unwrap();
+    let err = sqlx::query("INSERT INTO billing_reviews (organization_id, call_id, requested_by) VALUES ($1, $2, 'b@x')")
+        .bind(b)
+        .bind(call)
+        .execute(&mut *tx)
+        .await
+        .unwrap_err();
+    assert_eq!(sqlstate(&err).as_deref(), Some("23503"));
+    drop(tx);
+    let mut tx = db::tx::tenant(&db.app, &ctx(a)).await.unwrap();
+    let moved = sqlx::query("UPDATE billing_reviews SET organization_id = $1")
+        .bind(b)
+        .execute(&mut *tx)
+        .await;
+    assert!(moved.is_err(), "moving a request to bravo");
+}
+
+/// The lookup role (unauthenticated paths) reads only what its lookups
+/// need and writes nothing; the console's role reads no password hashes.
+#[tokio::test]
+async fn the_lookup_role_reads_little_and_writes_nothing() {
+    let db = TestDb::new().await;
+    let f = fixture(&db.app).await;
+    let lookup = |sql: &'static str| {
+        let pool = db.app.clone();
+        async move {
+            let mut tx = db::tx::platform(&pool, PlatformAccess::sign_in())
+                .await
+                .unwrap();
+            let r = sqlx::query(sql)
+                .execute(&mut *tx)
+                .await
+                .map(|r| r.rows_affected());
+            drop(tx);
+            r
+        }
+    };
+    // What it is for.
+    for sql in [
+        "SELECT id, name, slug, subdomain, custom_domain, status FROM organizations",
+        "SELECT organization_id, role FROM memberships",
+        "SELECT id FROM app.sign_in_credentials('admin@alpha.example')",
+    ] {
+        assert!(lookup(sql).await.is_ok(), "{sql}");
+    }
+    // What it must not do.
+    for sql in [
+        "SELECT password_hash FROM users",
+        "SELECT email FROM users",
+        "SELECT count(*) FROM calls",
+        "SELECT count(*) FROM webhook_events",
+        "SELECT last4 FROM credentials",
+        "SELECT count(*) FROM audit_log",
+        "SELECT count(*) FROM tower_sessions.session",
+        "UPDATE organizations SET name = 'x'",
+        "DELETE FROM agents",
+        "INSERT INTO audit_log (actor_label, action) VALUES ('x', 'org.delete')",
+        "SELECT app.record_auth(NULL, NULL, 'x', 'org.delete', NULL, '{}', NULL)",
+    ] {
+        let err = lookup(sql).await.expect_err(sql);
+        let state = sqlstate(&err);
+        assert!(
+            matches!(state.as_deref(), Some("42501") | Some("P0001")),
+            "{sql}: {err}"
+        );
+    }
+    // The console's role sets passwords but reads no hash.
+    let mut tx = db::tx::platform(&db.app, PlatformAccess::operator())
+        .await
+        .unwrap();
+    let err = sqlx::query("SELECT password_hash FROM users")
+        .execute(&mut *tx)
+        .await
+        .unwrap_err();
+    assert_eq!(sqlstate(&err).as_deref(), Some("42501"));
+    drop(tx);
+    let mut tx = db::tx::platform(&db.app, PlatformAccess::operator())
+        .await
+        .unwrap();
+    db::users::set_password(&mut tx, f.alpha_admin, "$argon2id$v=19$m=19456,t=2,p=1$x$y")
+        .await
+        .unwrap();
+    tx.rollback().await.unwrap();
+    // The app role itself cannot call the hash function.
+    let err = sqlx::query("SELECT * FROM app.sign_in_credentials('admin@alpha.example')")
+        .execute(&db.app)
+        .await
+        .unwrap_err();
+    assert_eq!(sqlstate(&err).as_deref(), Some("42501"));
 }

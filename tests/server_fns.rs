@@ -27,21 +27,25 @@ const ENDPOINTS: &[(&str, Access)] = &[
     ("/api/dashboard", Access::OrgMember),
     ("/api/dashboard/calls", Access::OrgMember),
     ("/api/dashboard/call", Access::OrgMember),
-    ("/api/calls/billable", Access::OrgAdmin),
-    // Agent management: org admins for their own organization, super admins
-    // (on the platform host) for any.
+    // What decides a bill is the agency's: super admins in the console (or
+    // viewing as the organization). Org admins read agents and numbers, and
+    // ask for a review of a call's billing.
+    ("/api/calls/billable", Access::SuperAdmin),
+    ("/api/calls/review", Access::OrgAdmin),
+    ("/api/platform/reviews", Access::SuperAdmin),
+    ("/api/platform/reviews/dismiss", Access::SuperAdmin),
     ("/api/agents", Access::OrgAdmin),
-    ("/api/agents/api-key", Access::OrgAdmin),
-    ("/api/agents/test-connection", Access::OrgAdmin),
-    ("/api/agents/create", Access::OrgAdmin),
-    ("/api/agents/rename", Access::OrgAdmin),
-    ("/api/agents/active", Access::OrgAdmin),
-    ("/api/agents/delete", Access::OrgAdmin),
+    ("/api/agents/api-key", Access::SuperAdmin),
+    ("/api/agents/test-connection", Access::SuperAdmin),
+    ("/api/agents/create", Access::SuperAdmin),
+    ("/api/agents/rename", Access::SuperAdmin),
+    ("/api/agents/active", Access::SuperAdmin),
+    ("/api/agents/delete", Access::SuperAdmin),
     ("/api/settings", Access::OrgMember),
     ("/api/settings/save", Access::OrgAdmin),
     ("/api/numbers", Access::OrgAdmin),
-    ("/api/numbers/add", Access::OrgAdmin),
-    ("/api/numbers/remove", Access::OrgAdmin),
+    ("/api/numbers/add", Access::SuperAdmin),
+    ("/api/numbers/remove", Access::SuperAdmin),
     ("/api/org/team", Access::OrgAdmin),
     ("/api/org/team/role", Access::OrgAdmin),
     ("/api/org/team/remove", Access::OrgAdmin),
@@ -93,6 +97,7 @@ fn args(uuid: &str) -> Vec<(&'static str, String)> {
         ("call_id", uuid),
         ("billable", "true"),
         ("number", "+15555550123"),
+        ("note", "probe"),
         ("kind", "logo"),
         ("brand_name", "Probe"),
         ("primary_color", "#112233"),
@@ -195,6 +200,17 @@ async fn viewers_are_refused_admin_endpoints() {
         .unwrap()
         .status();
     assert_eq!(s, StatusCode::OK);
+    // Nor does the admin reach anything that is the agency's, on its own host.
+    for (path, _) in ENDPOINTS.iter().filter(|(_, a)| *a == Access::SuperAdmin) {
+        let s = admin
+            .post(format!("{alpha}{path}"))
+            .form(&args(&f.alpha.id.to_string()))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(s, StatusCode::FORBIDDEN, "admin reached {path}");
+    }
     // Org admins never reach platform endpoints, not even on the platform host.
     let s = admin
         .post(app.platform("/api/platform/orgs"))

@@ -206,25 +206,26 @@ async fn unknown_numbers_get_the_generic_answer() {
 }
 
 #[tokio::test]
-async fn wrong_missing_or_stale_signatures_are_refused() {
+async fn without_a_valid_signature_a_clients_number_looks_like_anyone_elses() {
     let app = TestApp::spawn().await;
     let f = setup(&app).await;
-    // Alpha's number signed with bravo's key.
-    assert_eq!(
-        ring(&app, NUMBER_A, Some(KEY_B)).await.status(),
-        StatusCode::UNAUTHORIZED
-    );
-    assert_eq!(
-        ring(&app, NUMBER_A, None).await.status(),
-        StatusCode::UNAUTHORIZED
-    );
+    let stranger = ring(&app, "+19995550000", None).await;
+    assert_eq!(stranger.status(), StatusCode::OK);
+    let stranger = stranger.text().await.unwrap();
     let stale = chrono::Utc::now().timestamp_millis() - 10 * 60 * 1000;
-    assert_eq!(
-        ring_signed(&app, NUMBER_A, Some(KEY_A), stale)
-            .await
-            .status(),
-        StatusCode::UNAUTHORIZED
-    );
+    // Alpha's number signed with bravo's key, unsigned, and signed too long ago.
+    for res in [
+        ring(&app, NUMBER_A, Some(KEY_B)).await,
+        ring(&app, NUMBER_A, None).await,
+        ring_signed(&app, NUMBER_A, Some(KEY_A), stale).await,
+    ] {
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(
+            res.text().await.unwrap(),
+            stranger,
+            "the same generic answer"
+        );
+    }
     let res = reqwest::Client::new()
         .post(app.url("127.0.0.1", "/webhooks/inbound"))
         .body("{not json")
@@ -478,9 +479,13 @@ async fn admins_save_settings_and_viewers_only_read_them() {
 }
 
 #[tokio::test]
-async fn numbers_belong_to_one_organization() {
+async fn numbers_belong_to_one_organization_and_only_the_agency_records_them() {
     let app = TestApp::spawn().await;
-    fixture(&app.db.app).await;
+    let f = fixture(&app.db.app).await;
+    let (alpha_id, bravo_id) = (f.alpha.id.to_string(), f.bravo.id.to_string());
+    let root = app
+        .signed_in(&app.platform(""), "root@callboard.localhost")
+        .await;
     let alpha = app
         .signed_in(&app.org("alpha", ""), "admin@alpha.example")
         .await;
@@ -488,22 +493,31 @@ async fn numbers_belong_to_one_organization() {
         .signed_in(&app.org("bravo", ""), "admin@bravo.example")
         .await;
 
-    let res = alpha
-        .post(app.org("alpha", "/api/numbers/add"))
+    // A client cannot record a number, so cannot squat one another needs.
+    let res = bravo
+        .post(app.org("bravo", "/api/numbers/add"))
         .form(&[("number", "+1 415 555 0123")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    let res = root
+        .post(app.platform("/api/numbers/add"))
+        .form(&[("org_id", alpha_id.as_str()), ("number", "+1 415 555 0123")])
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let id: Uuid = res.json().await.unwrap();
 
-    // Bravo sees none of alpha's numbers, cannot take the number, and
-    // cannot remove it.
+    // Bravo sees none of alpha's numbers; the agency cannot give it the
+    // same number; bravo cannot remove alpha's.
     let list: Value = post_json(&bravo, &app.org("bravo", "/api/numbers")).await;
     assert_eq!(list.as_array().unwrap().len(), 0);
-    let res = bravo
-        .post(app.org("bravo", "/api/numbers/add"))
-        .form(&[("number", "+14155550123")])
+    let res = root
+        .post(app.platform("/api/numbers/add"))
+        .form(&[("org_id", bravo_id.as_str()), ("number", "+14155550123")])
         .send()
         .await
         .unwrap();
@@ -515,17 +529,46 @@ async fn numbers_belong_to_one_organization() {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
 
+    // Alpha's admin reads its numbers, and cannot remove them either.
     let list: Value = post_json(&alpha, &app.org("alpha", "/api/numbers")).await;
     assert_eq!(list[0]["number"], "+14155550123");
     assert_eq!(list[0]["status"], "pending");
-
     let res = alpha
         .post(app.org("alpha", "/api/numbers/remove"))
         .form(&[("id", id.to_string())])
         .send()
         .await
         .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    let res = root
+        .post(app.platform("/api/numbers/remove"))
+        .form(&[("org_id", alpha_id), ("id", id.to_string())])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_dialled_number_is_found_whatever_its_spacing() {
+    let app = TestApp::spawn().await;
+    let f = setup(&app).await;
+    for typed in ["+1 520 555 0001", "+1 (520) 555-0001", " +15205550001 "] {
+        let res = ring(&app, typed, Some(KEY_A)).await;
+        assert_eq!(res.status(), StatusCode::OK, "{typed}");
+        let answer: Value = res.json().await.unwrap();
+        assert_eq!(
+            vars(&answer)["tenant_id"],
+            f.alpha.id.to_string(),
+            "{typed}"
+        );
+    }
+    // Not a phone number at all: the generic answer, without a lookup.
+    let res = ring(&app, &"9".repeat(5000), Some(KEY_A)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let answer: Value = res.json().await.unwrap();
+    assert_eq!(vars(&answer)["tenant_id"], "");
 }

@@ -50,4 +50,9 @@ test("an agent goes from waiting to active when its first signed event arrives, 
   await open(member, orgUrl(slug, "/agents"));
   await expect(member.locator("tr[data-agent]")).toContainText("Reception");
   await expect(member.locator("body")).not.toContainText("agent_e2e");
+  // Keys and agents are the agency's: the client reads them, changes nothing.
+  await expect(member.getByRole("button", { name: "Register agent" })).toHaveCount(0);
+  await expect(member.getByRole("button", { name: "Save key" })).toHaveCount(0);
+  await expect(member.getByRole("button", { name: "Delete" })).toHaveCount(0);
+  await expect(member.locator("input.copy-field")).toHaveCount(0);
 });

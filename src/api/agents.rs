@@ -1,10 +1,11 @@
 //! Server functions for an organization's voice agents, API key and calls.
-//! The same endpoints serve the platform console (a super admin names the
+//! Reading the agents serves the platform console (a super admin names the
 //! organization with `org_id`) and an organization's admins on their own
-//! subdomain (`org_id` is ignored unless it names a different organization,
-//! which is refused). See `auth::guard::require_manager`.
+//! subdomain (read-only: see `auth::guard::require_manager`). Every change —
+//! the key, registering, switching off or deleting agents, and billable
+//! overrides — is the agency's (`auth::guard::require_agency`).
 
-use crate::domain::{AgentsOverview, ConnectionCheck};
+use crate::domain::{AgentsOverview, BillingReview, ConnectionCheck};
 use crate::error::AppError;
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -30,7 +31,7 @@ pub async fn set_api_key(
 ) -> Result<String, AppError> {
     super::respond(
         async {
-            let (ctx, scope) = super::manager(org_id).await?;
+            let (ctx, scope) = super::agency(org_id).await?;
             if scope.tenant.impersonator_id.is_some() {
                 return Err(AppError::Refused(
                     "Credentials cannot be changed while viewing as an organization.".into(),
@@ -52,7 +53,7 @@ pub async fn test_connection(
 ) -> Result<ConnectionCheck, AppError> {
     super::respond(
         async {
-            let (ctx, scope) = super::manager(org_id).await?;
+            let (ctx, scope) = super::agency(org_id).await?;
             let s = &ctx.state;
             crate::services::agents::test_connection(&s.pool, &s.keys, &s.voice, &scope).await
         }
@@ -68,7 +69,7 @@ pub async fn create_agent(
 ) -> Result<Uuid, AppError> {
     super::respond(
         async {
-            let (ctx, scope) = super::manager(org_id).await?;
+            let (ctx, scope) = super::agency(org_id).await?;
             crate::services::agents::create(&ctx.state.pool, &scope, &agent_id, &name).await
         }
         .await,
@@ -83,7 +84,7 @@ pub async fn rename_agent(
 ) -> Result<(), AppError> {
     super::respond(
         async {
-            let (ctx, scope) = super::manager(org_id).await?;
+            let (ctx, scope) = super::agency(org_id).await?;
             crate::services::agents::rename(&ctx.state.pool, &scope, id, &name).await
         }
         .await,
@@ -98,7 +99,7 @@ pub async fn set_agent_active(
 ) -> Result<(), AppError> {
     super::respond(
         async {
-            let (ctx, scope) = super::manager(org_id).await?;
+            let (ctx, scope) = super::agency(org_id).await?;
             crate::services::agents::set_active(&ctx.state.pool, &scope, id, active).await?;
             ctx.state.forget_org(scope.tenant.org_id);
             Ok(())
@@ -114,7 +115,7 @@ pub async fn delete_agent(
 ) -> Result<(), AppError> {
     super::respond(
         async {
-            let (ctx, scope) = super::manager(org_id).await?;
+            let (ctx, scope) = super::agency(org_id).await?;
             crate::services::agents::delete(&ctx.state.pool, &scope, id).await?;
             ctx.state.forget_org(scope.tenant.org_id);
             Ok(())
@@ -132,7 +133,7 @@ pub async fn set_call_billable(
 ) -> Result<(), AppError> {
     super::respond(
         async {
-            let (ctx, scope) = super::manager(org_id).await?;
+            let (ctx, scope) = super::agency(org_id).await?;
             let value = match billable.as_str() {
                 "true" => Some(true),
                 "false" => Some(false),
@@ -150,6 +151,61 @@ pub async fn set_call_billable(
                 &scope.actor,
                 call_id,
                 value,
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+/// An organization's admin asks the agency to review whether a call is
+/// billed. `false` when a request for it is already open.
+#[server(prefix = "/api", endpoint = "calls/review")]
+pub async fn request_billing_review(
+    call_id: Uuid,
+    #[server(default)] note: String,
+) -> Result<bool, AppError> {
+    use crate::auth::guard::{request_ctx, require_org_admin};
+    super::respond(
+        async {
+            let ctx = request_ctx().await?;
+            let admin = require_org_admin(&ctx).await?;
+            let (tenant, actor) = (admin.tenant(), admin.actor());
+            crate::services::calls::request_review(&ctx.state.pool, &tenant, &actor, call_id, &note)
+                .await
+        }
+        .await,
+    )
+}
+
+/// The organization's open billing review requests (the agency's console).
+#[server(prefix = "/api", endpoint = "platform/reviews")]
+pub async fn billing_reviews(
+    #[server(default)] org_id: Option<Uuid>,
+) -> Result<Vec<BillingReview>, AppError> {
+    super::respond(
+        async {
+            let (ctx, scope) = super::agency(org_id).await?;
+            crate::services::calls::open_reviews(&ctx.state.pool, &scope.tenant).await
+        }
+        .await,
+    )
+}
+
+/// Closes a review request without changing the call.
+#[server(prefix = "/api", endpoint = "platform/reviews/dismiss")]
+pub async fn dismiss_billing_review(
+    #[server(default)] org_id: Option<Uuid>,
+    call_id: Uuid,
+) -> Result<(), AppError> {
+    super::respond(
+        async {
+            let (ctx, scope) = super::agency(org_id).await?;
+            crate::services::calls::dismiss_review(
+                &ctx.state.pool,
+                &scope.tenant,
+                &scope.actor,
+                call_id,
             )
             .await
         }

@@ -1,5 +1,6 @@
 //! Server functions for the organization dashboard (any member; admins may
-//! also change a call's billable flag, in `api::agents`). The filter travels
+//! ask for a call's billing to be reviewed, and the agency viewing as the
+//! organization may change it, in `api::agents`). The filter travels
 //! as the page's own query string, so what the URL says is what is shown.
 
 use crate::domain::{CallDetail, CallsPage, Dashboard};
@@ -22,6 +23,7 @@ async fn reader() -> Result<
     let reader = crate::services::dashboard::Reader {
         tenant: user.tenant(),
         can_edit: user.role == crate::domain::Role::Admin,
+        can_override: user.impersonator.is_some(),
     };
     Ok((ctx, reader))
 }
@@ -87,6 +89,7 @@ pub async fn load_calls(
                 compute.await?
             };
             page.can_edit = reader.can_edit;
+            page.can_override = reader.can_override;
             Ok(page)
         }
         .await,

@@ -35,6 +35,29 @@ pub(crate) async fn manager(
     Ok((ctx, scope))
 }
 
+/// The agency (a super admin in the console, or viewing as the
+/// organization) acting on it; see `auth::guard::require_agency`.
+#[cfg(feature = "ssr")]
+pub(crate) async fn agency(
+    org_id: Option<uuid::Uuid>,
+) -> Result<
+    (
+        crate::auth::guard::RequestCtx,
+        crate::services::agents::Scope,
+    ),
+    crate::error::AppError,
+> {
+    use crate::auth::guard::{request_ctx, require_agency};
+    let ctx = request_ctx().await?;
+    let m = require_agency(&ctx, org_id).await?;
+    let scope = crate::services::agents::Scope {
+        tenant: m.tenant,
+        actor: m.actor,
+        privileged: true,
+    };
+    Ok((ctx, scope))
+}
+
 /// Sets the HTTP status of the response from the error, so that API clients
 /// (and SSR pages) see 401/403/422/429 rather than a generic 500.
 #[cfg(feature = "ssr")]

@@ -80,7 +80,7 @@ pub async fn add_phone_number(
 ) -> Result<Uuid, AppError> {
     super::respond(
         async {
-            let (ctx, scope) = super::manager(org_id).await?;
+            let (ctx, scope) = super::agency(org_id).await?;
             let id =
                 crate::services::settings::add_number(&ctx.state.pool, &scope, &number).await?;
             ctx.state.forget_org(scope.tenant.org_id);
@@ -97,7 +97,7 @@ pub async fn remove_phone_number(
 ) -> Result<(), AppError> {
     super::respond(
         async {
-            let (ctx, scope) = super::manager(org_id).await?;
+            let (ctx, scope) = super::agency(org_id).await?;
             crate::services::settings::remove_number(&ctx.state.pool, &scope, id).await?;
             ctx.state.forget_org(scope.tenant.org_id);
             Ok(())

@@ -5,10 +5,10 @@ use super::session::{self, SessionAuth};
 use crate::db::{self, audit::Actor, PlatformAccess, TenantCtx};
 use crate::domain::{OrgStatus, Role};
 use crate::error::AppError;
+use crate::server::client_ip::ClientIp;
 use crate::server::host::{HostSite, OrgSite};
 use crate::server::state::AppState;
-use axum::extract::ConnectInfo;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use tower_sessions::Session;
 use uuid::Uuid;
 
@@ -42,10 +42,10 @@ pub async fn request_ctx() -> Result<RequestCtx, AppError> {
     let axum::Extension(site): axum::Extension<HostSite> = leptos_axum::extract()
         .await
         .map_err(|e| internal(&format!("host layer missing: {e}")))?;
-    let ip = leptos_axum::extract::<ConnectInfo<SocketAddr>>()
+    let ip = leptos_axum::extract::<axum::Extension<ClientIp>>()
         .await
         .ok()
-        .map(|ConnectInfo(addr)| addr.ip());
+        .map(|axum::Extension(ClientIp(ip))| ip);
     let memo = leptos_axum::extract::<axum::Extension<MemberMemo>>()
         .await
         .map(|axum::Extension(m)| m)
@@ -57,6 +57,34 @@ pub async fn request_ctx() -> Result<RequestCtx, AppError> {
         ip,
         memo,
     })
+}
+
+/// The same context for plain axum routes (recordings, exports, live
+/// updates, uploads): `ctx: RequestCtx` as a handler argument.
+impl axum::extract::FromRequestParts<AppState> for RequestCtx {
+    type Rejection = axum::response::Response;
+
+    async fn from_request_parts(
+        parts: &mut http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        use axum::response::IntoResponse;
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let site = parts
+            .extensions
+            .get::<HostSite>()
+            .cloned()
+            .ok_or_else(|| internal("host layer missing").into_response())?;
+        Ok(RequestCtx {
+            state: state.clone(),
+            session,
+            site,
+            ip: parts.extensions.get::<ClientIp>().map(|c| c.0),
+            memo: Default::default(),
+        })
+    }
 }
 
 fn internal(msg: &str) -> AppError {
@@ -127,6 +155,13 @@ async fn session_auth(ctx: &RequestCtx) -> Result<SessionAuth, AppError> {
         .ok_or(AppError::Unauthorized)
 }
 
+/// The session is within its absolute lifetime and no password was set
+/// since it began (checked against the user's row, read anyway).
+fn still_current(ctx: &RequestCtx, auth: &SessionAuth, user: &db::users::SessionUser) -> bool {
+    let max_age = chrono::Duration::days(ctx.state.config.session_max_days.into());
+    auth.is_current(chrono::Utc::now(), max_age, user.session_epoch)
+}
+
 /// Any member (admin or viewer) of the host's organization.
 pub async fn require_member(ctx: &RequestCtx) -> Result<OrgUser, AppError> {
     ctx.memo
@@ -155,7 +190,9 @@ async fn check_member(ctx: &RequestCtx) -> Result<OrgUser, AppError> {
     let mut tx = db::tx::tenant(&ctx.state.pool, &TenantCtx::user(org.id, auth.user_id)).await?;
     let user = db::users::current(&mut tx).await?;
     tx.commit().await?;
-    let user = user.filter(|u| !u.disabled).ok_or(AppError::Unauthorized)?;
+    let user = user
+        .filter(|u| !u.disabled && still_current(ctx, &auth, u))
+        .ok_or(AppError::Unauthorized)?;
     let role = user.role.ok_or(AppError::Forbidden)?;
     Ok(OrgUser {
         org: org.clone(),
@@ -182,7 +219,7 @@ async fn impersonator(
     let user = db::users::current(&mut tx).await?;
     tx.commit().await?;
     let user = user
-        .filter(|u| !u.disabled && u.is_super_admin)
+        .filter(|u| !u.disabled && u.is_super_admin && still_current(ctx, &auth, u))
         .ok_or(AppError::Unauthorized)?;
     Ok(OrgUser {
         org: org.clone(),
@@ -213,7 +250,9 @@ pub async fn require_super_admin(ctx: &RequestCtx) -> Result<SuperAdmin, AppErro
     let mut tx = db::tx::user_only(&ctx.state.pool, auth.user_id).await?;
     let user = db::users::current(&mut tx).await?;
     tx.commit().await?;
-    let user = user.filter(|u| !u.disabled).ok_or(AppError::Unauthorized)?;
+    let user = user
+        .filter(|u| !u.disabled && still_current(ctx, &auth, u))
+        .ok_or(AppError::Unauthorized)?;
     if !user.is_super_admin {
         return Err(AppError::Forbidden);
     }
@@ -237,6 +276,19 @@ pub struct Manager {
     pub is_super_admin: bool,
 }
 
+/// The agency itself: a super admin on the platform host acting on the
+/// organization they name, or viewing as the host's organization. What
+/// decides a client's bill — the keys that authenticate call data, which
+/// agents and numbers are registered, and billable overrides — is the
+/// agency's alone; an organization's own admins are refused.
+pub async fn require_agency(ctx: &RequestCtx, org_id: Option<Uuid>) -> Result<Manager, AppError> {
+    let m = require_manager(ctx, org_id).await?;
+    if !m.is_super_admin {
+        return Err(AppError::Forbidden);
+    }
+    Ok(m)
+}
+
 pub async fn require_manager(ctx: &RequestCtx, org_id: Option<Uuid>) -> Result<Manager, AppError> {
     match &ctx.site {
         HostSite::Platform => {
@@ -256,7 +308,7 @@ pub async fn require_manager(ctx: &RequestCtx, org_id: Option<Uuid>) -> Result<M
             Ok(Manager {
                 tenant: admin.tenant(),
                 actor: admin.actor(),
-                is_super_admin: false,
+                is_super_admin: admin.impersonator.is_some(),
             })
         }
     }

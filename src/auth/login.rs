@@ -45,8 +45,26 @@ impl Failure {
     }
 }
 
+/// The longest address SMTP allows, and a password far beyond any passphrase:
+/// an attempt past either is refused before it costs a hash, a limiter key or
+/// an audit row.
+pub const MAX_EMAIL: usize = 254;
+pub const MAX_PASSWORD: usize = 1024;
+
 pub async fn sign_in(ctx: &RequestCtx, email: &str, password: String) -> Result<(), AppError> {
     let email = email.trim().to_lowercase();
+    if email.len() > MAX_EMAIL {
+        return Err(AppError::field(
+            "email",
+            "An email address has at most 254 characters.",
+        ));
+    }
+    if password.len() > MAX_PASSWORD {
+        return Err(AppError::field(
+            "password",
+            "A password has at most 1,024 characters.",
+        ));
+    }
     if email.is_empty() || password.is_empty() {
         return Err(AppError::InvalidCredentials);
     }
@@ -55,14 +73,8 @@ pub async fn sign_in(ctx: &RequestCtx, email: &str, password: String) -> Result<
         HostSite::Org(org) => Some(org.clone()),
     };
     if !ctx.state.limits.allow(ctx.ip, &email) {
-        record(
-            ctx,
-            org.as_ref().map(|o| o.id),
-            None,
-            &email,
-            Err("rate_limited"),
-        )
-        .await?;
+        // A flood of refused attempts costs a counter, not a row each.
+        ctx.state.metrics.sign_in_rate_limited();
         return Err(AppError::RateLimited);
     }
 
@@ -100,6 +112,8 @@ pub async fn sign_in(ctx: &RequestCtx, email: &str, password: String) -> Result<
             let auth = session::SessionAuth {
                 user_id,
                 org_id: org.as_ref().map(|o| o.id),
+                signed_in_at: Some(chrono::Utc::now()),
+                epoch: creds.as_ref().map_or(0, |c| c.session_epoch),
             };
             session::start(&ctx.session, auth).await.map_err(|e| {
                 tracing::error!(error = %e, "could not start session");
@@ -149,7 +163,7 @@ async fn record(
         Err(reason) => ("auth.sign_in_failed", json!({ "reason": reason })),
     };
     let mut tx = db::tx::platform(&ctx.state.pool, PlatformAccess::sign_in()).await?;
-    db::audit::record(
+    db::audit::record_auth(
         &mut tx,
         &actor,
         Entry {
@@ -166,7 +180,9 @@ async fn record(
 
 pub async fn sign_out(ctx: &RequestCtx) -> Result<(), AppError> {
     if let Some(auth) = session::get(&ctx.session).await {
-        let mut tx = db::tx::platform(&ctx.state.pool, PlatformAccess::sign_in()).await?;
+        // The user reads their own row; the entry goes in through the one
+        // function that writes sign-in outcomes.
+        let mut tx = db::tx::user_only(&ctx.state.pool, auth.user_id).await?;
         let email = db::users::email_by_id(&mut tx, auth.user_id)
             .await
             .unwrap_or_default();
@@ -181,7 +197,7 @@ pub async fn sign_out(ctx: &RequestCtx) -> Result<(), AppError> {
             target: Some(email),
             metadata: json!({}),
         };
-        db::audit::record(&mut tx, &actor, entry).await?;
+        db::audit::record_auth(&mut tx, &actor, entry).await?;
         tx.commit().await?;
     }
     session::end(&ctx.session).await.map_err(|e| {

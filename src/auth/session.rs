@@ -13,6 +13,28 @@ pub struct SessionAuth {
     pub user_id: Uuid,
     /// The organization this session was opened for (`None` on the platform host).
     pub org_id: Option<Uuid>,
+    /// When the password was checked: sessions end a fixed time after it,
+    /// however active. A session from before this field existed has none
+    /// and is over.
+    #[serde(default)]
+    pub signed_in_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The user's session epoch then; setting a password moves it on, which
+    /// ends every session signed in before.
+    #[serde(default)]
+    pub epoch: i32,
+}
+
+impl SessionAuth {
+    /// Whether the session may still be used now, for a user whose session
+    /// epoch is `epoch`.
+    pub fn is_current(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+        max_age: chrono::Duration,
+        epoch: i32,
+    ) -> bool {
+        self.epoch == epoch && self.signed_in_at.is_some_and(|at| now - at < max_age)
+    }
 }
 
 pub async fn get(session: &Session) -> Option<SessionAuth> {
@@ -69,5 +91,36 @@ pub async fn set_impersonation(
             .remove::<Impersonation>(IMPERSONATION)
             .await
             .map(|_| ()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Duration, Utc};
+
+    #[test]
+    fn sessions_end_at_their_absolute_lifetime_and_at_a_new_password() {
+        let now = Utc::now();
+        let week = Duration::days(7);
+        let auth = |ago: Duration| SessionAuth {
+            user_id: Uuid::nil(),
+            org_id: None,
+            signed_in_at: Some(now - ago),
+            epoch: 3,
+        };
+        assert!(auth(Duration::hours(1)).is_current(now, week, 3));
+        assert!(auth(Duration::days(6)).is_current(now, week, 3));
+        assert!(!auth(Duration::days(7)).is_current(now, week, 3));
+        // A password set since sign-in moved the epoch on.
+        let hour_ago = auth(Duration::hours(1));
+        assert!(!hour_ago.is_current(now, week, 4));
+        // Sessions from before these fields existed are over.
+        let old = SessionAuth {
+            signed_in_at: None,
+            epoch: 0,
+            ..hour_ago
+        };
+        assert!(!old.is_current(now, week, 0));
     }
 }

@@ -1,7 +1,8 @@
 //! The voice agents panel: the organization's API key (set, test), its
 //! agents with their webhook URLs and delivery health, and registration.
-//! Shown in the console for any organization (`org_id` given) and to an
-//! organization's admins for their own (`org_id` None).
+//! Shown in the console for any organization (`org_id` given), where the
+//! agency changes them, and read-only to an organization's admins for their
+//! own (`org_id` None): keys and agents decide what a client is billed.
 
 use super::form::{last_error, outcome, Field, FormMessage, Submit};
 use super::status::{Badge, Empty, ErrorNotice, Loading};
@@ -76,8 +77,16 @@ fn Overview(
     a: Actions,
     refresh: RwSignal<u32>,
 ) -> impl IntoView {
+    let agency = o.is_agency;
+    let explain = if agency {
+        "Each agent sends its call events to its own webhook URL. Paste the URL into the agent's \
+         webhook setting; the agent becomes active when its first correctly signed event arrives."
+    } else {
+        "Your voice agents and how their calls are arriving. Your account manager sets them up; \
+         ask them to add, change or remove one."
+    };
     view! {
-        <ApiKeyCard key=o.api_key.clone() org_id a/>
+        {agency.then(|| view! { <ApiKeyCard key=o.api_key.clone() org_id a/> })}
         <section class="card" id="agents">
             <div class="card-head">
                 <h2>"Voice agents"</h2>
@@ -85,12 +94,9 @@ fn Overview(
                     "Refresh"
                 </button>
             </div>
-            <p class="muted">
-                "Each agent sends its call events to its own webhook URL. Paste the URL into the agent's "
-                "webhook setting; the agent becomes active when its first correctly signed event arrives."
-            </p>
-            <AgentTable agents=o.agents.clone() show_ids=o.show_provider_ids org_id a/>
-            <RegisterForm org_id a/>
+            <p class="muted">{explain}</p>
+            <AgentTable agents=o.agents.clone() agency org_id a/>
+            {agency.then(|| view! { <RegisterForm org_id a/> })}
         </section>
     }
 }
@@ -151,21 +157,18 @@ fn ApiKeyCard(key: Option<ApiKeyStatus>, org_id: Option<Uuid>, a: Actions) -> im
 }
 
 #[component]
-fn AgentTable(
-    agents: Vec<Agent>,
-    show_ids: bool,
-    org_id: Option<Uuid>,
-    a: Actions,
-) -> impl IntoView {
+fn AgentTable(agents: Vec<Agent>, agency: bool, org_id: Option<Uuid>, a: Actions) -> impl IntoView {
     if agents.is_empty() {
-        return view! {
-            <Empty title="No agents yet." hint="Register the first agent below to get its webhook URL."/>
-        }
-        .into_any();
+        let hint = if agency {
+            "Register the first agent below to get its webhook URL."
+        } else {
+            "Your account manager will connect your first agent."
+        };
+        return view! { <Empty title="No agents yet." hint=hint/> }.into_any();
     }
     let rows = agents
         .into_iter()
-        .map(|ag| view! { <AgentRow ag show_ids org_id a/> })
+        .map(|ag| view! { <AgentRow ag agency org_id a/> })
         .collect_view();
     view! {
         <FormMessage value=outcome(a.active.value())/>
@@ -180,8 +183,10 @@ fn AgentTable(
                         <th scope="col">"Last event"</th>
                         <th scope="col" class="num">"Calls"</th>
                         <th scope="col">"Deliveries (24 h)"</th>
-                        <th scope="col">"Webhook URL"</th>
-                        <th scope="col"><span class="sr-only">"Actions"</span></th>
+                        {agency.then(|| view! {
+                            <th scope="col">"Webhook URL"</th>
+                            <th scope="col"><span class="sr-only">"Actions"</span></th>
+                        })}
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
@@ -192,20 +197,14 @@ fn AgentTable(
 }
 
 #[component]
-fn AgentRow(ag: Agent, show_ids: bool, org_id: Option<Uuid>, a: Actions) -> impl IntoView {
+fn AgentRow(ag: Agent, agency: bool, org_id: Option<Uuid>, a: Actions) -> impl IntoView {
     let id = ag.id.to_string();
-    let (id_active, id_delete, id_rename) = (id.clone(), id.clone(), id.clone());
-    let rename_field = format!("rename-{id}");
-    let url = ag.webhook_url.clone();
-    let copy_url = url.clone();
-    let copied = RwSignal::new(false);
-    let switch_on = ag.status == AgentStatus::Inactive;
     let d = ag.last_day.clone();
     view! {
         <tr data-agent=id>
             <td>
                 <strong>{ag.name.clone()}</strong>
-                {show_ids.then(|| ag.provider_agent_id.clone().map(|p| view! { <br/><span class="mono muted">{p}</span> }))}
+                {agency.then(|| ag.provider_agent_id.clone().map(|p| view! { <br/><span class="mono muted">{p}</span> }))}
             </td>
             <td>
                 <span class="agent-status"><Badge text=ag.status.label() tone=ag.status.tone()/></span>
@@ -226,6 +225,22 @@ fn AgentRow(ag: Agent, show_ids: bool, org_id: Option<Uuid>, a: Actions) -> impl
                 })}
                 {(d.malformed > 0).then(|| view! { <br/><span class="text-bad">{format!("{} malformed", d.malformed)}</span> })}
             </td>
+            {agency.then(|| view! { <AgentControls ag=ag.clone() org_id a/> })}
+        </tr>
+    }
+}
+
+/// The agency's column: the webhook URL to copy, and the changes.
+#[component]
+fn AgentControls(ag: Agent, org_id: Option<Uuid>, a: Actions) -> impl IntoView {
+    let id = ag.id.to_string();
+    let (id_active, id_delete, id_rename) = (id.clone(), id.clone(), id.clone());
+    let rename_field = format!("rename-{id}");
+    let url = ag.webhook_url.clone();
+    let copy_url = url.clone();
+    let copied = RwSignal::new(false);
+    let switch_on = ag.status == AgentStatus::Inactive;
+    view! {
             <td class="url-cell">
                 <input class="mono copy-field" readonly value=url aria-label="Webhook URL"/>
                 <button
@@ -264,7 +279,6 @@ fn AgentRow(ag: Agent, show_ids: bool, org_id: Option<Uuid>, a: Actions) -> impl
                     <button type="submit" class="button button-small button-danger">"Delete"</button>
                 </ActionForm>
             </td>
-        </tr>
     }
 }
 

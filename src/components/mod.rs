@@ -10,5 +10,6 @@ pub mod gate;
 pub mod health;
 pub mod layout;
 pub mod numbers;
+pub mod review;
 pub mod settings;
 pub mod status;

@@ -1,5 +1,7 @@
-//! An organization's phone numbers, for those who manage it (a super admin
-//! in the console, or the organization's admins on the Agents page).
+//! An organization's phone numbers: recorded and removed by the agency in the
+//! console (`org_id` given; numbers are unique platform-wide, so a client
+//! must not claim one another needs), listed read-only to the
+//! organization's admins on the Agents page.
 
 use super::agents::{org_input, when};
 use super::form::{last_error, outcome, Field, FormMessage, Submit};
@@ -33,6 +35,7 @@ pub fn NumbersPanel(org_id: Option<Uuid>) -> impl IntoView {
                     }
                 })}
             </Transition>
+            {org_id.is_some().then(|| view! {
             <ActionForm action=add attr:class="inline-form">
                 {org_input(org_id)}
                 <Field
@@ -48,6 +51,7 @@ pub fn NumbersPanel(org_id: Option<Uuid>) -> impl IntoView {
                 <FormMessage value=outcome(add.value()) success="Number added."/>
                 <Submit label="Add number" busy_label="Adding…" pending=add.pending().into()/>
             </ActionForm>
+            })}
         </section>
     }
 }
@@ -58,11 +62,14 @@ fn NumberTable(
     org_id: Option<Uuid>,
     remove: ServerAction<RemovePhoneNumber>,
 ) -> impl IntoView {
+    let agency = org_id.is_some();
     if numbers.is_empty() {
-        return view! {
-            <Empty title="No numbers yet." hint="Add the number callers dial; it shows as connected after its first call."/>
-        }
-        .into_any();
+        let hint = if agency {
+            "Add the number callers dial; it shows as connected after its first call."
+        } else {
+            "Your account manager connects the numbers your callers dial."
+        };
+        return view! { <Empty title="No numbers yet." hint=hint/> }.into_any();
     }
     let rows = numbers
         .into_iter()
@@ -73,6 +80,7 @@ fn NumberTable(
                     <td class="mono">{n.number.clone()}</td>
                     <td><Badge text=n.status.label() tone=tone/></td>
                     <td>{when(n.last_inbound_at)}</td>
+                    {agency.then(|| view! {
                     <td class="actions">
                         <ActionForm action=remove>
                             {org_input(org_id)}
@@ -83,6 +91,7 @@ fn NumberTable(
                             </button>
                         </ActionForm>
                     </td>
+                    })}
                 </tr>
             }
         })
@@ -95,7 +104,7 @@ fn NumberTable(
                         <th scope="col">"Number"</th>
                         <th scope="col">"Status"</th>
                         <th scope="col">"Last call"</th>
-                        <th scope="col"><span class="sr-only">"Actions"</span></th>
+                        {agency.then(|| view! { <th scope="col"><span class="sr-only">"Actions"</span></th> })}
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>

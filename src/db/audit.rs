@@ -53,3 +53,23 @@ pub async fn record(
     .await?;
     Ok(())
 }
+
+/// A sign-in or sign-out outcome, from the unauthenticated path (which may
+/// write nothing else: `app.record_auth`, migration 12).
+pub async fn record_auth(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    entry: Entry<'_>,
+) -> Result<(), AppError> {
+    sqlx::query("SELECT app.record_auth($1, $2, $3, $4, $5, $6, $7::inet)")
+        .bind(entry.org_id)
+        .bind(actor.user_id)
+        .bind(&actor.label)
+        .bind(entry.action)
+        .bind(entry.target)
+        .bind(entry.metadata)
+        .bind(actor.ip.map(|ip| ip.to_string()))
+        .execute(conn)
+        .await?;
+    Ok(())
+}

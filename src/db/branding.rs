@@ -57,14 +57,17 @@ const SELECT: &str = "SELECT o.id, o.name, o.slug, o.status, o.brand_name, o.pri
         (SELECT sha256 FROM org_assets a WHERE a.organization_id = o.id AND a.kind = 'favicon') AS favicon_sha
    FROM organizations o";
 
-/// The organization served on a host: its subdomain label, or its exact custom domain.
+/// The organization served on a host: its subdomain label, or its exact
+/// custom domain. Should one organization's custom domain be another's
+/// subdomain host, the subdomain wins, every time.
 pub async fn by_host(
     conn: &mut PgConnection,
     subdomain: Option<&str>,
     custom_domain: &str,
 ) -> Result<Option<HostOrg>, AppError> {
     let row: Option<Row> = sqlx::query_as(&format!(
-        "{SELECT} WHERE o.subdomain = $1 OR o.custom_domain = $2 LIMIT 1"
+        "{SELECT} WHERE o.subdomain = $1 OR o.custom_domain = $2
+          ORDER BY o.subdomain = $1 DESC NULLS LAST LIMIT 1"
     ))
     .bind(subdomain)
     .bind(custom_domain)

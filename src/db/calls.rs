@@ -190,7 +190,7 @@ static INSERT_MERGED: LazyLock<String> = LazyLock::new(|| {
            ON CONFLICT (organization_id, provider_call_id) DO NOTHING
            RETURNING n AS rec
          ), rolled AS (
-           SELECT CASE WHEN current_setting('app.rollups', true) = 'by_statement'
+           SELECT CASE WHEN app.rollups_by_statement()
                        THEN app.call_rollups_change(NULL, (SELECT array_agg(rec) FROM written))
                   END
          )
@@ -217,7 +217,7 @@ static UPDATE_MERGED: LazyLock<String> = LazyLock::new(|| {
             WHERE c.organization_id = $1 AND c.id = t.key
            RETURNING c AS rec
          ), rolled AS (
-           SELECT CASE WHEN current_setting('app.rollups', true) = 'by_statement'
+           SELECT CASE WHEN app.rollups_by_statement()
                        THEN app.call_rollups_change((SELECT recs FROM was),
                                                     (SELECT array_agg(rec) FROM written))
                   END

@@ -16,6 +16,7 @@ pub mod memberships;
 pub mod notify;
 pub mod numbers;
 pub mod orgs;
+pub mod reviews;
 pub mod roles;
 pub mod rollups;
 pub mod settings;

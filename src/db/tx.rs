@@ -5,10 +5,13 @@
 //! * [`tenant`]: one organization's data. Row-level security admits only rows
 //!   whose `organization_id` equals the org set here, for this transaction only
 //!   (`set_config(..., true)`), so a pooled connection never carries it over.
-//! * [`platform`]: cross-organization work (super-admin console, sign-in,
-//!   host lookups). It runs `SET LOCAL ROLE callboard_platform`, whose policies
-//!   see every row. It needs a [`PlatformAccess`], which only the super-admin
-//!   guard and a few named system purposes can produce.
+//! * [`platform`]: cross-organization work. It needs a [`PlatformAccess`],
+//!   which only the super-admin guard and a few named system purposes can
+//!   produce, and each decides the role: the console, the operator's CLI and
+//!   housekeeping run `SET LOCAL ROLE callboard_platform` (every row, every
+//!   write); the unauthenticated lookups (host, webhook owner, inbound number,
+//!   sign-in) run `SET LOCAL ROLE callboard_lookup`, which reads only the
+//!   columns those lookups need and writes nothing (migration 12).
 
 use crate::error::AppError;
 use sqlx::{PgPool, Postgres, Transaction};
@@ -61,11 +64,13 @@ pub async fn tenant(pool: &PgPool, ctx: &TenantCtx) -> Result<Tx, AppError> {
 ///   them again on every execution (~7 % of its time under load,
 ///   BENCHMARKS.md), for the same plan. Not for queries whose best plan
 ///   depends on their values (a dashboard's date range).
-/// * `app.rollups = by_statement`: the row triggers that keep `call_rollups`
-///   stand aside, and the statements of `db::calls` that write calls pass
-///   the rows they wrote to `app.call_rollups_change` themselves, once per
-///   statement (migration 9). Nothing else may write calls in such a
-///   transaction: its rows would not be counted.
+/// * `app.rollups = by_statement:<this transaction's id>`: the row triggers
+///   that keep `call_rollups` stand aside, and the statements of `db::calls`
+///   that write calls pass the rows they wrote to `app.call_rollups_change`
+///   themselves, once per statement (migrations 9 and 11). The id ties the
+///   setting to this transaction: set in any other way it switches nothing
+///   off. Nothing else may write calls in such a transaction: its rows would
+///   not be counted.
 pub async fn ingestion(pool: &PgPool, ctx: &TenantCtx) -> Result<Tx, AppError> {
     let begin = begin_sql(
         "",
@@ -73,7 +78,7 @@ pub async fn ingestion(pool: &PgPool, ctx: &TenantCtx) -> Result<Tx, AppError> {
         ctx.user_id,
         ctx.impersonator_id,
         ", set_config('plan_cache_mode', 'force_generic_plan', true), \
-         set_config('app.rollups', 'by_statement', true)",
+         set_config('app.rollups', 'by_statement:' || pg_current_xact_id()::text, true)",
     );
     Ok(pool.begin_with(begin).await?)
 }
@@ -89,11 +94,17 @@ pub async fn user_only(pool: &PgPool, user_id: Uuid) -> Result<Tx, AppError> {
 /// Why the platform path is being used. Constructed only by
 /// `auth::guard::require_super_admin` (through [`PlatformAccess::super_admin`])
 /// or by the named system purposes below; grep for them to audit every use.
+/// The lookup purposes are public: they grant only the read-only lookup role.
 #[derive(Debug, Clone, Copy)]
 pub struct PlatformAccess {
     actor: Option<Uuid>,
     purpose: &'static str,
+    /// The `SET LOCAL ROLE` statement for this purpose.
+    role: &'static str,
 }
+
+const PLATFORM: &str = "SET LOCAL ROLE callboard_platform; ";
+const LOOKUP: &str = "SET LOCAL ROLE callboard_lookup; ";
 
 impl PlatformAccess {
     /// A super admin acting in the console. Only the guard calls this, after
@@ -102,6 +113,7 @@ impl PlatformAccess {
         PlatformAccess {
             actor: Some(user_id),
             purpose: "super-admin",
+            role: PLATFORM,
         }
     }
 
@@ -111,14 +123,16 @@ impl PlatformAccess {
         PlatformAccess {
             actor: None,
             purpose: "operator-cli",
+            role: PLATFORM,
         }
     }
 
     /// Resolving a request's Host to an organization (branding, routing).
-    pub(crate) fn host_lookup() -> Self {
+    pub fn host_lookup() -> Self {
         PlatformAccess {
             actor: None,
             purpose: "host-lookup",
+            role: LOOKUP,
         }
     }
 
@@ -127,30 +141,35 @@ impl PlatformAccess {
         PlatformAccess {
             actor: None,
             purpose: "housekeeping",
+            role: PLATFORM,
         }
     }
 
     /// Finding which organization owns the agent in a webhook URL.
-    pub(crate) fn webhook() -> Self {
+    pub fn webhook() -> Self {
         PlatformAccess {
             actor: None,
             purpose: "webhook-owner",
+            role: LOOKUP,
         }
     }
 
     /// Finding which organization owns the number an inbound call dialled.
-    pub(crate) fn inbound_call() -> Self {
+    pub fn inbound_call() -> Self {
         PlatformAccess {
             actor: None,
             purpose: "inbound-number",
+            role: LOOKUP,
         }
     }
 
-    /// Checking a password at sign-in, and recording the attempt.
-    pub(crate) fn sign_in() -> Self {
+    /// Checking a password at sign-in (`app.sign_in_credentials`), the
+    /// member's role, and recording the attempt (`app.record_auth`).
+    pub fn sign_in() -> Self {
         PlatformAccess {
             actor: None,
             purpose: "sign-in",
+            role: LOOKUP,
         }
     }
 
@@ -160,13 +179,7 @@ impl PlatformAccess {
 }
 
 pub async fn platform(pool: &PgPool, access: PlatformAccess) -> Result<Tx, AppError> {
-    let begin = begin_sql(
-        "SET LOCAL ROLE callboard_platform; ",
-        None,
-        access.actor,
-        None,
-        "",
-    );
+    let begin = begin_sql(access.role, None, access.actor, None, "");
     let tx = pool.begin_with(begin).await?;
     tracing::debug!(purpose = access.purpose, "platform transaction");
     Ok(tx)

@@ -13,6 +13,7 @@ pub struct Credentials {
     pub password_hash: String,
     pub disabled: bool,
     pub is_super_admin: bool,
+    pub session_epoch: i32,
 }
 
 impl std::fmt::Debug for Credentials {
@@ -23,23 +24,27 @@ impl std::fmt::Debug for Credentials {
     }
 }
 
-/// Platform path only (the app role cannot read `password_hash`).
+/// Sign-in's lookup path only (`PlatformAccess::sign_in`).
 pub async fn credentials(
     conn: &mut PgConnection,
     email: &str,
 ) -> Result<Option<Credentials>, AppError> {
-    let row: Option<(Uuid, String, bool, bool)> = sqlx::query_as(
-        "SELECT id, password_hash, disabled_at IS NOT NULL, is_super_admin FROM users WHERE email = $1",
+    // The one way to a password hash (migration 12): the lookup role reads
+    // no user columns at all, the console none of the hashes.
+    let row: Option<(Uuid, String, bool, bool, i32)> = sqlx::query_as(
+        "SELECT id, password_hash, disabled, is_super_admin, session_epoch
+           FROM app.sign_in_credentials($1)",
     )
     .bind(email)
     .fetch_optional(conn)
     .await?;
     Ok(row.map(
-        |(id, password_hash, disabled, is_super_admin)| Credentials {
+        |(id, password_hash, disabled, is_super_admin, session_epoch)| Credentials {
             id,
             password_hash,
             disabled,
             is_super_admin,
+            session_epoch,
         },
     ))
 }
@@ -66,12 +71,17 @@ pub async fn set_password(
     password_hash: &str,
 ) -> Result<u64, AppError> {
     Ok(
-        sqlx::query("UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1")
-            .bind(id)
-            .bind(password_hash)
-            .execute(conn)
-            .await?
-            .rows_affected(),
+        // Every session signed in before now ends with the old password.
+        sqlx::query(
+            "UPDATE users SET password_hash = $2, updated_at = now(),
+                    session_epoch = session_epoch + 1
+              WHERE id = $1",
+        )
+        .bind(id)
+        .bind(password_hash)
+        .execute(conn)
+        .await?
+        .rows_affected(),
     )
 }
 
@@ -165,24 +175,29 @@ pub struct SessionUser {
     pub is_super_admin: bool,
     pub disabled: bool,
     pub role: Option<Role>,
+    /// Sessions signed in under another epoch (a password was set since) are over.
+    pub session_epoch: i32,
 }
 
 pub async fn current(conn: &mut PgConnection) -> Result<Option<SessionUser>, AppError> {
-    let row: Option<(Uuid, String, bool, bool, Option<String>)> = sqlx::query_as(
-        "SELECT u.id, u.email, u.is_super_admin, u.disabled_at IS NOT NULL, m.role
+    type Row = (Uuid, String, bool, bool, Option<String>, i32);
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT u.id, u.email, u.is_super_admin, u.disabled_at IS NOT NULL, m.role,
+                u.session_epoch
            FROM users u
            LEFT JOIN memberships m ON m.user_id = u.id AND m.organization_id = app.current_org()
           WHERE u.id = app.current_user_id()",
     )
     .fetch_optional(conn)
     .await?;
-    Ok(
-        row.map(|(id, email, is_super_admin, disabled, role)| SessionUser {
+    Ok(row.map(
+        |(id, email, is_super_admin, disabled, role, epoch)| SessionUser {
             id,
             email,
             is_super_admin,
             disabled,
             role: role.as_deref().and_then(Role::parse),
-        }),
-    )
+            session_epoch: epoch,
+        },
+    ))
 }

@@ -98,8 +98,10 @@ pub struct AgentsOverview {
     pub org_id: Uuid,
     pub api_key: Option<ApiKeyStatus>,
     pub agents: Vec<Agent>,
-    /// Whether the viewer may see and edit agent ids (super admins).
-    pub show_provider_ids: bool,
+    /// The viewer is the agency (a super admin in the console): sees the
+    /// platform's agent ids and may change the key and the agents. An
+    /// organization's admins see the agents read-only.
+    pub is_agency: bool,
 }
 
 /// The answer to "Test connection".
@@ -107,4 +109,18 @@ pub struct AgentsOverview {
 pub struct ConnectionCheck {
     pub ok: bool,
     pub message: String,
+}
+
+/// A client's open request for the agency to review whether a call is billed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BillingReview {
+    pub call_id: Uuid,
+    /// The requester's email.
+    pub requested_by: String,
+    pub note: String,
+    pub requested_at: DateTime<Utc>,
+    pub call_started_at: Option<DateTime<Utc>>,
+    pub from_number: Option<String>,
+    pub billed_minutes: i64,
+    pub is_billable: bool,
 }

@@ -399,7 +399,10 @@ impl Direction {
 pub struct CallsPage {
     pub lines: Vec<CallLine>,
     pub next: Option<String>,
+    /// An organization admin (may ask for a review of a call's billing).
     pub can_edit: bool,
+    /// The agency viewing as the organization (may mark calls billable or test).
+    pub can_override: bool,
     /// Whether the organization has any call at all (which empty state).
     pub any_calls: bool,
 }
@@ -427,6 +430,7 @@ pub struct CallDetail {
     pub has_recording: bool,
     pub billable_overridden: bool,
     pub can_edit: bool,
+    pub can_override: bool,
 }
 
 /// A disconnection reason in plain words. New reasons appear over time; an

@@ -5,7 +5,13 @@
 //!
 //! * a number nobody owns (or whose organization is suspended) gets the
 //!   generic answer (`answer::fallback`), 200, and a warning in the log;
-//! * a missing, wrong or stale signature gets 401;
+//! * so does a request for an owned number whose signature is missing, wrong
+//!   or stale (counted as `rejected_*`): to a request without a valid
+//!   signature, a client's number and a stranger's look the same, so nobody
+//!   can ask us which numbers are our clients';
+//! * the dialled number is read in E.164 whatever its spacing (`+1 520 555
+//!   0731`); anything that is not a phone number gets the generic answer
+//!   without a lookup (and is never cached);
 //! * a body without `call_inbound.to_number` gets 400;
 //! * a database failure gets 503, so the platform retries.
 
@@ -50,7 +56,9 @@ async fn respond(state: &AppState, headers: &HeaderMap, body: &[u8]) -> (&'stati
             (StatusCode::BAD_REQUEST, "Expected call_inbound.to_number.").into_response(),
         );
     };
-    let number = req.call_inbound.to_number;
+    let Some(number) = dialled(&req.call_inbound.to_number) else {
+        return ("unknown_number", Json(answer::fallback()).into_response());
+    };
     let line = match state.inbound.get(&state.pool, &number).await {
         Ok(line) => line,
         Err(e) => {
@@ -84,11 +92,8 @@ async fn respond(state: &AppState, headers: &HeaderMap, body: &[u8]) -> (&'stati
             .map_err(signature::Rejection::as_str),
     };
     if let Err(reason) = verdict {
-        tracing::warn!(%org_id, reason, "rejected an inbound call request");
-        return (
-            reason,
-            (StatusCode::UNAUTHORIZED, "Invalid signature.").into_response(),
-        );
+        tracing::warn!(%org_id, reason, "inbound call request without a valid signature; generic answer");
+        return (reason, Json(answer::fallback()).into_response());
     }
     if !line.owner.org_active {
         tracing::warn!(%org_id, %number, "inbound call for a suspended organization; generic answer");
@@ -99,6 +104,15 @@ async fn respond(state: &AppState, headers: &HeaderMap, body: &[u8]) -> (&'stati
     }
     let vars = answer::for_tenant(org_id, &line.settings, chrono::Utc::now());
     ("answered", Json(vars).into_response())
+}
+
+/// The dialled number in E.164, if it is one. Typed numbers arrive with
+/// spaces or punctuation now and then; the directory holds E.164.
+fn dialled(raw: &str) -> Option<String> {
+    if raw.len() > 40 {
+        return None;
+    }
+    crate::domain::settings::e164(raw.trim()).ok()
 }
 
 /// The first correctly signed call proves the number is wired up. Failing to

@@ -7,7 +7,14 @@
 //! same and its canonical form sorts higher; a missing or null value never
 //! replaces anything. That makes merging a join on a semilattice — commutative,
 //! associative and idempotent — so any permutation with any repetition of the
-//! same events yields the same record. Values that depend on several fields
+//! same events yields the same record.
+//!
+//! The fields that decide what a call costs are the exception, because the
+//! value that sorts higher must not win a bill: `call_type` is fixed by the
+//! first event that states it (web calls are free, so a later event must not
+//! turn a phone call into one), and `duration_ms` changes only for an event of
+//! a higher stage, never for a tie. A later event that disagrees with a fixed
+//! value is recorded in [`Merged::conflicts`]. Values that depend on several fields
 //! (the duration when only start and end are known) are derived afterwards
 //! from the merged fields, so they share that property.
 
@@ -34,7 +41,14 @@ pub fn is_lifecycle(event: &str) -> bool {
 pub struct Merged {
     pub fields: BTreeMap<&'static str, (u8, Value)>,
     pub events_seen: BTreeSet<String>,
+    /// Billing fields a later event tried to change (not stored; counted).
+    pub conflicts: BTreeSet<&'static str>,
 }
+
+/// Set once, by the first event that states it.
+const FIXED: &[&str] = &["call_type"];
+/// Changed only by an event of a higher stage; ties keep what is stored.
+const NO_TIE_BREAK: &[&str] = &["duration_ms"];
 
 /// Our field name, and where it sits in the call object.
 const PATHS: &[(&str, &[&str])] = &[
@@ -73,12 +87,28 @@ pub fn static_name(name: &str) -> Option<&'static str> {
     field_names().find(|n| *n == name)
 }
 
-/// What type a field must have; anything else in an event is ignored, so a
-/// surprising payload cannot put a string into a number column.
+/// Latest timestamp taken (the year 3000): later ones are nonsense, and far
+/// later ones do not fit the database's time type.
+pub const MAX_TIMESTAMP_MS: i64 = 32_503_680_000_000;
+/// Longest call taken (30 days): its minutes and charge must fit their columns.
+pub const MAX_DURATION_MS: i64 = 30 * 24 * 3_600_000;
+/// Largest reported cost taken, in cents.
+pub const MAX_COST_CENTS: f64 = 10_000_000.0;
+
+/// What type (and range) a field must have; anything else in an event is
+/// ignored, so a surprising payload cannot put a string into a number column
+/// or a number too large for the columns derived from it.
 fn well_typed(name: &str, v: &Value) -> bool {
     match name {
-        "start_ms" | "end_ms" | "duration_ms" => v.as_i64().is_some_and(|n| n >= 0),
-        "cost_cents" => v.is_number(),
+        "start_ms" | "end_ms" => v
+            .as_i64()
+            .is_some_and(|n| (0..=MAX_TIMESTAMP_MS).contains(&n)),
+        "duration_ms" => v
+            .as_i64()
+            .is_some_and(|n| (0..=MAX_DURATION_MS).contains(&n)),
+        "cost_cents" => v
+            .as_f64()
+            .is_some_and(|c| c.is_finite() && (0.0..=MAX_COST_CENTS).contains(&c)),
         "successful" | "in_voicemail" => v.is_boolean(),
         "transcript_turns" => v.is_array(),
         "custom_analysis" | "dynamic_variables" => v.is_object(),
@@ -169,7 +199,17 @@ impl Merged {
             return;
         }
         match self.fields.get(name) {
+            Some((_, old)) if FIXED.contains(&name) => {
+                if *old != value {
+                    self.conflicts.insert(name);
+                }
+            }
             Some((r, _)) if *r > rank => {}
+            Some((r, old)) if *r == rank && NO_TIE_BREAK.contains(&name) => {
+                if *old != value {
+                    self.conflicts.insert(name);
+                }
+            }
             Some((r, old)) if *r == rank && canonical(old) >= canonical(&value) => {}
             _ => {
                 self.fields.insert(name, (rank, value));
@@ -204,11 +244,12 @@ impl Merged {
         self.fields.get(name).map(|(_, v)| v)
     }
 
-    /// The call's length: as reported, else end − start, else unknown.
+    /// The call's length: as reported, else end − start (when that is a
+    /// plausible length), else unknown.
     pub fn duration_ms(&self) -> Option<i64> {
         self.i64("duration_ms")
             .or_else(|| match (self.i64("start_ms"), self.i64("end_ms")) {
-                (Some(s), Some(e)) if e >= s => Some(e - s),
+                (Some(s), Some(e)) if e >= s && e - s <= MAX_DURATION_MS => Some(e - s),
                 _ => None,
             })
     }
@@ -300,6 +341,60 @@ mod tests {
         assert_eq!(billed_minutes(Some(60_000)), 1);
         assert_eq!(billed_minutes(Some(60_001)), 2);
         assert_eq!(billed_minutes(Some(154_321)), 3);
+    }
+
+    fn one(event: &str, call: Value) -> (String, Map<String, Value>) {
+        (event.to_string(), call.as_object().unwrap().clone())
+    }
+
+    #[test]
+    fn the_first_call_type_stays_whatever_comes_later() {
+        let phone = one(
+            "call_ended",
+            json!({"call_type": "phone_call", "duration_ms": 120_000}),
+        );
+        let forged = one(
+            "call_analyzed",
+            json!({"call_type": "web_call", "duration_ms": 120_000}),
+        );
+        for order in [[&phone, &forged], [&phone, &phone]] {
+            let mut m = Merged::default();
+            for (e, c) in order {
+                m.apply(e, c);
+            }
+            assert_eq!(m.str("call_type"), Some("phone_call"));
+        }
+        let mut m = Merged::default();
+        m.apply(&phone.0, &phone.1);
+        m.apply(&forged.0, &forged.1);
+        assert!(
+            m.conflicts.contains("call_type"),
+            "the disagreement is noted"
+        );
+        // A web call stays a web call too: the rule is "first", not "phone".
+        let mut m = Merged::default();
+        m.apply(&forged.0, &forged.1);
+        m.apply(&phone.0, &phone.1);
+        assert_eq!(m.str("call_type"), Some("web_call"));
+    }
+
+    #[test]
+    fn a_duration_tie_keeps_what_is_stored() {
+        let real = one("call_analyzed", json!({"duration_ms": 125_000}));
+        let zero = one("call_analyzed", json!({"duration_ms": 0}));
+        let longer = one("call_analyzed", json!({"duration_ms": 999_000}));
+        let mut m = Merged::default();
+        m.apply(&real.0, &real.1);
+        m.apply(&zero.0, &zero.1);
+        m.apply(&longer.0, &longer.1);
+        assert_eq!(m.i64("duration_ms"), Some(125_000));
+        assert!(m.conflicts.contains("duration_ms"));
+        // A later stage still corrects an earlier one.
+        let early = one("call_started", json!({"duration_ms": 0}));
+        let mut m = Merged::default();
+        m.apply(&early.0, &early.1);
+        m.apply(&real.0, &real.1);
+        assert_eq!(m.i64("duration_ms"), Some(125_000));
     }
 
     proptest! {

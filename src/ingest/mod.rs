@@ -7,3 +7,6 @@ pub mod owners;
 pub mod parse;
 pub mod service;
 pub mod webhook;
+
+#[cfg(test)]
+mod fuzz;

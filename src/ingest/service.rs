@@ -103,9 +103,20 @@ pub async fn prepare(
     owners: &OwnerCache,
     d: Delivery<'_>,
 ) -> Result<Prepared, AppError> {
-    let Some(owner) = owners.get(pool, d.agent_id).await? else {
-        return Ok(Prepared::Done(Outcome::UnknownAgent));
-    };
+    match owners.get(pool, d.agent_id).await? {
+        None => Ok(Prepared::Done(Outcome::UnknownAgent)),
+        Some(owner) => prepare_for(pool, keys, &owner, d).await,
+    }
+}
+
+/// [`prepare`] for an agent whose owner the caller already looked up (the
+/// HTTP handler does, so that an unknown agent's body is never read).
+pub async fn prepare_for(
+    pool: &PgPool,
+    keys: &Keyring,
+    owner: &crate::db::agents::Owner,
+    d: Delivery<'_>,
+) -> Result<Prepared, AppError> {
     let org_id = owner.org_id;
     let ctx = TenantCtx::without_user(org_id);
     if owner.inactive {
@@ -127,15 +138,25 @@ pub async fn prepare(
     };
     if let Err(reason) = verdict {
         let mut tx = db::tx::tenant(pool, &ctx).await?;
-        let message = match reason {
-            "rejected_no_key" => {
-                "Events arrive, but the organization has no API key to verify them with."
-            }
-            "rejected_stale" => "Events arrive with old timestamps; check the sender's clock.",
-            _ => "Events arrive with signatures that do not match the stored API key.",
-        };
         db::webhooks::count(&mut tx, org_id, d.agent_id, reason).await?;
-        db::agents::mark_rejected(&mut tx, org_id, d.agent_id, message).await?;
+        // Anyone who learns a webhook URL can post to it; only deliveries
+        // that carry a well-formed signature header (as the platform sends,
+        // but made with another key, or with an old timestamp) say something
+        // about the set-up worth turning the agent to "error" for. A missing
+        // or garbled header is counted and nothing more.
+        let message = match reason {
+            _ if !signature::well_formed(d.signature) => None,
+            "rejected_no_key" => {
+                Some("Events arrive, but the organization has no API key to verify them with.")
+            }
+            "rejected_stale" => {
+                Some("Events arrive with old timestamps; check the sender's clock.")
+            }
+            _ => Some("Events arrive with signatures that do not match the stored API key."),
+        };
+        if let Some(message) = message {
+            db::agents::mark_rejected(&mut tx, org_id, d.agent_id, message).await?;
+        }
         tx.commit().await?;
         return Ok(Prepared::Done(Outcome::Rejected(reason)));
     }
@@ -259,6 +280,7 @@ async fn merge(
     pending.sort_unstable();
     pending.dedup();
     let mut existing = db::calls::lock_many(&mut *conn, org_id, &pending).await?;
+    let mut disputed = Vec::new();
     loop {
         let mut updates = Vec::new();
         let mut creates = Vec::new();
@@ -274,6 +296,11 @@ async fn merge(
             for e in mine {
                 state.apply(e.event, e.call);
             }
+            if !state.conflicts.is_empty() {
+                tracing::warn!(%org_id, call_id, fields = ?state.conflicts,
+                    "an event disagreed with a call's billing fields; the first value stays");
+                disputed.push(agent_id);
+            }
             match id {
                 Some(id) => updates.push((id, agent_id, state)),
                 None => creates.push((call_id, agent_id, state)),
@@ -284,7 +311,7 @@ async fn merge(
             db::calls::store_merged(&mut *conn, org_id, &rows).await?;
         }
         if creates.is_empty() {
-            return Ok(());
+            break;
         }
         let rows: Vec<_> = creates.iter().map(|(c, a, m)| (*c, *a, m)).collect();
         let created = db::calls::create_merged(&mut *conn, org_id, &rows).await?;
@@ -294,8 +321,16 @@ async fn merge(
             .filter(|c| !created.contains_key(*c))
             .collect();
         if pending.is_empty() {
-            return Ok(());
+            break;
         }
         existing = db::calls::lock_many(&mut *conn, org_id, &pending).await?;
     }
+    // Counted per agent beside its deliveries (the agents page shows them).
+    for agent_id in disputed {
+        db::webhooks::count(&mut *conn, org_id, agent_id, CONFLICT).await?;
+    }
+    Ok(())
 }
+
+/// The delivery counter for events that disagreed with a call's billing fields.
+pub const CONFLICT: &str = "conflict_billing";

@@ -1,11 +1,13 @@
 //! `POST /webhooks/agent/{uuid}`: answers 2xx only after the event is
 //! committed; 503 (with `Retry-After`) when the database cannot be reached,
-//! so the sender retries.
+//! so the sender retries. The agent is looked up from the path before the
+//! body is read, and a request without a signature header is counted without
+//! reading it: an unknown or unsigned post costs a cached lookup, no more.
 
-use super::service::{prepare, Delivery, Outcome, Prepared};
+use super::service::{prepare_for, Delivery, Outcome, Prepared};
 use crate::retell::signature;
 use crate::server::state::AppState;
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -19,18 +21,41 @@ pub async fn agent_event(
     State(state): State<AppState>,
     Path(agent): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
     let Ok(agent_id) = Uuid::parse_str(&agent) else {
+        state.metrics.webhook(Outcome::UnknownAgent.label());
         return StatusCode::NOT_FOUND.into_response();
+    };
+    let owner = match state.owners.get(&state.pool, agent_id).await {
+        Ok(Some(owner)) => owner,
+        Ok(None) => {
+            state.metrics.webhook(Outcome::UnknownAgent.label());
+            return StatusCode::NOT_FOUND.into_response();
+        }
+        Err(e) => {
+            state.metrics.webhook("failed");
+            return retry_later(agent_id, e);
+        }
+    };
+    let signature = headers.get(signature::HEADER).and_then(|v| v.to_str().ok());
+    let body = match signature {
+        None => Bytes::new(),
+        Some(_) => match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+            Ok(bytes) => bytes,
+            Err(_) => {
+                state.metrics.webhook("too_large");
+                return (StatusCode::PAYLOAD_TOO_LARGE, "The event is too large.").into_response();
+            }
+        },
     };
     let delivery = Delivery {
         agent_id,
         body: &body,
-        signature: headers.get(signature::HEADER).and_then(|v| v.to_str().ok()),
+        signature,
         now_ms: chrono::Utc::now().timestamp_millis(),
     };
-    let result = match prepare(&state.pool, &state.keys, &state.owners, delivery).await {
+    let result = match prepare_for(&state.pool, &state.keys, &owner, delivery).await {
         Ok(Prepared::Ready(event)) => state.ingest.store(event).await,
         Ok(Prepared::Done(outcome)) => Ok(outcome),
         Err(e) => Err(e),
@@ -39,7 +64,7 @@ pub async fn agent_event(
         Ok(outcome) => outcome.label(),
         Err(_) => "failed",
     };
-    state.metrics.webhook(agent_id, label);
+    state.metrics.webhook(label);
     match result {
         Ok(Outcome::Merged | Outcome::Stored | Outcome::Duplicate) => {
             StatusCode::NO_CONTENT.into_response()
@@ -58,14 +83,16 @@ pub async fn agent_event(
             tracing::warn!(%agent_id, reason, "rejected a webhook");
             (StatusCode::UNAUTHORIZED, "Invalid signature.").into_response()
         }
-        Err(e) => {
-            tracing::error!(%agent_id, error = ?e, "could not store a webhook; asking the sender to retry");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                [(header::RETRY_AFTER, "5")],
-                "Temporarily unavailable; please retry.",
-            )
-                .into_response()
-        }
+        Err(e) => retry_later(agent_id, e),
     }
+}
+
+fn retry_later(agent_id: Uuid, e: crate::error::AppError) -> Response {
+    tracing::error!(%agent_id, error = ?e, "could not store a webhook; asking the sender to retry");
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::RETRY_AFTER, "5")],
+        "Temporarily unavailable; please retry.",
+    )
+        .into_response()
 }

@@ -66,6 +66,12 @@ fn parse(header: &str) -> Option<(i64, [u8; 32])> {
     Some((t.parse().ok()?, digest))
 }
 
+/// Whether a header has the platform's shape (`v=<digits>,d=<64 hex>`),
+/// whatever key made it.
+pub fn well_formed(header: Option<&str>) -> bool {
+    header.and_then(parse).is_some()
+}
+
 /// Checks `header` against the raw `body`, the organization's `key` and the
 /// current time. The digest comparison is constant-time (`Mac::verify_slice`).
 pub fn verify(key: &str, body: &[u8], header: Option<&str>, now_ms: i64) -> Result<(), Rejection> {

@@ -2,18 +2,14 @@
 //! hosting), and uploaded by super admins through a plain multipart form, so
 //! the console's upload works before hydration too.
 
-use super::host::HostSite;
 use super::state::AppState;
 use crate::auth::guard::{require_super_admin, RequestCtx};
 use crate::db::{self, PlatformAccess};
 use crate::error::AppError;
 use crate::services::branding::{self, AssetKind, ImageProblem};
-use axum::extract::{ConnectInfo, Multipart, Path, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Extension;
-use std::net::SocketAddr;
-use tower_sessions::Session;
 use uuid::Uuid;
 
 /// Uploads above this are cut off by the server; between 1 MB and this they
@@ -78,18 +74,9 @@ pub async fn asset(
 pub async fn upload(
     State(state): State<AppState>,
     Path((org, kind)): Path<(Uuid, String)>,
-    session: Session,
-    Extension(site): Extension<HostSite>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ctx: RequestCtx,
     multipart: Multipart,
 ) -> Response {
-    let ctx = RequestCtx {
-        state: state.clone(),
-        session,
-        site,
-        ip: Some(peer.ip()),
-        memo: Default::default(),
-    };
     let sa = match require_super_admin(&ctx).await {
         Ok(sa) => sa,
         Err(e) => {

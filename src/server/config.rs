@@ -39,6 +39,16 @@ pub struct Config {
     /// (`CALLBOARD_INGEST_TRANSACTIONS`; 0: one per organization).
     pub ingest_transactions: u32,
     pub site_root: String,
+    /// What the recording proxy may fetch (`server::media`).
+    pub recording: super::media::MediaPolicy,
+    /// Proxies whose forwarded headers name the client (`CALLBOARD_TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Days a session lasts after sign-in, however active (`CALLBOARD_SESSION_MAX_DAYS`, 7).
+    pub session_max_days: u32,
+    /// Longest time a request may take, event streams and recordings aside.
+    pub request_timeout_secs: u64,
+    /// Requests served at once; more get 503 with `Retry-After`.
+    pub max_concurrent_requests: usize,
 }
 
 impl std::fmt::Debug for Config {
@@ -55,6 +65,48 @@ impl std::fmt::Debug for Config {
 
 fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn nets(name: &str) -> anyhow::Result<Vec<ipnet::IpNet>> {
+    let Some(text) = var(name) else {
+        return Ok(Vec::new());
+    };
+    text.split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            t.parse::<ipnet::IpNet>()
+                .or_else(|_| t.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .with_context(|| format!("{name}: {t:?} is not an address or CIDR range"))
+        })
+        .collect()
+}
+
+fn recording_policy() -> anyhow::Result<super::media::MediaPolicy> {
+    use super::media::{MediaPolicy, DEFAULT_HOSTS, DEFAULT_MAX_BYTES};
+    let extra_root_pem = var("CALLBOARD_RECORDING_CA_FILE")
+        .map(|path| std::fs::read(&path).with_context(|| format!("reading {path}")))
+        .transpose()?;
+    if let Some(pem) = &extra_root_pem {
+        reqwest::Certificate::from_pem(pem)
+            .context("CALLBOARD_RECORDING_CA_FILE must hold a PEM certificate")?;
+    }
+    Ok(MediaPolicy {
+        hosts: MediaPolicy::hosts_from(
+            &var("CALLBOARD_RECORDING_HOSTS").unwrap_or_else(|| DEFAULT_HOSTS.into()),
+        ),
+        allow_addresses: nets("CALLBOARD_RECORDING_ALLOW_ADDRESSES")?,
+        resolve: Vec::new(),
+        extra_root_pem,
+        max_bytes: var("CALLBOARD_RECORDING_MAX_BYTES")
+            .map(|v| v.trim().parse::<u64>())
+            .transpose()
+            .context("CALLBOARD_RECORDING_MAX_BYTES must be a whole number")?
+            .unwrap_or(DEFAULT_MAX_BYTES),
+        timeout: std::time::Duration::from_secs(
+            number("CALLBOARD_RECORDING_TIMEOUT_SECS", 120)? as u64
+        ),
+    })
 }
 
 fn number(name: &str, default: u32) -> anyhow::Result<u32> {
@@ -133,6 +185,12 @@ impl Config {
             db_max_connections: number("CALLBOARD_DB_MAX_CONNECTIONS", 10)?,
             ingest_transactions: number("CALLBOARD_INGEST_TRANSACTIONS", 4)?,
             site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+            recording: recording_policy()?,
+            trusted_proxies: nets("CALLBOARD_TRUSTED_PROXIES")?,
+            session_max_days: number("CALLBOARD_SESSION_MAX_DAYS", 7)?.max(1),
+            request_timeout_secs: number("CALLBOARD_REQUEST_TIMEOUT_SECS", 30)? as u64,
+            max_concurrent_requests: number("CALLBOARD_MAX_CONCURRENT_REQUESTS", 512)?.max(1)
+                as usize,
         })
     }
 
@@ -192,6 +250,11 @@ mod tests {
             db_max_connections: 1,
             ingest_transactions: 4,
             site_root: String::new(),
+            recording: Default::default(),
+            trusted_proxies: vec![],
+            session_max_days: 7,
+            request_timeout_secs: 30,
+            max_concurrent_requests: 16,
         }
     }
 

@@ -1,34 +1,21 @@
 //! `GET /calls/export.csv?<dashboard filter>`: the filtered calls as a CSV
 //! download, streamed (see `services::export`). Any member may export.
 
-use super::host::HostSite;
 use super::state::AppState;
 use crate::auth::guard::{require_member, RequestCtx};
 use crate::domain::CallFilter;
 use crate::error::AppError;
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Extension;
 use std::collections::HashMap;
-use std::net::SocketAddr;
-use tower_sessions::Session;
 
 pub async fn calls_csv(
     State(state): State<AppState>,
-    session: Session,
-    Extension(site): Extension<HostSite>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ctx: RequestCtx,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    let ctx = RequestCtx {
-        state: state.clone(),
-        session,
-        site,
-        ip: Some(peer.ip()),
-        memo: Default::default(),
-    };
     let started = async {
         let user = require_member(&ctx).await?;
         let filter = CallFilter::from_query(|k| params.get(k).cloned())

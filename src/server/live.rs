@@ -10,17 +10,14 @@
 use super::host::HostSite;
 use super::state::AppState;
 use crate::auth::guard::{require_member, require_super_admin, RequestCtx};
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use axum::Extension;
 use std::convert::Infallible;
-use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::sync::broadcast::{self, error::RecvError};
 use tokio::time::Instant;
-use tower_sessions::Session;
 use uuid::Uuid;
 
 /// The fan-out: organization ids whose calls changed. `Uuid::nil()` means
@@ -36,19 +33,7 @@ const SPACING: Duration = Duration::from_millis(400);
 /// How long one stream lives before the browser must reconnect.
 const LIFETIME: Duration = Duration::from_secs(600);
 
-pub async fn events(
-    State(state): State<AppState>,
-    session: Session,
-    Extension(site): Extension<HostSite>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-) -> Response {
-    let ctx = RequestCtx {
-        state: state.clone(),
-        session,
-        site,
-        ip: Some(peer.ip()),
-        memo: Default::default(),
-    };
+pub async fn events(State(state): State<AppState>, ctx: RequestCtx) -> Response {
     let who = match &ctx.site {
         HostSite::Platform => require_super_admin(&ctx).await.map(|_| None),
         HostSite::Org(_) => require_member(&ctx).await.map(|u| Some(u.org.id)),

@@ -13,13 +13,6 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::registry::Registry;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use uuid::Uuid;
-
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-struct WebhookLabels {
-    agent: String,
-    outcome: String,
-}
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct OutcomeLabels {
@@ -29,18 +22,19 @@ struct OutcomeLabels {
 #[derive(Clone)]
 pub struct Metrics {
     registry: Arc<Registry>,
-    webhooks: Family<WebhookLabels, Counter>,
+    webhooks: Family<OutcomeLabels, Counter>,
     inbound: Family<OutcomeLabels, Counter>,
     batches: Counter,
+    sign_in_limited: Counter,
 }
 
 impl Default for Metrics {
     fn default() -> Self {
         let mut registry = Registry::with_prefix("callboard");
-        let webhooks = Family::<WebhookLabels, Counter>::default();
+        let webhooks = Family::<OutcomeLabels, Counter>::default();
         registry.register(
             "webhook_events",
-            "Call-event webhook requests by agent and outcome (merged, stored, duplicate, malformed, rejected_*, failed)",
+            "Call-event webhook requests by outcome (merged, stored, duplicate, malformed, unknown_agent, too_large, rejected_*, failed)",
             webhooks.clone(),
         );
         let inbound = Family::<OutcomeLabels, Counter>::default();
@@ -55,7 +49,14 @@ impl Default for Metrics {
             "Transactions that stored call-event webhooks (several deliveries for one organization share one)",
             batches.clone(),
         );
+        let sign_in_limited = Counter::default();
+        registry.register(
+            "sign_in_rate_limited",
+            "Sign-in attempts refused by the per-IP or per-account limit (not written to the activity log)",
+            sign_in_limited.clone(),
+        );
         Metrics {
+            sign_in_limited,
             registry: Arc::new(registry),
             webhooks,
             inbound,
@@ -65,10 +66,12 @@ impl Default for Metrics {
 }
 
 impl Metrics {
-    pub fn webhook(&self, agent: Uuid, outcome: &str) {
+    /// Labels are outcomes only, a fixed set: never agent or organization ids
+    /// (an agent id is its webhook URL's secret, and ids would grow the
+    /// label set without bound).
+    pub fn webhook(&self, outcome: &'static str) {
         self.webhooks
-            .get_or_create(&WebhookLabels {
-                agent: agent.to_string(),
+            .get_or_create(&OutcomeLabels {
                 outcome: outcome.to_string(),
             })
             .inc();
@@ -79,7 +82,11 @@ impl Metrics {
         self.batches.inc();
     }
 
-    pub fn inbound(&self, outcome: &str) {
+    pub fn sign_in_rate_limited(&self) {
+        self.sign_in_limited.inc();
+    }
+
+    pub fn inbound(&self, outcome: &'static str) {
         self.inbound
             .get_or_create(&OutcomeLabels {
                 outcome: outcome.to_string(),
@@ -103,9 +110,12 @@ pub async fn metrics(
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
+    // Without a token, only a server listening on loopback alone serves
+    // metrics (to loopback clients); one reachable from outside requires the
+    // token, since a proxy in front would make every client look local.
     let allowed = match &state.config.metrics_token {
         Some(token) => bearer.is_some_and(|b| constant_time_eq(b.as_bytes(), token.as_bytes())),
-        None => peer.ip().is_loopback(),
+        None => state.config.site_addr.ip().is_loopback() && peer.ip().is_loopback(),
     };
     if !allowed {
         return StatusCode::FORBIDDEN.into_response();

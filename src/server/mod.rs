@@ -2,12 +2,14 @@
 //! the router.
 
 pub mod brand;
+pub mod client_ip;
 pub mod config;
 pub mod export;
 pub mod health;
 pub mod host;
 pub mod listen;
 pub mod live;
+pub mod media;
 pub mod metrics;
 pub mod recording;
 pub mod router;

@@ -1,53 +1,32 @@
 //! `GET /calls/{id}/recording`: a call's recording, streamed through our own
 //! route. The browser never learns where recordings are kept (the voice
 //! platform's URL stays on the server), and the call must belong to the
-//! organization of the signed-in member on this host.
+//! organization of the signed-in member on this host. What may be fetched is
+//! `server::media`'s decision: a refused or failed fetch is "unavailable",
+//! never the upstream's body.
 
-use super::host::HostSite;
 use super::state::AppState;
 use crate::auth::guard::{require_member, RequestCtx};
 use crate::db;
 use crate::error::AppError;
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Extension;
-use std::net::SocketAddr;
-use tower_sessions::Session;
 use uuid::Uuid;
-
-/// Headers passed back from the recording store (others, such as its
-/// cookies or server name, are not ours to pass on).
-const PASSED_BACK: [header::HeaderName; 4] = [
-    header::CONTENT_TYPE,
-    header::CONTENT_LENGTH,
-    header::CONTENT_RANGE,
-    header::ACCEPT_RANGES,
-];
 
 pub async fn recording(
     State(state): State<AppState>,
     Path(call): Path<Uuid>,
-    session: Session,
-    Extension(site): Extension<HostSite>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ctx: RequestCtx,
     headers: HeaderMap,
 ) -> Response {
-    let ctx = RequestCtx {
-        state: state.clone(),
-        session,
-        site,
-        ip: Some(peer.ip()),
-        memo: Default::default(),
-    };
     let url = async {
         let user = require_member(&ctx).await?;
         let mut tx = db::tx::tenant(&state.pool, &user.tenant()).await?;
         let url = db::calls::recording_url(&mut tx, user.org.id, call).await?;
         tx.commit().await?;
-        url.filter(|u| u.starts_with("https://") || u.starts_with("http://"))
-            .ok_or(AppError::NotFound)
+        url.ok_or(AppError::NotFound)
     }
     .await;
     let url = match url {
@@ -57,37 +36,31 @@ pub async fn recording(
             return (status, e.to_string()).into_response();
         }
     };
-    // Seeking in an audio player sends Range requests; pass them through.
-    let mut req = state.media.get(&url);
-    if let Some(range) = headers.get(header::RANGE) {
-        req = req.header(header::RANGE, range.clone());
-    }
-    let upstream = match req.send().await {
-        Ok(r) if r.status().is_success() => r,
-        Ok(r) => {
-            tracing::warn!(%call, status = %r.status(), "recording store refused a recording");
-            return unavailable();
-        }
-        Err(e) => {
-            tracing::warn!(%call, error = %e.without_url(), "could not fetch a recording");
+    let range = headers.get(header::RANGE).and_then(|v| v.to_str().ok());
+    let fetched = match state.media.fetch(&url, range).await {
+        Ok(f) => f,
+        Err(why) => {
+            // The URL itself stays out of the log: it is a signed link.
+            tracing::warn!(%call, reason = %why, "recording not fetched");
             return unavailable();
         }
     };
-    let status = StatusCode::from_u16(upstream.status().as_u16()).unwrap_or(StatusCode::OK);
-    let mut res = Response::builder().status(status);
-    for name in PASSED_BACK {
-        if let Some(v) = upstream.headers().get(&name) {
-            res = res.header(name, v.clone());
-        }
+    let mut res = Response::builder()
+        .status(StatusCode::from_u16(fetched.status).unwrap_or(StatusCode::OK))
+        // Audio only, and never sniffed into anything else.
+        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
+        .header(header::CONTENT_DISPOSITION, "inline");
+    for (name, value) in fetched.headers {
+        res = res.header(name, value);
     }
-    res.body(Body::from_stream(upstream.bytes_stream()))
+    res.body(Body::from_stream(fetched.body))
         .unwrap_or_else(|_| unavailable())
 }
 
 fn unavailable() -> Response {
     (
         StatusCode::BAD_GATEWAY,
-        "The recording is not available right now. Please try again later.",
+        "Recording unavailable. Please try again later.",
     )
         .into_response()
 }

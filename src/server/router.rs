@@ -1,20 +1,50 @@
 use super::{health, host, metrics, security, state::AppState};
 use crate::app::{shell, App};
-use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderName, Request};
-use axum::middleware::{from_fn, from_fn_with_state};
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{header, HeaderName, Request, StatusCode};
+use axum::middleware::{from_fn_with_state, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use std::sync::Arc;
 use std::sync::OnceLock;
+use std::time::Duration;
+use tokio::sync::Semaphore;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Every body but call events and brand uploads: forms, server functions and
+/// inbound-call questions are a few KB.
+pub const SMALL_BODY_BYTES: usize = 64 * 1024;
+
+/// Refuses a request at once (503, `Retry-After`) when the server already
+/// has `CALLBOARD_MAX_CONCURRENT_REQUESTS` under way, rather than queueing
+/// work it cannot finish in time. A permit is held until the response's head
+/// is ready.
+async fn shed_load(
+    State(in_flight): State<Arc<Semaphore>>,
+    req: Request<axum::body::Body>,
+    next: Next,
+) -> Response {
+    match in_flight.try_acquire() {
+        Ok(_permit) => next.run(req).await,
+        Err(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::RETRY_AFTER, "1")],
+            "The server is busy. Please retry in a moment.",
+        )
+            .into_response(),
+    }
+}
 
 /// Sessions end after 12 hours without activity.
 const SESSION_IDLE_HOURS: i64 = 12;
@@ -53,6 +83,7 @@ pub fn build(state: AppState) -> Router {
         .route("/calls/{id}/recording", get(super::recording::recording))
         .route("/calls/export.csv", get(super::export::calls_csv))
         .route("/events", get(super::live::events))
+        .layer(RequestBodyLimitLayer::new(SMALL_BODY_BYTES))
         .route(
             "/console/orgs/{org}/brand/{kind}",
             post(super::brand::upload).layer(DefaultBodyLimit::max(super::brand::MAX_UPLOAD_BYTES)),
@@ -68,34 +99,40 @@ pub fn build(state: AppState) -> Router {
 
     // Machine routes sit outside host resolution and sessions: they are
     // identified by their own signatures, not by cookies or Host.
-    let webhooks = Router::new()
-        .route(
-            "/webhooks/agent/{agent}",
-            post(crate::ingest::webhook::agent_event),
-        )
-        .layer(DefaultBodyLimit::max(
-            crate::ingest::webhook::MAX_BODY_BYTES,
-        ));
+    // Call events read their own body, after the agent is known, up to
+    // `ingest::webhook::MAX_BODY_BYTES`.
+    let webhooks = Router::new().route(
+        "/webhooks/agent/{agent}",
+        post(crate::ingest::webhook::agent_event),
+    );
 
-    let inbound = Router::new()
+    let small = Router::new()
         .route(
             "/webhooks/inbound",
             post(crate::inbound::webhook::inbound_call),
         )
-        .layer(DefaultBodyLimit::max(
-            crate::inbound::webhook::MAX_BODY_BYTES,
-        ));
-
-    Router::new()
         .route("/health", get(health::health))
         .route("/metrics", get(metrics::metrics))
         .route("/brand/{org}/{kind}", get(super::brand::asset))
+        .layer(RequestBodyLimitLayer::new(SMALL_BODY_BYTES));
+
+    let timeout = Duration::from_secs(state.config.request_timeout_secs.max(1));
+    let in_flight = Arc::new(Semaphore::new(state.config.max_concurrent_requests));
+    let trusted = Arc::new(state.config.trusted_proxies.clone());
+    let served = security::Served {
+        https: state.config.secure_cookies(),
+    };
+    Router::new()
         .merge(webhooks)
-        .merge(inbound)
+        .merge(small)
         .merge(pages)
-        .layer(from_fn(security::refuse_cross_site))
-        .layer(from_fn(security::headers))
-        .layer(DefaultBodyLimit::max(1024 * 1024))
+        .layer(from_fn_with_state(served, security::refuse_cross_site))
+        .layer(from_fn_with_state(served, security::headers))
+        // Bounds the time to a response's head; streamed bodies (live
+        // updates, exports, recordings) go on as long as they need.
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(from_fn_with_state(in_flight, shed_load))
+        .layer(from_fn_with_state(trusted, super::client_ip::stamp))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
                 let id = req

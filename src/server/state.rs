@@ -25,9 +25,9 @@ pub struct AppState {
     pub owners: Arc<OwnerCache>,
     pub inbound: Arc<Directory>,
     pub hosts: Arc<super::host::HostCache>,
-    /// Fetches call recordings for the proxy route (no redirects: the stored
-    /// URL is the only place we fetch from).
-    pub media: reqwest::Client,
+    /// Fetches call recordings for the proxy route, only from the recording
+    /// store's hosts (`server::media`).
+    pub media: super::media::MediaClient,
     /// Organizations whose calls changed, for open dashboards (`server::live`).
     pub live: super::live::Changes,
     /// Organizations whose calls ingestion changed, told to every process
@@ -82,12 +82,8 @@ impl AppState {
             hosts: Arc::new(super::host::HostCache::new(Duration::from_millis(
                 config.host_cache_ms,
             ))),
-            media: reqwest::Client::builder()
-                .connect_timeout(Duration::from_secs(5))
-                .timeout(Duration::from_secs(120))
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .expect("a TLS backend is compiled in"),
+            media: super::media::MediaClient::new(config.recording.clone())
+                .expect("the recording CA file holds a certificate (checked at start)"),
             live: super::live::channel(),
             call_changes,
             ingest,

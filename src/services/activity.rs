@@ -15,6 +15,7 @@ pub const LIMIT: i64 = 500;
 /// caller opened.
 async fn read(
     tx: &mut db::Tx,
+    mask_staff: bool,
     org: Option<Uuid>,
     period: Period,
     f: &ActivityFilter,
@@ -25,6 +26,7 @@ async fn read(
     let to = super::dashboard::day_start(chrono_tz::UTC, last + chrono::Days::new(1));
     db::activity::list(
         tx,
+        mask_staff,
         org,
         from,
         to,
@@ -44,7 +46,8 @@ pub async fn for_org(
     now: DateTime<Utc>,
 ) -> Result<Vec<ActivityEntry>, AppError> {
     let mut tx = db::tx::tenant(pool, tenant).await?;
-    let list = read(&mut tx, Some(tenant.org_id), period, f, now).await?;
+    // The agency's people are "Agency staff" to the organization.
+    let list = read(&mut tx, true, Some(tenant.org_id), period, f, now).await?;
     tx.commit().await?;
     Ok(list)
 }
@@ -59,7 +62,7 @@ pub async fn platform(
     now: DateTime<Utc>,
 ) -> Result<Vec<ActivityEntry>, AppError> {
     let mut tx = db::tx::platform(pool, access).await?;
-    let list = read(&mut tx, org, period, f, now).await?;
+    let list = read(&mut tx, false, org, period, f, now).await?;
     tx.commit().await?;
     Ok(list)
 }

@@ -82,7 +82,13 @@ pub async fn overview(
             status_message: row.status_message,
             last_webhook_at: row.last_webhook_at,
             call_count: row.call_count,
-            webhook_url: webhook_url(public_url, row.id),
+            // The URL is the agency's to paste into the platform; nobody
+            // else needs to hold it.
+            webhook_url: if scope.privileged {
+                webhook_url(public_url, row.id)
+            } else {
+                String::new()
+            },
             last_hour: counts(&hour),
             last_day: counts(&day),
         });
@@ -98,7 +104,7 @@ pub async fn overview(
             check_message: k.check_message,
         }),
         agents,
-        show_provider_ids: scope.privileged,
+        is_agency: scope.privileged,
     })
 }
 
@@ -247,6 +253,8 @@ pub async fn create(
         metadata: json!({ "name": name }),
     };
     db::audit::record(&mut tx, &scope.actor, entry).await?;
+    // Every process may have cached "no such agent" for this id.
+    db::notify::config_changed(&mut tx, org_id).await?;
     tx.commit().await?;
     Ok(id)
 }

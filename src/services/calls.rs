@@ -1,13 +1,17 @@
-//! The admin's billable override of one call (reading calls: `services::dashboard`).
+//! The agency's billable override of one call, and an organization admin's
+//! request for one (reading calls: `services::dashboard`).
 
 use crate::db::{self, audit::Actor, audit::Entry, TenantCtx};
+use crate::domain::BillingReview;
 use crate::error::AppError;
 use serde_json::json;
 use sqlx::PgPool;
 use uuid::Uuid;
 
 /// Marks one call billable or test (`Some`), or returns it to the default
-/// (`None`: phone calls billable, web calls not). Audited.
+/// (`None`: phone calls billable, web calls not), and closes any open review
+/// request for it with that decision. Audited. Only the agency calls this
+/// (`auth::guard::require_agency`).
 pub async fn set_billable(
     pool: &PgPool,
     tenant: &TenantCtx,
@@ -20,6 +24,12 @@ pub async fn set_billable(
         .await?
         .ok_or(AppError::NotFound)?;
     db::calls::set_billable_override(&mut tx, tenant.org_id, call_id, billable).await?;
+    let resolution = match billable {
+        Some(true) => "billable",
+        Some(false) => "test",
+        None => "default",
+    };
+    db::reviews::resolve(&mut tx, tenant.org_id, call_id, resolution).await?;
     let entry = Entry {
         org_id: Some(tenant.org_id),
         action: "call.billable_override",
@@ -30,4 +40,85 @@ pub async fn set_billable(
     db::notify::calls_changed(&mut tx, tenant.org_id).await?;
     tx.commit().await?;
     Ok(())
+}
+
+pub const MAX_NOTE: usize = 500;
+
+/// Asks the agency to review a call's billable status. Returns false when a
+/// request for the call is already open (nothing new is stored).
+pub async fn request_review(
+    pool: &PgPool,
+    tenant: &TenantCtx,
+    actor: &Actor,
+    call_id: Uuid,
+    note: &str,
+) -> Result<bool, AppError> {
+    let note = note.trim();
+    if note.chars().count() > MAX_NOTE {
+        return Err(AppError::field(
+            "note",
+            "Keep the note under 500 characters.",
+        ));
+    }
+    let mut tx = db::tx::tenant(pool, tenant).await?;
+    db::calls::get(&mut tx, tenant.org_id, call_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let opened = db::reviews::open(&mut tx, tenant.org_id, call_id, &actor.label, note).await?;
+    if opened {
+        let entry = Entry {
+            org_id: Some(tenant.org_id),
+            action: "call.review_requested",
+            target: Some(call_id.to_string()),
+            metadata: json!({ "note": note }),
+        };
+        db::audit::record(&mut tx, actor, entry).await?;
+    }
+    tx.commit().await?;
+    Ok(opened)
+}
+
+/// Closes a call's open review request without changing the call.
+pub async fn dismiss_review(
+    pool: &PgPool,
+    tenant: &TenantCtx,
+    actor: &Actor,
+    call_id: Uuid,
+) -> Result<(), AppError> {
+    let mut tx = db::tx::tenant(pool, tenant).await?;
+    if db::reviews::resolve(&mut tx, tenant.org_id, call_id, "dismissed").await? == 0 {
+        return Err(AppError::NotFound);
+    }
+    let entry = Entry {
+        org_id: Some(tenant.org_id),
+        action: "call.review_dismissed",
+        target: Some(call_id.to_string()),
+        metadata: json!({}),
+    };
+    db::audit::record(&mut tx, actor, entry).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The organization's open review requests, oldest first.
+pub async fn open_reviews(
+    pool: &PgPool,
+    tenant: &TenantCtx,
+) -> Result<Vec<BillingReview>, AppError> {
+    let mut tx = db::tx::tenant(pool, tenant).await?;
+    let rows = db::reviews::list_open(&mut tx, tenant.org_id).await?;
+    tx.commit().await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| BillingReview {
+            call_id: r.call_id,
+            requested_by: r.requested_by,
+            note: r.note,
+            requested_at: r.created_at,
+            call_started_at: r.call_started_at,
+            from_number: r.from_number,
+            billed_minutes: r.billed_minutes.into(),
+            is_billable: r.is_billable,
+        })
+        .collect())
 }

@@ -148,7 +148,10 @@ fn series(
 
 pub struct Reader {
     pub tenant: TenantCtx,
+    /// An organization admin: may ask for a call's billing to be reviewed.
     pub can_edit: bool,
+    /// The agency (viewing as the organization): may override it.
+    pub can_override: bool,
 }
 
 pub async fn dashboard(
@@ -273,6 +276,7 @@ pub async fn calls_page(
         lines: rows.iter().map(|l| line(l, tz)).collect(),
         next,
         can_edit: r.can_edit,
+        can_override: r.can_override,
         any_calls,
     })
 }
@@ -324,6 +328,7 @@ pub async fn call_detail(pool: &PgPool, r: &Reader, id: Uuid) -> Result<CallDeta
         has_recording: c.recording_url.is_some(),
         billable_overridden: c.billable_override.is_some(),
         can_edit: r.can_edit,
+        can_override: r.can_override,
     })
 }
 

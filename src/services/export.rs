@@ -146,6 +146,21 @@ fn iso(t: Option<DateTime<Utc>>, tz: Tz) -> String {
     .unwrap_or_default()
 }
 
+/// Text from calls (names, numbers, reasons) as a spreadsheet cell: a cell
+/// that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is run as
+/// a formula by spreadsheet programs, so it gets a leading apostrophe. A
+/// phone number in E.164 (`+` and digits only) is a number to them, not a
+/// formula, and stays as it is.
+fn cell(text: &str) -> std::borrow::Cow<'_, str> {
+    let e164 = text
+        .strip_prefix('+')
+        .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') if !e164 => format!("'{text}").into(),
+        _ => text.into(),
+    }
+}
+
 fn write_line(w: &mut csv::Writer<Vec<u8>>, l: &Line, tz: Tz) -> Result<(), csv::Error> {
     let direction = match Direction::of(l.direction.as_deref(), &l.call_type) {
         Direction::Inbound => "inbound",
@@ -159,11 +174,11 @@ fn write_line(w: &mut csv::Writer<Vec<u8>>, l: &Line, tz: Tz) -> Result<(), csv:
     w.write_field(iso(Some(l.occurred_at), tz))?;
     w.write_field(iso(l.started_at, tz))?;
     w.write_field(iso(l.ended_at, tz))?;
-    w.write_field(l.agent_name.as_deref().unwrap_or(""))?;
+    w.write_field(cell(l.agent_name.as_deref().unwrap_or("")).as_ref())?;
     w.write_field(direction)?;
-    w.write_field(l.from_number.as_deref().unwrap_or(""))?;
-    w.write_field(l.to_number.as_deref().unwrap_or(""))?;
-    w.write_field(l.call_status.as_deref().unwrap_or(""))?;
+    w.write_field(cell(l.from_number.as_deref().unwrap_or("")).as_ref())?;
+    w.write_field(cell(l.to_number.as_deref().unwrap_or("")).as_ref())?;
+    w.write_field(cell(l.call_status.as_deref().unwrap_or("")).as_ref())?;
     w.write_field(
         l.duration_ms
             .map(|ms| format!("{}.{:03}", ms / 1000, ms % 1000))
@@ -172,14 +187,37 @@ fn write_line(w: &mut csv::Writer<Vec<u8>>, l: &Line, tz: Tz) -> Result<(), csv:
     w.write_field(l.billed_minutes.to_string())?;
     w.write_field(format!("{}.{:02}", cents / 100, cents % 100))?;
     w.write_field(l.is_billable.to_string())?;
-    w.write_field(l.sentiment.as_deref().unwrap_or(""))?;
+    w.write_field(cell(l.sentiment.as_deref().unwrap_or("")).as_ref())?;
     w.write_field(flag(l.successful))?;
-    w.write_field(
-        l.disconnection_reason
-            .as_deref()
-            .map(d::ended_because)
-            .unwrap_or_default(),
-    )?;
+    let reason = l
+        .disconnection_reason
+        .as_deref()
+        .map(d::ended_because)
+        .unwrap_or_default();
+    w.write_field(cell(&reason).as_ref())?;
     w.write_field(tz.name())?;
     w.write_record(None::<&[u8]>)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    #[test]
+    fn formulas_are_neutralised_and_phone_numbers_kept() {
+        for bad in [
+            "=1+1",
+            "+cmd|' /C calc'!A0",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            "+",
+        ] {
+            assert_eq!(cell(bad), format!("'{bad}"), "{bad:?}");
+        }
+        for fine in ["+15205550101", "Front desk", "", "user hangup", "5"] {
+            assert_eq!(cell(fine), fine);
+        }
+    }
 }

@@ -268,7 +268,7 @@ pub const RECORDING: &[u8] = b"RIFF\x24\0\0\0WAVEfmt fake recording";
 
 /// A call recording, as the platform's storage serves it (no auth: the URL
 /// is the secret); a `Range` gets 206 with that slice.
-async fn recording(headers: HeaderMap) -> Response {
+pub async fn recording(headers: HeaderMap) -> Response {
     let range = headers
         .get("range")
         .and_then(|v| v.to_str().ok())

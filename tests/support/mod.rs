@@ -5,6 +5,7 @@
 
 pub mod fake_retell;
 pub mod proxy;
+pub mod recording_store;
 
 use callboard::auth::password;
 use callboard::db::{self, PlatformAccess};
@@ -195,6 +196,16 @@ pub fn test_config(port: u16) -> Config {
         db_max_connections: 5,
         ingest_transactions: 4,
         site_root: "target/site".into(),
+        recording: callboard::server::media::MediaPolicy {
+            hosts: vec!["recordings.test".into()],
+            max_bytes: 1024 * 1024,
+            timeout: std::time::Duration::from_secs(10),
+            ..Default::default()
+        },
+        trusted_proxies: vec![],
+        session_max_days: 7,
+        request_timeout_secs: 30,
+        max_concurrent_requests: 512,
     }
 }
 

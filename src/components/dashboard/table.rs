@@ -4,6 +4,7 @@
 
 use crate::api::agents::SetCallBillable;
 use crate::api::dashboard::load_calls;
+use crate::components::review::RequestReview;
 use crate::components::status::{Badge, Empty, ErrorNotice, Loading};
 use crate::domain::dashboard::{duration, money, status_label};
 use crate::domain::{CallLine, CallsPage};
@@ -62,12 +63,12 @@ pub fn CallsTable(
 
 #[component]
 fn Lines(page: CallsPage, query: String, billable: ServerAction<SetCallBillable>) -> impl IntoView {
-    let can_edit = page.can_edit;
+    let (can_edit, can_override) = (page.can_edit, page.can_override);
     let next = page.next.clone();
     let rows = page
         .lines
         .into_iter()
-        .map(|c| view! { <Line c can_edit billable/> })
+        .map(|c| view! { <Line c can_edit can_override billable/> })
         .collect_view();
     view! {
         <div class="table-wrap table-flat">
@@ -103,7 +104,12 @@ fn Lines(page: CallsPage, query: String, billable: ServerAction<SetCallBillable>
 }
 
 #[component]
-fn Line(c: CallLine, can_edit: bool, billable: ServerAction<SetCallBillable>) -> impl IntoView {
+fn Line(
+    c: CallLine,
+    can_edit: bool,
+    can_override: bool,
+    billable: ServerAction<SetCallBillable>,
+) -> impl IntoView {
     let (label, tone) = if c.is_billable {
         ("Billable", "good")
     } else {
@@ -128,7 +134,10 @@ fn Line(c: CallLine, can_edit: bool, billable: ServerAction<SetCallBillable>) ->
                 view! { <Badge text=s tone=tone/> }
             })}</td>
             <td><Badge text=label tone=tone/></td>
-            {can_edit.then(|| view! {
+            {(can_edit && !can_override).then(|| view! {
+                <td class="actions"><RequestReview call_id=c.id compact=true/></td>
+            })}
+            {can_override.then(|| view! {
                 <td class="actions">
                     <ActionForm action=billable>
                         <input type="hidden" name="call_id" value=id.clone()/>

@@ -1,6 +1,7 @@
 //! `/calls/:id`: one call in full — when, who, how long, what it cost, what
-//! was said, the recording, and why it ended. Admins can mark it billable
-//! or test.
+//! was said, the recording, and why it ended. Admins can ask the agency to
+//! review whether it is billed; the agency (viewing as the organization)
+//! marks it billable or test.
 
 use crate::api::agents::SetCallBillable;
 use crate::api::dashboard::load_call;
@@ -110,14 +111,20 @@ fn Detail(c: CallDetail, billable: ServerAction<SetCallBillable>) -> impl IntoVi
     let turns = c.turns.clone();
     let recording = format!("/calls/{id}/recording");
     let form_id = id.clone();
-    let (can_edit, is_billable, overridden) = (c.can_edit, l.is_billable, c.billable_overridden);
+    let (can_override, is_billable, overridden) =
+        (c.can_override, l.is_billable, c.billable_overridden);
+    let can_request = c.can_edit && !c.can_override;
+    let call_id = l.id;
     view! {
         <section class="page-head">
             <div>
                 <h1>{format!("{} call · {}", l.direction.label(), l.when)}</h1>
                 <p class="muted">{l.party.clone().unwrap_or_default()}" "<Badge text=label tone=tone/></p>
             </div>
-            {can_edit.then(move || {
+            {can_request.then(|| view! {
+                <div class="actions"><crate::components::review::RequestReview call_id/></div>
+            })}
+            {can_override.then(move || {
                 let undo_id = form_id.clone();
                 let next = if is_billable { "false" } else { "true" };
                 view! {

@@ -82,6 +82,7 @@ fn OrgDetailView() -> impl IntoView {
                     <crate::components::branding::BrandingCard org_id=id/>
                     <crate::components::agents::AgentsPanel org_id=Some(id)/>
                     <crate::components::numbers::NumbersPanel org_id=Some(id)/>
+                    <crate::components::review::ReviewsPanel org_id=id/>
                 })
         }}
         // The danger zone comes last, under the agents.
