@@ -33,8 +33,10 @@ test("a super admin views as an organization: banner everywhere, writes logged u
 
   await page.getByRole("link", { name: "Activity" }).click();
   await expect(banner).toBeVisible();
+  // The organization's log names the agency's people as "Agency staff".
   const entry = page.locator("tr", { hasText: "agent_settings.save" }).first();
-  await expect(entry).toContainText(admin.email);
+  await expect(entry).toContainText("Agency staff");
+  await expect(entry).not.toContainText(admin.email);
   await expect(entry).toContainText("super admin, viewing as the organization");
 
   // Exit: back to the console page of that organization, no banner.
@@ -48,7 +50,8 @@ test("a super admin views as an organization: banner everywhere, writes logged u
   const own = await browser.newPage();
   await signInAs(own, orgUrl(slug, "/login"), email, password);
   await open(own, orgUrl(slug, "/activity?period=today"));
-  await expect(own.locator("tr", { hasText: "impersonation.start" })).toContainText(admin.email);
+  await expect(own.locator("tr", { hasText: "impersonation.start" })).toContainText("Agency staff");
+  await expect(own.locator("body")).not.toContainText(admin.email);
   await expect(own.locator("tr", { hasText: "agent_settings.save" }).first()).toContainText("super admin, viewing as the organization");
 
   // An organization's admin cannot start one (the server function answers 403).

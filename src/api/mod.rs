@@ -24,14 +24,10 @@ pub(crate) async fn manager(
     ),
     crate::error::AppError,
 > {
-    use crate::auth::guard::{request_ctx, require_manager};
-    let ctx = request_ctx().await?;
-    let m = require_manager(&ctx, org_id).await?;
-    let scope = crate::services::agents::Scope {
-        tenant: m.tenant,
-        actor: m.actor,
-        privileged: m.is_super_admin,
-    };
+    let ctx = crate::auth::guard::request_ctx().await?;
+    let scope = crate::auth::guard::require_manager(&ctx, org_id)
+        .await?
+        .scope();
     Ok((ctx, scope))
 }
 
@@ -47,14 +43,10 @@ pub(crate) async fn agency(
     ),
     crate::error::AppError,
 > {
-    use crate::auth::guard::{request_ctx, require_agency};
-    let ctx = request_ctx().await?;
-    let m = require_agency(&ctx, org_id).await?;
-    let scope = crate::services::agents::Scope {
-        tenant: m.tenant,
-        actor: m.actor,
-        privileged: true,
-    };
+    let ctx = crate::auth::guard::request_ctx().await?;
+    let scope = crate::auth::guard::require_agency(&ctx, org_id)
+        .await?
+        .scope();
     Ok((ctx, scope))
 }
 

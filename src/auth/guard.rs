@@ -289,6 +289,17 @@ pub async fn require_agency(ctx: &RequestCtx, org_id: Option<Uuid>) -> Result<Ma
     Ok(m)
 }
 
+impl Manager {
+    /// The scope the services act in for this manager.
+    pub fn scope(self) -> crate::services::agents::Scope {
+        crate::services::agents::Scope {
+            tenant: self.tenant,
+            actor: self.actor,
+            privileged: self.is_super_admin,
+        }
+    }
+}
+
 pub async fn require_manager(ctx: &RequestCtx, org_id: Option<Uuid>) -> Result<Manager, AppError> {
     match &ctx.site {
         HostSite::Platform => {

@@ -38,30 +38,24 @@ pub async fn record(
     actor: &Actor,
     entry: Entry<'_>,
 ) -> Result<(), AppError> {
-    sqlx::query(
+    write(
+        conn,
         "INSERT INTO audit_log (organization_id, actor_user_id, actor_label, action, target, metadata, ip)
          VALUES ($1, $2, $3, $4, $5, $6, $7::inet)",
+        actor,
+        entry,
     )
-    .bind(entry.org_id)
-    .bind(actor.user_id)
-    .bind(&actor.label)
-    .bind(entry.action)
-    .bind(entry.target)
-    .bind(entry.metadata)
-    .bind(actor.ip.map(|ip| ip.to_string()))
-    .execute(conn)
-    .await?;
-    Ok(())
+    .await
 }
 
-/// A sign-in or sign-out outcome, from the unauthenticated path (which may
-/// write nothing else: `app.record_auth`, migration 12).
-pub async fn record_auth(
+/// Runs `sql` with the entry's seven values, in the order both writers take.
+async fn write(
     conn: &mut PgConnection,
+    sql: &'static str,
     actor: &Actor,
     entry: Entry<'_>,
 ) -> Result<(), AppError> {
-    sqlx::query("SELECT app.record_auth($1, $2, $3, $4, $5, $6, $7::inet)")
+    sqlx::query(sql)
         .bind(entry.org_id)
         .bind(actor.user_id)
         .bind(&actor.label)
@@ -72,4 +66,20 @@ pub async fn record_auth(
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// A sign-in or sign-out outcome, from the unauthenticated path (which may
+/// write nothing else: `app.record_auth`, migration 12).
+pub async fn record_auth(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    entry: Entry<'_>,
+) -> Result<(), AppError> {
+    write(
+        conn,
+        "SELECT app.record_auth($1, $2, $3, $4, $5, $6, $7::inet)",
+        actor,
+        entry,
+    )
+    .await
 }

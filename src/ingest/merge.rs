@@ -198,10 +198,14 @@ impl Merged {
         if value.is_null() || !well_typed(name, &value) {
             return;
         }
-        match self.fields.get(name) {
-            Some((_, old)) if FIXED.contains(&name) => {
+        match self.fields.get_mut(name) {
+            // The same value again: only its rank may rise, so that the state
+            // (ranks included) is the same in whatever order agreeing events came.
+            Some((r, old)) if FIXED.contains(&name) => {
                 if *old != value {
                     self.conflicts.insert(name);
+                } else if rank > *r {
+                    *r = rank;
                 }
             }
             Some((r, _)) if *r > rank => {}
