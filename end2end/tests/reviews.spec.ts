@@ -1,0 +1,49 @@
+import { expect, test } from "@playwright/test";
+import { admin, cli, cliWithInput, open, orgUrl, signInAs, unique } from "./helpers";
+
+test("a client asks for a call's billing to be reviewed; the agency decides in the console", async ({ browser }) => {
+  const slug = unique("rev");
+  const name = `Reviews ${slug}`;
+  cli("org", "create", "--name", name, "--slug", slug);
+  cliWithInput("key_e2e_review_0123", "org", "set-retell-key", "--org", slug);
+  const agentId = cli("agent", "create", "--org", slug, "--retell-agent-id", "agent_rev", "--name", "Desk")
+    .split("\n")[0]
+    .trim();
+  cli("simulate-calls", "--org", slug, "--agent", agentId, "--count", "1");
+  const email = `${slug}@example.com`;
+  const password = "a sturdy password 42";
+  cli("user", "create", "--email", email, "--password", password);
+  cli("user", "add-member", "--email", email, "--org", slug, "--role", "admin");
+
+  // The client's admin cannot mark the call, only ask.
+  const client = await browser.newPage();
+  await signInAs(client, orgUrl(slug, "/login"), email, password);
+  await open(client, orgUrl(slug, "/"));
+  const row = client.locator("#calls tbody tr").first();
+  await expect(row).toBeVisible();
+  const before = (await row.locator("td").nth(9).textContent())!.trim();
+  await expect(row.getByRole("button", { name: /Mark/ })).toHaveCount(0);
+  await row.getByText("Request review").click();
+  await row.getByLabel("What looks wrong? (optional)").fill("This caller was our own staff.");
+  await row.getByRole("button", { name: "Send request" }).click();
+  await expect(row.getByText("Review requested.")).toBeVisible();
+
+  // The console lists the request on the organization's page.
+  const agency = await browser.newPage();
+  await signInAs(agency, "/login", admin.email, admin.password);
+  await agency.locator("#org-list").getByRole("link", { name }).click();
+  await expect(agency.locator("body[data-hydrated]")).toBeAttached();
+  const card = agency.locator("#billing-reviews");
+  const request = card.locator("tr[data-review]");
+  await expect(request).toContainText("This caller was our own staff.");
+  await expect(request).toContainText(email);
+  const decide = before === "Billable" ? "Test (free)" : "Billable";
+  await request.getByRole("button", { name: decide }).click();
+  await expect(card.getByText("Call updated; the request is answered.")).toBeVisible();
+  await expect(card.getByText("No open requests.")).toBeVisible();
+
+  // The client sees the decision.
+  await open(client, orgUrl(slug, "/"));
+  const after = client.locator("#calls tbody tr").first().locator("td").nth(9);
+  await expect(after).toHaveText(before === "Billable" ? "Test" : "Billable");
+});
