@@ -423,6 +423,15 @@ async fn hosts_are_matched_exactly() {
     let c = app.client();
     let res = c.get(app.org("nosuchorg", "/login")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    // Styled: its own policy lets its inline style apply, and nothing else.
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(csp.contains("style-src 'unsafe-inline'"), "{csp}");
+    assert!(csp.starts_with("default-src 'none'"), "{csp}");
+    let page = res.text().await.unwrap();
+    assert!(page.contains("<style>") && page.contains("There is no site at this address."));
     let res = c
         .get(app.url("deep.alpha.callboard.localhost", "/login"))
         .send()

@@ -600,3 +600,149 @@ async fn usage_patterns_and_health_put_problems_first() {
     assert_eq!(reach[0]["org_name"], f.bravo.name.as_str());
     assert_eq!(reach[0]["has_key"], false);
 }
+
+/// Every table an organization's data lives in, with how many rows it has there.
+async fn holdings(pool: &sqlx::PgPool, org: uuid::Uuid) -> Vec<(&'static str, i64)> {
+    let mut tx = callboard::db::tx::platform(pool, callboard::db::PlatformAccess::operator())
+        .await
+        .unwrap();
+    let mut out = Vec::new();
+    for t in [
+        "calls",
+        "call_rollups",
+        "webhook_events",
+        "webhook_counters",
+        "agents",
+        "credentials",
+        "phone_numbers",
+        "agent_settings",
+        "org_assets",
+        "memberships",
+        "org_rates",
+    ] {
+        let n: i64 = sqlx::query_scalar(&format!(
+            "SELECT count(*) FROM {t} WHERE organization_id = $1"
+        ))
+        .bind(org)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap_or_else(|e| panic!("{t}: {e}"));
+        out.push((t, n));
+    }
+    // Review requests are read only in their organization's own transaction.
+    let mut tx = callboard::db::tx::tenant(pool, &callboard::db::TenantCtx::without_user(org))
+        .await
+        .unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM billing_reviews")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    out.push(("billing_reviews", n));
+    out
+}
+
+#[tokio::test]
+async fn an_organization_with_calls_and_everything_else_deletes_cleanly() {
+    use callboard::db::{self, TenantCtx};
+    let app = TestApp::spawn().await;
+    let f = fixture(&app.db.app).await;
+    let pool = &app.db.app;
+    let events: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/retell/events.json")).unwrap();
+    // Both organizations get the same kinds of data.
+    for org in [f.alpha.id, f.bravo.id] {
+        let scope = support::operator_scope(org);
+        let key = format!("key_{}_0123456789", org.simple());
+        callboard::services::agents::set_api_key(pool, &support::keyring(), &scope, &key)
+            .await
+            .unwrap();
+        let agent = callboard::services::agents::create(pool, &scope, "agent_del", "Desk")
+            .await
+            .unwrap();
+        let url = app.url("127.0.0.1", &format!("/webhooks/agent/{agent}"));
+        let lifecycle = events["phone_call_lifecycle"].as_array().unwrap();
+        for e in lifecycle {
+            assert_eq!(
+                support::fake_retell::FakeRetell::send_event(&url, &key, e).await,
+                204
+            );
+        }
+        // A refused delivery leaves a counter.
+        let refused =
+            support::fake_retell::FakeRetell::send_event(&url, "wrong-key", &lifecycle[0]).await;
+        assert_eq!(refused, 401);
+        let number = if org == f.alpha.id {
+            "+15205550001"
+        } else {
+            "+15205550002"
+        };
+        callboard::services::settings::add_number(pool, &scope, number)
+            .await
+            .unwrap();
+        let mut tx = db::tx::tenant(pool, &TenantCtx::without_user(org))
+            .await
+            .unwrap();
+        for sql in [
+            "INSERT INTO agent_settings (organization_id, company_name) VALUES ($1, 'Co')",
+            "INSERT INTO org_assets (organization_id, kind, content_type, bytes, sha256)
+             VALUES ($1, 'logo', 'image/png', '\\x89504e47', 'abc')",
+            // More calls than one deletion step takes, through the rollup triggers.
+            "INSERT INTO calls (organization_id, provider_call_id, call_type, agent_id, started_at, duration_ms)
+             SELECT $1, 'bulk_' || g, 'phone_call', (SELECT id FROM agents LIMIT 1),
+                    now() - g * interval '1 minute', 61000
+               FROM generate_series(1, 12000) g",
+            "INSERT INTO billing_reviews (organization_id, call_id, requested_by)
+             SELECT $1, id, 'a@x' FROM calls LIMIT 1",
+        ] {
+            sqlx::query(sql).bind(org).execute(&mut *tx).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+    }
+    let alpha_before = holdings(pool, f.alpha.id).await;
+    let bravo_before = holdings(pool, f.bravo.id).await;
+    for (t, n) in &bravo_before {
+        if *t != "org_rates" {
+            assert!(*n > 0, "bravo has no {t} to delete");
+        }
+    }
+
+    let c = super_admin(&app).await;
+    let (s, body) = call(
+        &c,
+        app.platform("/api/platform/orgs/delete"),
+        &[("id", &f.bravo.id.to_string()), ("confirm_slug", "bravo")],
+    )
+    .await;
+    assert!(s.is_success() || s.is_redirection(), "{s}: {body}");
+
+    for (t, n) in holdings(pool, f.bravo.id).await {
+        assert_eq!(n, 0, "bravo's {t} remain");
+    }
+    assert_eq!(
+        holdings(pool, f.alpha.id).await,
+        alpha_before,
+        "alpha untouched"
+    );
+    // Alpha's rollups still add up to its calls.
+    let mut tx = db::tx::tenant(pool, &TenantCtx::without_user(f.alpha.id))
+        .await
+        .unwrap();
+    let (calls, rolled): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM calls), (SELECT coalesce(sum(calls), 0)::bigint FROM call_rollups)",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    assert_eq!(calls, rolled);
+    // The history stays.
+    let mut tx = db::tx::platform(pool, db::PlatformAccess::operator())
+        .await
+        .unwrap();
+    let audited: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE organization_id = $1")
+            .bind(f.bravo.id)
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+    assert!(audited >= 3, "{audited}");
+}

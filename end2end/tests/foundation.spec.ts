@@ -70,6 +70,13 @@ test("a viewer is refused the admin-only team page", async ({ page }) => {
   const res = await page.goto(orgUrl(slug, "/team"));
   expect(res?.status()).toBe(403);
   await expect(page.getByRole("heading", { name: "You do not have access to this page" })).toBeVisible();
+
+  // The console's pages are not the organization's: they do not exist here.
+  for (const path of ["/users", "/system", "/usage", "/orgs/00000000-0000-0000-0000-000000000000"]) {
+    const res = await page.goto(orgUrl(slug, path));
+    expect(res?.status(), path).toBe(404);
+    await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  }
 });
 
 test("wrong password and another organization's host are refused", async ({ page }) => {

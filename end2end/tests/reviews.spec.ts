@@ -19,6 +19,7 @@ test("a client asks for a call's billing to be reviewed; the agency decides in t
   const client = await browser.newPage();
   await signInAs(client, orgUrl(slug, "/login"), email, password);
   await open(client, orgUrl(slug, "/"));
+  await expect(client).toHaveTitle(`Dashboard · ${name}`);
   const row = client.locator("#calls tbody tr").first();
   await expect(row).toBeVisible();
   const before = (await row.locator("td").nth(9).textContent())!.trim();
@@ -46,4 +47,11 @@ test("a client asks for a call's billing to be reviewed; the agency decides in t
   await open(client, orgUrl(slug, "/"));
   const after = client.locator("#calls tbody tr").first().locator("td").nth(9);
   await expect(after).toHaveText(before === "Billable" ? "Test" : "Billable");
+
+  // A recording that cannot be fetched says so (the simulated link is not
+  // on the recording store's allowlist).
+  await client.locator("#calls tbody tr").first().locator("td a").first().click();
+  await expect(client.locator("audio.player")).toBeAttached();
+  await client.locator("audio.player").evaluate((a: HTMLAudioElement) => a.play().catch(() => {}));
+  await expect(client.getByText("Recording unavailable")).toBeVisible();
 });

@@ -59,6 +59,8 @@ test("an admin fills every setting, saves, and sees the values after a reload; a
 
   await page.getByRole("button", { name: "Save settings" }).click();
   await expect(page.getByText("Settings saved.")).toBeVisible();
+  // One status line, the current one.
+  await expect(page.getByText("Not saved yet")).toHaveCount(0);
 
   await open(page, orgUrl(org.slug, "/settings"));
   await expect(field(page, "Company name")).toHaveValue("Sunrise Shuttle");

@@ -14,6 +14,15 @@ pub enum Need {
     OrgAdmin,
 }
 
+/// Whether the page exists on this site at all: the console's pages on the
+/// platform domain, an organization's on its own.
+fn belongs(who: &Whoami, need: Need) -> bool {
+    matches!(
+        (need, &who.site),
+        (Need::SuperAdmin, Site::Platform) | (Need::Member | Need::OrgAdmin, Site::Org { .. })
+    )
+}
+
 fn allowed(who: &Whoami, need: Need) -> bool {
     let Some(v) = &who.viewer else { return false };
     match (need, &who.site) {
@@ -25,7 +34,9 @@ fn allowed(who: &Whoami, need: Need) -> bool {
 }
 
 /// Renders `children` only for a viewer who meets `need`; sends visitors
-/// who are not signed in to the sign-in page.
+/// who are not signed in to the sign-in page. A page of the other kind of
+/// site (the console's on an organization's address, or the other way
+/// round) does not exist there: 404, signed in or not.
 #[component]
 pub fn Gate(need: Need, children: ChildrenFn) -> impl IntoView {
     let session = use_session();
@@ -35,12 +46,26 @@ pub fn Gate(need: Need, children: ChildrenFn) -> impl IntoView {
             {move || Suspend::new(async move {
                 match session.whoami.await {
                     Err(e) => view! { <super::status::ErrorNotice error=e/> }.into_any(),
+                    Ok(who) if !belongs(&who, need) => view! { <NotOnThisSite/> }.into_any(),
                     Ok(who) if who.viewer.is_none() => view! { <Redirect path="/login"/> }.into_any(),
                     Ok(who) if allowed(&who, need) => children.read_value()().into_any(),
                     Ok(_) => view! { <Forbidden/> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+#[component]
+fn NotOnThisSite() -> impl IntoView {
+    set_status(404);
+    view! {
+        <leptos_meta::Title text="Page not found"/>
+        <section class="card empty">
+            <h1>"Page not found"</h1>
+            <p>"The page you asked for does not exist or has moved."</p>
+            <a class="button" href="/">"Go to home"</a>
+        </section>
     }
 }
 

@@ -4,7 +4,7 @@
 //! parts that react as you choose (the routing steps).
 
 use super::agents::when;
-use super::form::{last_error, outcome, FormMessage, Submit};
+use super::form::{last_error, Submit};
 use super::status::{Badge, Empty, ErrorNotice, Loading};
 use crate::api::settings::{agent_settings, SaveAgentSettings};
 use crate::domain::{
@@ -129,8 +129,7 @@ fn SettingsFormView(page: SettingsPage, save: ServerAction<SaveAgentSettings>) -
                 <NumbersSection numbers=page.numbers.clone()/>
                 {can_edit.then(|| view! {
                     <div class="form-actions sticky-actions">
-                        <FormMessage value=outcome(save.value()) success="Settings saved."/>
-                        <p class="muted small">{saved_note.clone()}</p>
+                        <SaveStatus save saved_note=saved_note.clone()/>
                         <Submit label="Save settings" busy_label="Saving…" pending=save.pending().into()/>
                     </div>
                 })}
@@ -138,6 +137,23 @@ fn SettingsFormView(page: SettingsPage, save: ServerAction<SaveAgentSettings>) -
         </ActionForm>
     }
     .into_any()
+}
+
+/// One line about saving, always the current one: what the last save did,
+/// or, before any save on this page, when the settings were last saved.
+#[component]
+fn SaveStatus(save: ServerAction<SaveAgentSettings>, saved_note: String) -> impl IntoView {
+    move || match save.value().get() {
+        Some(Ok(_)) => {
+            view! { <p class="form-success" role="status">"Settings saved."</p> }.into_any()
+        }
+        Some(Err(e)) => view! {
+            <p class="form-error" role="alert">{e.to_string()}</p>
+            <p class="muted small">{saved_note.clone()}</p>
+        }
+        .into_any(),
+        None => view! { <p class="muted small">{saved_note.clone()}</p> }.into_any(),
+    }
 }
 
 /// The choices the routing steps depend on, as the form currently shows them.

@@ -116,6 +116,45 @@ pub async fn set_status(
     )
 }
 
+/// Switches off every agent of an organization (calls for it are refused
+/// from now on), in the platform transaction that is deleting it.
+pub async fn switch_off_agents(conn: &mut PgConnection, id: Uuid) -> Result<u64, AppError> {
+    Ok(sqlx::query(
+        "UPDATE agents SET status = 'inactive', updated_at = now() WHERE organization_id = $1",
+    )
+    .bind(id)
+    .execute(conn)
+    .await?
+    .rows_affected())
+}
+
+/// One step of deleting an organization's bulk data: up to `step` calls, as
+/// many stored events and as many rollup rows, in whichever transaction the
+/// caller opened (`db::tx::purge`, where the rollup triggers stand aside:
+/// the rollups go too). Returns how many rows went; 0 when nothing is left.
+pub async fn purge_step(conn: &mut PgConnection, id: Uuid, step: i64) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "WITH c AS (
+           DELETE FROM calls WHERE organization_id = $1
+              AND id IN (SELECT id FROM calls WHERE organization_id = $1 LIMIT $2)
+           RETURNING 1
+         ), e AS (
+           DELETE FROM webhook_events WHERE organization_id = $1
+              AND id IN (SELECT id FROM webhook_events WHERE organization_id = $1 LIMIT $2)
+           RETURNING 1
+         ), r AS (
+           DELETE FROM call_rollups WHERE organization_id = $1
+              AND ctid IN (SELECT ctid FROM call_rollups WHERE organization_id = $1 LIMIT $2)
+           RETURNING 1
+         )
+         SELECT (SELECT count(*) FROM c) + (SELECT count(*) FROM e) + (SELECT count(*) FROM r)",
+    )
+    .bind(id)
+    .bind(step)
+    .fetch_one(conn)
+    .await?)
+}
+
 pub async fn delete(conn: &mut PgConnection, id: Uuid) -> Result<u64, AppError> {
     Ok(sqlx::query("DELETE FROM organizations WHERE id = $1")
         .bind(id)

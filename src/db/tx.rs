@@ -83,6 +83,20 @@ pub async fn ingestion(pool: &PgPool, ctx: &TenantCtx) -> Result<Tx, AppError> {
     Ok(pool.begin_with(begin).await?)
 }
 
+/// [`platform`] for deleting an organization's bulk data a step at a time
+/// (`services::orgs::delete`): the rollup row triggers stand aside, as in
+/// [`ingestion`], because the organization's rollups are deleted with it.
+pub async fn purge(pool: &PgPool, access: PlatformAccess) -> Result<Tx, AppError> {
+    let begin = begin_sql(
+        access.role,
+        None,
+        access.actor,
+        None,
+        ", set_config('app.rollups', 'by_statement:' || pg_current_xact_id()::text, true)",
+    );
+    Ok(pool.begin_with(begin).await?)
+}
+
 /// Opens a transaction that knows the signed-in user but no organization:
 /// enough to read one's own user row, and nothing of any tenant.
 pub async fn user_only(pool: &PgPool, user_id: Uuid) -> Result<Tx, AppError> {

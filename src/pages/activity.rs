@@ -57,7 +57,10 @@ fn ActivityView(platform: bool) -> impl IntoView {
             }
         },
     );
-    let get = move |k: &str| params.with(|q| q.get(k)).unwrap_or_default();
+    // The form's starting values, read once (a new query renders the page
+    // again): reading them tracked here, outside any reactive context, is
+    // what Leptos warned about in the browser console.
+    let get = move |k: &str| params.with_untracked(|q| q.get(k)).unwrap_or_default();
     let period = get("period");
     let chosen = if period.is_empty() {
         "7d".to_string()

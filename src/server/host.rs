@@ -266,17 +266,32 @@ fn unavailable() -> Response {
     )
 }
 
+/// The look of a page with no branding, inline: an unknown host serves no
+/// stylesheet (every path on it is this page).
+const PLAIN_STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;\
+    margin:0;background:#f6f7f9;color:#1f2933}main{max-width:32rem;margin:12vh auto;\
+    padding:2rem 2.25rem;background:#fff;border-radius:12px;box-shadow:0 1px 3px rgba(0,0,0,.08)}\
+    h1{font-size:1.4rem;margin:0 0 .5rem}p{margin:0;color:#52606d;line-height:1.5}";
+
+/// Its policy: nothing may load or run; only that inline style applies.
+const PLAIN_CSP: &str =
+    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; \
+     frame-ancestors 'none'";
+
 /// A page with no branding at all: we do not know whose site this is.
 fn plain(status: StatusCode, title: &str, text: &str) -> Response {
     let html = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head>\
-         <body style=\"font-family:system-ui,sans-serif;margin:4rem auto;max-width:32rem;color:#222\">\
-         <h1>{title}</h1><p>{text}</p></body></html>"
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <style>{PLAIN_STYLE}</style></head>\
+         <body><main><h1>{title}</h1><p>{text}</p></main></body></html>"
     );
     (
         status,
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CONTENT_SECURITY_POLICY, PLAIN_CSP),
+        ],
         Body::from(html),
     )
         .into_response()

@@ -165,10 +165,22 @@ fn Detail(c: CallDetail, billable: ServerAction<SetCallBillable>) -> impl IntoVi
                 <section class="card">
                     <h2>"Recording"</h2>
                     {if c.has_recording {
+                        // The browser says when the file cannot be had (storage
+                        // down, the link expired or refused); the player alone
+                        // would just sit at 0:00.
+                        let broken = RwSignal::new(false);
                         view! {
-                            <audio controls preload="none" src=recording.clone() class="player">
+                            <audio controls preload="none" src=recording.clone() class="player"
+                                class:hidden=move || broken.get()
+                                on:error=move |_| broken.set(true)>
                                 <a href=recording.clone()>"Download the recording"</a>
                             </audio>
+                            {move || broken.get().then(|| view! {
+                                <p class="notice notice-info" role="status">
+                                    "Recording unavailable: it could not be loaded from storage just now. "
+                                    "Please try again later."
+                                </p>
+                            })}
                         }.into_any()
                     } else {
                         view! { <p class="muted">"No recording for this call."</p> }.into_any()

@@ -20,6 +20,8 @@ use leptos_router::hooks::use_query_map;
 pub fn OrgHomePage() -> impl IntoView {
     view! {
         <Frame>
+            // Set before the figures arrive, so the tab is named at once.
+            <Title text="Dashboard"/>
             <Gate need=Need::Member>
                 <DashboardView/>
             </Gate>
@@ -56,7 +58,6 @@ fn DashboardView() -> impl IntoView {
                         let filter = parsed.get_untracked();
                         let error = filter.as_ref().err().cloned();
                         view! {
-                            <Title text=d.org_name.clone()/>
                             <section class="page-head dash-head">
                                 <div>
                                     <h1>{d.org_name.clone()}</h1>
