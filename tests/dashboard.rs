@@ -493,6 +493,10 @@ async fn csv_export_matches_the_filtered_calls_and_only_this_organizations() {
     assert_eq!(&b[11], "1.20", "cost_usd at the default 40 ¢");
     assert_eq!(&b[12], "true");
     assert_eq!(&rows[0][12], "false");
+    // A test call is free: no billable minutes, its length in the duration.
+    assert_eq!(&rows[0][10], "0", "a test call's billed_minutes");
+    assert_eq!(&rows[0][11], "0.00");
+    assert_ne!(&rows[0][9], "", "a test call's duration stays");
 
     // The same filter as the table: billable only.
     let res = viewer

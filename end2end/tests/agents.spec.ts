@@ -26,7 +26,11 @@ test("an agent goes from waiting to active when its first signed event arrives, 
   await page.getByRole("button", { name: "Register agent" }).click();
   const row = page.locator("tr[data-agent]").filter({ hasText: "Front desk" });
   await expect(row).toContainText("Waiting for first call");
-  await expect(row.locator("input.copy-field")).toHaveValue(/\/webhooks\/agent\/[0-9a-f-]{36}$/);
+  const field = row.locator(".copy-field");
+  await expect(field).toHaveValue(/\/webhooks\/agent\/[0-9a-f-]{36}$/);
+  // The whole URL shows, wrapped, not cut off.
+  const fits = await field.evaluate((el) => el.scrollWidth <= el.clientWidth && el.scrollHeight <= el.clientHeight + 1);
+  expect(fits).toBe(true);
   const agentId = await row.getAttribute("data-agent");
 
   // The voice platform (here: the simulator, through the real route) calls.
@@ -54,5 +58,5 @@ test("an agent goes from waiting to active when its first signed event arrives, 
   await expect(member.getByRole("button", { name: "Register agent" })).toHaveCount(0);
   await expect(member.getByRole("button", { name: "Save key" })).toHaveCount(0);
   await expect(member.getByRole("button", { name: "Delete" })).toHaveCount(0);
-  await expect(member.locator("input.copy-field")).toHaveCount(0);
+  await expect(member.locator(".copy-field")).toHaveCount(0);
 });

@@ -242,7 +242,8 @@ fn AgentControls(ag: Agent, org_id: Option<Uuid>, a: Actions) -> impl IntoView {
     let switch_on = ag.status == AgentStatus::Inactive;
     view! {
             <td class="url-cell">
-                <input class="mono copy-field" readonly value=url aria-label="Webhook URL"/>
+                // The whole URL, wrapped: an input would cut it off.
+                <textarea class="mono copy-field" readonly rows="3" aria-label="Webhook URL">{url.clone()}</textarea>
                 <button
                     type="button"
                     class="button button-small"

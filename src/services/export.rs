@@ -184,7 +184,10 @@ fn write_line(w: &mut csv::Writer<Vec<u8>>, l: &Line, tz: Tz) -> Result<(), csv:
             .map(|ms| format!("{}.{:03}", ms / 1000, ms % 1000))
             .unwrap_or_default(),
     )?;
-    w.write_field(l.billed_minutes.to_string())?;
+    // What the client pays for: a test call is free, whatever its length
+    // (which the duration column keeps).
+    let billed = if l.is_billable { l.billed_minutes } else { 0 };
+    w.write_field(billed.to_string())?;
     w.write_field(format!("{}.{:02}", cents / 100, cents % 100))?;
     w.write_field(l.is_billable.to_string())?;
     w.write_field(cell(l.sentiment.as_deref().unwrap_or("")).as_ref())?;

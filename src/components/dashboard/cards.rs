@@ -37,7 +37,7 @@ pub fn Cards(totals: Totals) -> impl IntoView {
     view! {
         <section class="cards cards-primary" aria-label="Usage and cost">
             <Stat id="usage" title="Usage" value=plural(t.billable_minutes, "min", "mins")
-                note="Billed minutes of billable calls, each rounded up"/>
+                note="Billable minutes: billable calls only, each rounded up. What you pay for"/>
             <Stat id="cost" title="Cost" value=money(t.charge_cents)
                 note="Billed minutes × your per-minute rate"/>
             <Stat id="calls" title="Total calls" value=thousands(t.calls)
@@ -48,8 +48,8 @@ pub fn Cards(totals: Totals) -> impl IntoView {
                 note="Phone calls, unless marked as test"/>
             <Stat id="test" title="Test calls" value=thousands(t.test_calls())
                 note="Web calls and calls marked as test"/>
-            <Stat id="minutes" title="Billed minutes" value=thousands(t.all_minutes)
-                note="All calls, test calls included"/>
+            <Stat id="minutes" title="Minutes, test calls included" value=thousands(t.all_minutes)
+                note="Every call, each rounded up; only billable minutes are charged"/>
             <Stat id="average" title="Average duration" value=average note="Per call with a known length"/>
             <Stat id="success" title="Success rate" value=success
                 note=format!("{} of {} analysed calls", thousands(t.successful), thousands(t.evaluated))/>
