@@ -11,11 +11,12 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 use uuid::Uuid;
 
-fn ago(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
+/// How long before `now` (the server's reading time) `t` was.
+fn ago(now: chrono::DateTime<chrono::Utc>, t: Option<chrono::DateTime<chrono::Utc>>) -> String {
     match t {
         None => "never".into(),
         Some(t) => {
-            let s = (chrono::Utc::now() - t).num_seconds().max(0);
+            let s = (now - t).num_seconds().max(0);
             match s {
                 0..=59 => format!("{s}s ago"),
                 60..=3599 => format!("{}m ago", s / 60),
@@ -179,6 +180,7 @@ fn agent_state(a: &AgentHealth) -> (String, &'static str) {
 
 #[component]
 fn HealthTables(h: Health) -> impl IntoView {
+    let now = h.as_of;
     let problems = h.agents.iter().filter(|a| a.urgency() < 3).count();
     view! {
         <section class="cards" aria-label="Status">
@@ -226,7 +228,7 @@ fn HealthTables(h: Health) -> impl IntoView {
                                             <td><a href=format!("/orgs/{}", a.org_id)>{a.org_name.clone()}</a></td>
                                             <td>{a.agent_name.clone()}</td>
                                             <td><Badge text=label tone=tone/>{a.status_message.clone().map(|m| view! { <div class="small muted">{m}</div> })}</td>
-                                            <td>{ago(a.last_webhook_at)}</td>
+                                            <td>{ago(now, a.last_webhook_at)}</td>
                                             <td class="num">{format!("{} / {}", a.accepted_hour, a.accepted_day)}</td>
                                             <td class="num" class:text-bad=rejected>{format!("{} / {}", a.rejected_hour, a.rejected_day)}</td>
                                             <td class="num" class:text-bad=failed>{format!("{} / {}", a.failed_hour, a.failed_day)}</td>
@@ -257,7 +259,7 @@ fn HealthTables(h: Health) -> impl IntoView {
                                 <tr>
                                     <td><a href=format!("/orgs/{}", r.org_id)>{r.org_name}</a></td>
                                     <td><Badge text=label tone=tone/></td>
-                                    <td>{ago(r.checked_at)}</td>
+                                    <td>{ago(now, r.checked_at)}</td>
                                 </tr>
                             }
                         }).collect_view()}

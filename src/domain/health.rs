@@ -99,6 +99,10 @@ pub struct Health {
     pub database_ms: u64,
     pub server_version: String,
     pub server_up_since: DateTime<Utc>,
+    /// When the server read all this: "3m ago" is counted from here, so the
+    /// browser needs no clock (WebAssembly has none) and its text matches
+    /// the server-rendered page.
+    pub as_of: DateTime<Utc>,
 }
 
 #[cfg(test)]

@@ -91,5 +91,6 @@ pub async fn health(
         database_ms,
         server_version: env!("CARGO_PKG_VERSION").to_string(),
         server_up_since: up_since,
+        as_of: chrono::Utc::now(),
     })
 }

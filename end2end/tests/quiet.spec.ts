@@ -1,0 +1,54 @@
+import { expect, test, type Page } from "@playwright/test";
+import { admin, cli, cliWithInput, open, orgUrl, signInAs, unique } from "./helpers";
+
+/** Collects what a page says in the browser console at warning level or above. */
+function listen(page: Page): string[] {
+  const said: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "warning" || m.type() === "error") said.push(`${m.type()}: ${m.text()} (${page.url()})`);
+  });
+  page.on("pageerror", (e) => said.push(`uncaught: ${e.message} (${page.url()})`));
+  return said;
+}
+
+test("no page of either site logs a warning or an error in the browser console", async ({ browser }) => {
+  const slug = unique("quiet");
+  const name = `Quiet ${slug}`;
+  cli("org", "create", "--name", name, "--slug", slug);
+  cliWithInput("key_e2e_quiet_0123", "org", "set-retell-key", "--org", slug);
+  const agentId = cli("agent", "create", "--org", slug, "--retell-agent-id", "agent_quiet", "--name", "Desk")
+    .split("\n")[0]
+    .trim();
+  cli("simulate-calls", "--org", slug, "--agent", agentId, "--count", "1");
+  const email = `${slug}@example.com`;
+  const password = "a sturdy password 42";
+  cli("user", "create", "--email", email, "--password", password);
+  cli("user", "add-member", "--email", email, "--org", slug, "--role", "admin");
+
+  const console_ = await browser.newPage();
+  const saidConsole = listen(console_);
+  await signInAs(console_, "/login", admin.email, admin.password);
+  // `open` also waits for each page to hydrate: a panic in the browser
+  // leaves a page dead (the health page once asked WebAssembly for the
+  // time, which it has no clock for).
+  for (const path of ["/", "/users", "/usage", "/system", "/activity"]) {
+    await open(console_, path);
+  }
+  await open(console_, "/");
+  await console_.locator("#org-list").getByRole("link", { name }).click();
+  await expect(console_.locator("body[data-hydrated]")).toBeAttached();
+  await expect(console_.getByRole("heading", { name, level: 1 })).toBeVisible();
+
+  const client = await browser.newPage();
+  const saidClient = listen(client);
+  await signInAs(client, orgUrl(slug, "/login"), email, password);
+  for (const path of ["/", "/agents", "/team", "/settings", "/activity"]) {
+    await open(client, orgUrl(slug, path));
+  }
+  await open(client, orgUrl(slug, "/"));
+  await client.locator("#calls tbody tr").first().locator("td a").first().click();
+  await expect(client.getByRole("heading", { name: "Transcript" })).toBeVisible();
+
+  expect([...saidConsole, ...saidClient]).toEqual([]);
+});
+
