@@ -105,7 +105,7 @@ mod tests {
             start: 6,
             end: 22,
             timezone: "America/Phoenix",
-            office_phone: "+15206800005",
+            office_phone: "+15205550005",
             agent_line: Some("+15205550100"),
         }
     }
@@ -116,7 +116,7 @@ mod tests {
             let text = routing_steps(&facts(ForwardingMode::AfterHours, carrier)).join(" ");
             assert!(text.contains("6 AM to 10 PM"), "{carrier:?}: {text}");
             assert!(text.contains("America/Phoenix"), "{carrier:?}: {text}");
-            assert!(text.contains("+15206800005"), "{carrier:?}: {text}");
+            assert!(text.contains("+15205550005"), "{carrier:?}: {text}");
             assert!(text.contains("+15205550100"), "{carrier:?}: {text}");
         }
     }

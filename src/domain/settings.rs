@@ -319,8 +319,8 @@ mod tests {
     #[test]
     fn company_name_is_filled_in() {
         assert_eq!(
-            fill_company(DEFAULT_WELCOME, "Sun City Express"),
-            "Thank you for calling Sun City Express. How can I help you today?"
+            fill_company(DEFAULT_WELCOME, "Cactus Flats Shuttle"),
+            "Thank you for calling Cactus Flats Shuttle. How can I help you today?"
         );
     }
 

@@ -96,8 +96,8 @@ mod tests {
 
     fn settings() -> AgentSettings {
         AgentSettings {
-            company_name: "Sun City Express".into(),
-            operator_name: "Moaz".into(),
+            company_name: "Cactus Flats Shuttle".into(),
+            operator_name: "Dana".into(),
             operator_phone: String::new(),
             operator_email: String::new(),
             timezone: "America/Phoenix".into(),
@@ -107,7 +107,7 @@ mod tests {
             business_hours_end: 22,
             transfer_enabled: true,
             forwarding_mode: ForwardingMode::AfterHours,
-            office_phone: "+15206800005".into(),
+            office_phone: "+15205550005".into(),
             carrier: Carrier::Twilio,
         }
     }
@@ -135,7 +135,7 @@ mod tests {
         // 05:30 in Phoenix: closed.
         let answer = for_tenant(org, &settings(), "2026-07-01T12:30:00Z".parse().unwrap());
         let v = vars(&answer);
-        assert_eq!(v["welcome_message"], "Hi, this is Sun City Express!");
+        assert_eq!(v["welcome_message"], "Hi, this is Cactus Flats Shuttle!");
         assert_eq!(v["business_hours"], "6 AM to 10 PM");
         assert_eq!(v["business_hours_start"], "6");
         assert_eq!(v["business_hours_end"], "22");
@@ -149,7 +149,7 @@ mod tests {
         assert!(v["after_hours_message"]
             .as_str()
             .unwrap()
-            .starts_with("Thanks for calling Sun City Express."));
+            .starts_with("Thanks for calling Cactus Flats Shuttle."));
     }
 
     #[test]

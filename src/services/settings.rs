@@ -283,13 +283,13 @@ mod tests {
 
     fn form() -> SettingsForm {
         SettingsForm {
-            company_name: " Sun City Express ".into(),
+            company_name: " Cactus Flats Shuttle ".into(),
             timezone: "America/Phoenix".into(),
             business_hours_start: "6".into(),
             business_hours_end: "22".into(),
             transfer_enabled: Some("on".into()),
             forwarding_mode: "after_hours".into(),
-            office_phone: "+1 (520) 680-0005".into(),
+            office_phone: "+1 (520) 555-0005".into(),
             carrier: "twilio".into(),
             ..SettingsForm::default()
         }
@@ -298,8 +298,8 @@ mod tests {
     #[test]
     fn a_good_form_is_normalised() {
         let s = parse(&form()).unwrap();
-        assert_eq!(s.company_name, "Sun City Express");
-        assert_eq!(s.office_phone, "+15206800005");
+        assert_eq!(s.company_name, "Cactus Flats Shuttle");
+        assert_eq!(s.office_phone, "+15205550005");
         assert_eq!(s.forwarding_mode, ForwardingMode::AfterHours);
         assert!(s.transfer_enabled);
         let off = SettingsForm {
