@@ -46,3 +46,23 @@ export async function signInAs(page: Page, url: string, email: string, password:
   await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
   await expect(page).not.toHaveURL(/\/login$/);
 }
+
+/**
+ * A new organization named `<Label> <slug>` with a key, an agent that has
+ * taken one simulated call, and an admin; returns what a test signs in with.
+ */
+export function orgWithACall(label: string) {
+  const slug = unique(label.toLowerCase().slice(0, 5));
+  const name = `${label} ${slug}`;
+  cli("org", "create", "--name", name, "--slug", slug);
+  cliWithInput(`key_e2e_${slug.replace(/-/g, "_")}`, "org", "set-retell-key", "--org", slug);
+  const agentId = cli("agent", "create", "--org", slug, "--retell-agent-id", `agent_${slug}`, "--name", "Desk")
+    .split("\n")[0]
+    .trim();
+  cli("simulate-calls", "--org", slug, "--agent", agentId, "--count", "1");
+  const email = `${slug}@example.com`;
+  const password = "a sturdy password 42";
+  cli("user", "create", "--email", email, "--password", password);
+  cli("user", "add-member", "--email", email, "--org", slug, "--role", "admin");
+  return { slug, name, email, password };
+}

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { admin, cli, cliWithInput, open, orgUrl, signInAs, unique } from "./helpers";
+import { admin, open, orgUrl, orgWithACall, signInAs } from "./helpers";
 
 /** Collects what a page says in the browser console at warning level or above. */
 function listen(page: Page): string[] {
@@ -12,18 +12,7 @@ function listen(page: Page): string[] {
 }
 
 test("no page of either site logs a warning or an error in the browser console", async ({ browser }) => {
-  const slug = unique("quiet");
-  const name = `Quiet ${slug}`;
-  cli("org", "create", "--name", name, "--slug", slug);
-  cliWithInput("key_e2e_quiet_0123", "org", "set-retell-key", "--org", slug);
-  const agentId = cli("agent", "create", "--org", slug, "--retell-agent-id", "agent_quiet", "--name", "Desk")
-    .split("\n")[0]
-    .trim();
-  cli("simulate-calls", "--org", slug, "--agent", agentId, "--count", "1");
-  const email = `${slug}@example.com`;
-  const password = "a sturdy password 42";
-  cli("user", "create", "--email", email, "--password", password);
-  cli("user", "add-member", "--email", email, "--org", slug, "--role", "admin");
+  const { slug, name, email, password } = orgWithACall("Quiet");
 
   const console_ = await browser.newPage();
   const saidConsole = listen(console_);

@@ -1,19 +1,8 @@
 import { expect, test } from "@playwright/test";
-import { admin, cli, cliWithInput, open, orgUrl, signInAs, unique } from "./helpers";
+import { admin, open, orgUrl, orgWithACall, signInAs } from "./helpers";
 
 test("a client asks for a call's billing to be reviewed; the agency decides in the console", async ({ browser }) => {
-  const slug = unique("rev");
-  const name = `Reviews ${slug}`;
-  cli("org", "create", "--name", name, "--slug", slug);
-  cliWithInput("key_e2e_review_0123", "org", "set-retell-key", "--org", slug);
-  const agentId = cli("agent", "create", "--org", slug, "--retell-agent-id", "agent_rev", "--name", "Desk")
-    .split("\n")[0]
-    .trim();
-  cli("simulate-calls", "--org", slug, "--agent", agentId, "--count", "1");
-  const email = `${slug}@example.com`;
-  const password = "a sturdy password 42";
-  cli("user", "create", "--email", email, "--password", password);
-  cli("user", "add-member", "--email", email, "--org", slug, "--role", "admin");
+  const { slug, name, email, password } = orgWithACall("Reviews");
 
   // The client's admin cannot mark the call, only ask.
   const client = await browser.newPage();
