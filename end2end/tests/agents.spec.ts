@@ -18,6 +18,8 @@ test("an agent goes from waiting to active when its first signed event arrives, 
   await page.getByRole("button", { name: "Save key" }).click();
   await expect(page.getByText("Set · ends in …4f2a")).toBeVisible();
   await expect(page.locator("body")).not.toContainText("key_e2e_secret");
+  await expect(page.getByText("Key saved.")).toBeVisible();
+  await expect(page.getByLabel("Replace the key")).toHaveValue("");
 
   // Without an agent id the form is not sent; what was typed stays.
   await page.getByLabel("Display name").fill("Front desk");
@@ -26,6 +28,11 @@ test("an agent goes from waiting to active when its first signed event arrives, 
   await page.getByRole("button", { name: "Register agent" }).click();
   const row = page.locator("tr[data-agent]").filter({ hasText: "Front desk" });
   await expect(row).toContainText("Waiting for first call");
+  // One message, the latest; the form is ready for the next agent.
+  await expect(page.getByText("Agent registered.")).toBeVisible();
+  await expect(page.getByText("Key saved.")).toHaveCount(0);
+  await expect(page.getByLabel("Display name")).toHaveValue("");
+  await expect(page.getByLabel("Agent ID")).toHaveValue("");
   const field = row.locator(".copy-field");
   await expect(field).toHaveValue(/\/webhooks\/agent\/[0-9a-f-]{36}$/);
   // The whole URL shows, wrapped, not cut off.
@@ -44,6 +51,7 @@ test("an agent goes from waiting to active when its first signed event arrives, 
   await row.getByLabel("New name").fill("Reception");
   await row.getByRole("button", { name: "Save" }).click();
   await expect(page.getByText("Agent renamed.")).toBeVisible();
+  await expect(page.getByText("Agent registered.")).toHaveCount(0);
   await expect(page.locator(`tr[data-agent="${agentId}"]`)).toContainText("Reception");
 
   // The organization's admin sees the call, and never the platform's ids.

@@ -4,7 +4,7 @@
 //! agency changes them, and read-only to an organization's admins for their
 //! own (`org_id` None): keys and agents decide what a client is billed.
 
-use super::form::{last_error, outcome, Field, FormMessage, Submit};
+use super::form::{Field, Submit};
 use super::status::{Badge, Empty, ErrorNotice, Loading};
 use crate::api::agents::{
     load_agents, CreateAgent, DeleteAgent, RenameAgent, SetAgentActive, SetApiKey, TestConnection,
@@ -21,6 +21,55 @@ struct Actions {
     rename: ServerAction<RenameAgent>,
     active: ServerAction<SetAgentActive>,
     delete: ServerAction<DeleteAgent>,
+    /// The action that finished last: the panel speaks only of it, so
+    /// messages never pile up.
+    last: RwSignal<Option<Which>>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Which {
+    Key,
+    Test,
+    Create,
+    Rename,
+    Active,
+    Delete,
+}
+
+/// Empties `form` once `value` holds a success, ready for the next entry
+/// (a failure keeps what was typed).
+fn clear_on_success<O, S>(form: NodeRef<leptos::html::Form>, value: S)
+where
+    O: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<O, crate::error::AppError>>> + Send + Sync + 'static,
+{
+    Effect::watch(
+        move || value.get(),
+        move |v, _, _| {
+            if matches!(v, Some(Ok(_))) {
+                if let Some(f) = form.get_untracked() {
+                    f.reset();
+                }
+            }
+        },
+        false,
+    );
+}
+
+impl Actions {
+    /// An action's error (from its `value()`), while it is the last one to
+    /// have finished.
+    fn error_of<O, S>(self, which: Which, value: S) -> Signal<Option<crate::error::AppError>>
+    where
+        O: Clone + Send + Sync + 'static,
+        S: Get<Value = Option<Result<O, crate::error::AppError>>> + Send + Sync + 'static,
+    {
+        Signal::derive(move || {
+            (self.last.get() == Some(which))
+                .then(|| value.get().and_then(|r| r.err()))
+                .flatten()
+        })
+    }
 }
 
 /// A hidden `org_id` input when acting for a named organization.
@@ -42,7 +91,22 @@ pub fn AgentsPanel(org_id: Option<Uuid>) -> impl IntoView {
         rename: ServerAction::new(),
         active: ServerAction::new(),
         delete: ServerAction::new(),
+        last: RwSignal::new(None),
     };
+    for (which, version) in [
+        (Which::Key, a.key.version()),
+        (Which::Test, a.test.version()),
+        (Which::Create, a.create.version()),
+        (Which::Rename, a.rename.version()),
+        (Which::Active, a.active.version()),
+        (Which::Delete, a.delete.version()),
+    ] {
+        Effect::watch(
+            move || version.get(),
+            move |_, _, _| a.last.set(Some(which)),
+            false,
+        );
+    }
     let refresh = RwSignal::new(0u32);
     let data = Resource::new(
         move || {
@@ -86,6 +150,7 @@ fn Overview(
          ask them to add, change or remove one."
     };
     view! {
+        <Notice a/>
         {agency.then(|| view! { <ApiKeyCard key=o.api_key.clone() org_id a/> })}
         <section class="card" id="agents">
             <div class="card-head">
@@ -101,9 +166,42 @@ fn Overview(
     }
 }
 
+/// What the last action did, in one place: a success in words or the error.
+/// A connection test's answer is the key card's own status line.
+#[component]
+fn Notice(a: Actions) -> impl IntoView {
+    move || {
+        let said: Result<&'static str, crate::error::AppError> = match a.last.get()? {
+            Which::Key => a.key.value().get()?.map(|_| "Key saved."),
+            Which::Test => match a.test.value().get()? {
+                Ok(_) => return None,
+                Err(e) => Err(e),
+            },
+            Which::Create => a
+                .create
+                .value()
+                .get()?
+                .map(|_| "Agent registered. Copy its webhook URL below."),
+            Which::Rename => a.rename.value().get()?.map(|_| "Agent renamed."),
+            Which::Active => a.active.value().get()?.map(|_| "Agent updated."),
+            Which::Delete => a
+                .delete
+                .value()
+                .get()?
+                .map(|_| "Agent deleted; its calls are kept."),
+        };
+        Some(match said {
+            Ok(text) => view! { <p class="form-success" role="status">{text}</p> }.into_any(),
+            Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+        })
+    }
+}
+
 #[component]
 fn ApiKeyCard(key: Option<ApiKeyStatus>, org_id: Option<Uuid>, a: Actions) -> impl IntoView {
-    let error = last_error(a.key.value());
+    let error = a.error_of(Which::Key, a.key.value());
+    let form = NodeRef::new();
+    clear_on_success(form, a.key.value());
     let summary = match &key {
         None => view! { <p class="muted">"No API key is stored yet."</p> }.into_any(),
         Some(k) => {
@@ -127,18 +225,13 @@ fn ApiKeyCard(key: Option<ApiKeyStatus>, org_id: Option<Uuid>, a: Actions) -> im
         <section class="card" id="api-key">
             <h2>"Voice platform API key"</h2>
             {summary}
-            <FormMessage value=outcome(a.test.value())/>
-            {move || a.test.value().get().and_then(|r| r.ok()).map(|c| {
-                let (tone, text) = if c.ok { ("good", "Connected") } else { ("bad", "Not connected") };
-                view! { <p class="form-result" role="status"><Badge text=text tone=tone/> " " {c.message}</p> }
-            })}
             {has_key.then(|| view! {
                 <ActionForm action=a.test>
                     {org_input(org_id)}
                     <Submit label="Test connection" busy_label="Testing…" pending=a.test.pending().into()/>
                 </ActionForm>
             })}
-            <ActionForm action=a.key attr:class="inline-form">
+            <ActionForm action=a.key node_ref=form attr:class="inline-form">
                 {org_input(org_id)}
                 <Field
                     name="api_key"
@@ -149,7 +242,6 @@ fn ApiKeyCard(key: Option<ApiKeyStatus>, org_id: Option<Uuid>, a: Actions) -> im
                     required=true
                     error
                 />
-                <FormMessage value=outcome(a.key.value()) success="Key saved."/>
                 <Submit label="Save key" busy_label="Saving…" pending=a.key.pending().into()/>
             </ActionForm>
         </section>
@@ -171,9 +263,6 @@ fn AgentTable(agents: Vec<Agent>, agency: bool, org_id: Option<Uuid>, a: Actions
         .map(|ag| view! { <AgentRow ag agency org_id a/> })
         .collect_view();
     view! {
-        <FormMessage value=outcome(a.active.value())/>
-        <FormMessage value=outcome(a.rename.value()) success="Agent renamed."/>
-        <FormMessage value=outcome(a.delete.value()) success="Agent deleted; its calls are kept."/>
         <div class="table-wrap">
             <table class="table agents">
                 <thead>
@@ -293,10 +382,12 @@ fn copy_to_clipboard(_text: &str) {
 
 #[component]
 fn RegisterForm(org_id: Option<Uuid>, a: Actions) -> impl IntoView {
-    let error = last_error(a.create.value());
+    let error = a.error_of(Which::Create, a.create.value());
+    let form = NodeRef::new();
+    clear_on_success(form, a.create.value());
     view! {
         <h3>"Register an agent"</h3>
-        <ActionForm action=a.create>
+        <ActionForm action=a.create node_ref=form>
             {org_input(org_id)}
             <div class="grid-2">
                 <Field
@@ -316,7 +407,6 @@ fn RegisterForm(org_id: Option<Uuid>, a: Actions) -> impl IntoView {
                     error
                 />
             </div>
-            <FormMessage value=outcome(a.create.value()) success="Agent registered. Copy its webhook URL above."/>
             <Submit label="Register agent" busy_label="Registering…" pending=a.create.pending().into()/>
         </ActionForm>
     }
