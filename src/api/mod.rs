@@ -12,18 +12,17 @@ pub mod org;
 pub mod platform;
 pub mod settings;
 
+/// The request and the scope the services act in for whoever passed its guard.
+#[cfg(feature = "ssr")]
+pub(crate) type Acting = (
+    crate::auth::guard::RequestCtx,
+    crate::services::agents::Scope,
+);
+
 /// A manager of one organization (a super admin naming it on the platform
 /// host, or its own admin on its host) and the scope the services act in.
 #[cfg(feature = "ssr")]
-pub(crate) async fn manager(
-    org_id: Option<uuid::Uuid>,
-) -> Result<
-    (
-        crate::auth::guard::RequestCtx,
-        crate::services::agents::Scope,
-    ),
-    crate::error::AppError,
-> {
+pub(crate) async fn manager(org_id: Option<uuid::Uuid>) -> Result<Acting, crate::error::AppError> {
     let ctx = crate::auth::guard::request_ctx().await?;
     let scope = crate::auth::guard::require_manager(&ctx, org_id)
         .await?
@@ -34,15 +33,7 @@ pub(crate) async fn manager(
 /// The agency (a super admin in the console, or viewing as the
 /// organization) acting on it; see `auth::guard::require_agency`.
 #[cfg(feature = "ssr")]
-pub(crate) async fn agency(
-    org_id: Option<uuid::Uuid>,
-) -> Result<
-    (
-        crate::auth::guard::RequestCtx,
-        crate::services::agents::Scope,
-    ),
-    crate::error::AppError,
-> {
+pub(crate) async fn agency(org_id: Option<uuid::Uuid>) -> Result<Acting, crate::error::AppError> {
     let ctx = crate::auth::guard::request_ctx().await?;
     let scope = crate::auth::guard::require_agency(&ctx, org_id)
         .await?

@@ -88,28 +88,18 @@ fn ReviewTable(
         .into_iter()
         .map(|r| {
             let call = r.call_id.to_string();
-            let (call_b, call_t, call_d) = (call.clone(), call.clone(), call.clone());
+            let call_d = call.clone();
             let (label, tone) = if r.is_billable { ("Billable", "good") } else { ("Test", "muted") };
             view! {
-                <tr data-review=call>
+                <tr data-review=call.clone()>
                     <td>{when(r.call_started_at)}<br/><span class="muted small mono">{r.from_number.clone().unwrap_or_default()}</span></td>
                     <td class="num">{r.billed_minutes}</td>
                     <td><Badge text=label tone=tone/></td>
                     <td>{r.requested_by.clone()}<br/><span class="muted small">{when(Some(r.requested_at))}</span></td>
                     <td>{if r.note.is_empty() { "—".to_string() } else { r.note.clone() }}</td>
                     <td class="actions">
-                        <ActionForm action=set>
-                            {org_input(org)}
-                            <input type="hidden" name="call_id" value=call_b/>
-                            <input type="hidden" name="billable" value="true"/>
-                            <button type="submit" class="button button-small">"Billable"</button>
-                        </ActionForm>
-                        <ActionForm action=set>
-                            {org_input(org)}
-                            <input type="hidden" name="call_id" value=call_t/>
-                            <input type="hidden" name="billable" value="false"/>
-                            <button type="submit" class="button button-small">"Test (free)"</button>
-                        </ActionForm>
+                        <Decide set org_id call=call.clone() billable="true" label="Billable"/>
+                        <Decide set org_id call=call.clone() billable="false" label="Test (free)"/>
                         <ActionForm action=dismiss>
                             {org_input(org)}
                             <input type="hidden" name="call_id" value=call_d/>
@@ -136,5 +126,24 @@ fn ReviewTable(
                 <tbody>{rows}</tbody>
             </table>
         </div>
+    }
+}
+
+/// One of the agency's answers: mark the call billable or test.
+#[component]
+fn Decide(
+    set: ServerAction<SetCallBillable>,
+    org_id: Uuid,
+    call: String,
+    billable: &'static str,
+    label: &'static str,
+) -> impl IntoView {
+    view! {
+        <ActionForm action=set>
+            {org_input(Some(org_id))}
+            <input type="hidden" name="call_id" value=call/>
+            <input type="hidden" name="billable" value=billable/>
+            <button type="submit" class="button button-small">{label}</button>
+        </ActionForm>
     }
 }

@@ -44,22 +44,6 @@ pub async fn open(
     Ok(n == 1)
 }
 
-/// Whether a call has an open request.
-pub async fn is_open(
-    conn: &mut PgConnection,
-    org_id: Uuid,
-    call_id: Uuid,
-) -> Result<bool, AppError> {
-    Ok(sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM billing_reviews
-                         WHERE organization_id = $1 AND call_id = $2 AND resolved_at IS NULL)",
-    )
-    .bind(org_id)
-    .bind(call_id)
-    .fetch_one(conn)
-    .await?)
-}
-
 /// Closes a call's open request with the agency's decision.
 pub async fn resolve(
     conn: &mut PgConnection,

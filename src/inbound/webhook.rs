@@ -26,9 +26,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 
-/// Inbound requests are a few hundred bytes.
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
-
 #[derive(Deserialize)]
 struct Request {
     call_inbound: Call,
