@@ -4,8 +4,9 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-export PATH="$HOME/.cargo/bin:$PATH"
-CARGO_LEPTOS_VERSION=0.3.10
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$HOME/.cargo/bin:$PATH"
+# The server names its bundle files after this; the build below writes those names.
+export LEPTOS_OUTPUT_NAME=callboard
 
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
@@ -22,19 +23,65 @@ ensure_rust_tools() {
     log "adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown >&2
   fi
-  if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
-    # 0.3.11 needs a newer rustc than this toolchain; 0.3.10 builds Leptos 0.8 apps.
-    log "installing cargo-leptos $CARGO_LEPTOS_VERSION (once per machine, ~13 min)"
-    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked >&2
-  fi
+  local c
+  for c in rustfmt clippy; do
+    rustup component list --installed 2>/dev/null | grep -q "^$c" || rustup component add "$c" >&2
+  done
+  start_wasm_bindgen_install
+}
+
+# The wasm-bindgen CLI must equal the crate version in Cargo.lock. It compiles in
+# the background (~5 min cold) while the server builds; build_app waits for it.
+WBG_LOG="$ROOT/target/wasm-bindgen-install.log"
+start_wasm_bindgen_install() {
   local wbg
   wbg=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
   [ -n "$wbg" ] || die "cannot find the wasm-bindgen version in Cargo.lock"
-  if ! wasm-bindgen --version 2>/dev/null | grep -q " $wbg\$"; then
-    # The CLI must equal the crate version; cargo-leptos cannot download it here.
-    log "installing wasm-bindgen-cli $wbg"
-    cargo install wasm-bindgen-cli --version "$wbg" >&2
+  WBG_VERSION="$wbg"
+  if wasm-bindgen --version 2>/dev/null | grep -q " $wbg\$"; then WBG_PID=; return; fi
+  log "installing wasm-bindgen-cli $wbg in the background"
+  mkdir -p "$ROOT/target"
+  # Not --locked: its lock file names crate versions this registry mirror lacks.
+  cargo install wasm-bindgen-cli --version "$wbg" >"$WBG_LOG" 2>&1 &
+  WBG_PID=$!
+}
+
+wait_wasm_bindgen() {
+  if [ -n "${WBG_PID:-}" ]; then
+    wait "$WBG_PID" || { cat "$WBG_LOG" >&2; die "installing wasm-bindgen-cli failed"; }
+    WBG_PID=
   fi
+  wasm-bindgen --version 2>/dev/null | grep -q " ${WBG_VERSION}\$" \
+    || die "wasm-bindgen-cli ${WBG_VERSION} is not installed"
+}
+
+# Builds what cargo-leptos would, with cargo and the wasm-bindgen CLI directly
+# (cargo-leptos itself took 26 minutes to compile on a fresh 2-core machine):
+#   target/debug/callboard            the server (release: target/release/callboard)
+#   <site>/pkg/callboard.{js,wasm,css} and the files of public/ in <site>
+#     (<site> is $2, by default target/site)
+# `build_app release DIR` builds the optimised pair; scripts/release adds wasm-opt.
+build_app() {
+  local mode="${1:-debug}" site="${2:-$ROOT/target/site}" profile_args=() wasm_args=() wasm_dir
+  if [ "$mode" = release ]; then
+    profile_args=(--release); wasm_args=(--profile wasm-release); wasm_dir=wasm-release
+  else
+    wasm_dir=debug
+  fi
+  log "building the server ($mode)"
+  cargo build "${profile_args[@]}" --bin callboard --no-default-features --features ssr >&2
+  log "building the browser bundle ($mode)"
+  cargo build "${wasm_args[@]}" --lib --target wasm32-unknown-unknown \
+    --no-default-features --features hydrate >&2
+  wait_wasm_bindgen
+  local pkg="$site/pkg"
+  rm -rf "$pkg"; mkdir -p "$pkg"
+  cp -R "$ROOT/public/." "$site/"
+  wasm-bindgen --target web --no-typescript --out-dir "$pkg" --out-name callboard \
+    "$ROOT/target/wasm32-unknown-unknown/$wasm_dir/callboard.wasm" >&2
+  # Leptos asks for <output-name>.wasm; wasm-bindgen writes <out-name>_bg.wasm.
+  mv "$pkg/callboard_bg.wasm" "$pkg/callboard.wasm"
+  cp "$ROOT/style/main.css" "$pkg/callboard.css"
 }
 
 ensure_chromium() {
@@ -140,3 +187,63 @@ app_url() { echo "postgresql://callboard_app@$PG_HOSTPORT/$1"; }
 owner_url() { echo "postgresql://callboard_owner@$PG_HOSTPORT/$1"; }
 
 new_key() { head -c 32 /dev/urandom | base64 | tr -d '\n'; }
+
+# Prints a TCP port on 127.0.0.1 that nothing listens on, trying $1 first: a
+# server left running on the usual port (by a developer or an earlier run on
+# this machine) must never answer for the one a script is about to start.
+free_port() {
+  python3 - "$1" <<'PY'
+import socket, sys
+def free(p):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p)); return True
+    except OSError:
+        return False
+    finally:
+        s.close()
+want = int(sys.argv[1])
+for p in [want] + list(range(want + 1, want + 200)):
+    if free(p):
+        print(p); break
+else:
+    sys.exit("no free port near %d" % want)
+PY
+}
+
+# Migrates a fresh template database the integration tests clone (one per test).
+prepare_test_template() {
+  local bin="$1"
+  recreate_db callboard_test_template
+  DATABASE_URL=$(app_url callboard_test_template) DATABASE_ADMIN_URL=$(owner_url callboard_test_template) \
+    "$bin" migrate >&2
+}
+
+# Starts server $1 (site root $2) on a free port near $3 with a fresh e2e
+# database and a super admin; exports E2E_* for Playwright; the server stops
+# when the calling script exits. Waits until this very process answers.
+start_e2e_server() {
+  local bin="$1" site="$2" port
+  port=$(free_port "$3")
+  recreate_db callboard_e2e callboard_test_template
+  export DATABASE_URL; DATABASE_URL=$(app_url callboard_e2e)
+  export DATABASE_ADMIN_URL; DATABASE_ADMIN_URL=$(owner_url callboard_e2e)
+  export LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT="$site"
+  export CALLBOARD_BASE_DOMAIN=callboard.localhost CALLBOARD_PUBLIC_URL="http://callboard.localhost:$port"
+  export CALLBOARD_ENCRYPTION_KEY; CALLBOARD_ENCRYPTION_KEY=$(new_key)
+  export E2E_ADMIN_EMAIL=e2e-admin@callboard.localhost
+  export E2E_ADMIN_PASSWORD; E2E_ADMIN_PASSWORD="e2e-$(new_key | tr -dc 'a-zA-Z0-9' | head -c 20)"
+  "$bin" create-super-admin --email "$E2E_ADMIN_EMAIL" --password "$E2E_ADMIN_PASSWORD" >/dev/null
+  "$bin" serve > "$ROOT/target/e2e-server.log" 2>&1 &
+  E2E_SERVER_PID=$!
+  trap 'kill $E2E_SERVER_PID 2>/dev/null || true' EXIT
+  local _
+  for _ in $(seq 1 150); do
+    kill -0 "$E2E_SERVER_PID" 2>/dev/null || { cat "$ROOT/target/e2e-server.log" >&2; die "the server did not start"; }
+    curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
+    sleep 0.2
+  done
+  curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 || die "the server on port $port does not answer"
+  export E2E_BASE_URL="http://callboard.localhost:$port" E2E_BIN="$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")"
+  log "e2e server on port $port"
+}

@@ -489,3 +489,34 @@ async fn operators_export_calls_as_csv() {
     let out = run(&db, &["calls", "export", "--org", "nosuch"], None);
     assert!(!out.status.success());
 }
+
+#[tokio::test]
+async fn an_organization_is_deleted_from_the_shell_only_with_its_slug_confirmed() {
+    let db = TestDb::new().await;
+    let out = run(
+        &db,
+        &["org", "create", "--name", "Gone Soon", "--slug", "gone"],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out).1);
+
+    let out = run(
+        &db,
+        &["org", "delete", "--org", "gone", "--confirm", "gon"],
+        None,
+    );
+    let (_, stderr) = text(&out);
+    assert!(!out.status.success());
+    assert!(stderr.contains("Type gone to confirm"), "{stderr}");
+
+    let out = run(
+        &db,
+        &["org", "delete", "--org", "gone", "--confirm", "gone"],
+        None,
+    );
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.starts_with("deleted gone in "), "{stdout}");
+    let out = run(&db, &["org", "list"], None);
+    assert!(!text(&out).0.contains("gone"));
+}

@@ -86,6 +86,25 @@ async fn creating_an_organization_validates_and_reports_each_field() {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["Validation"]["fields"][0]["field"], "slug", "{body}");
 
+    // The operator is taken to the new organization's page: a plain form
+    // post is redirected there, the app's own client is told where to go.
+    let res = c
+        .post(app.platform("/api/platform/orgs/create"))
+        .header("accept", "text/html")
+        .form(&[
+            ("name", "Gamma Tours"),
+            ("slug", "gamma-2"),
+            ("subdomain", ""),
+            ("custom_domain", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    let location = res.headers()["location"].to_str().unwrap().to_string();
+    let id = location.strip_prefix("/orgs/").expect("goes to /orgs/<id>");
+    uuid::Uuid::parse_str(id).unwrap();
+
     // The new organization's host now resolves.
     assert_eq!(
         app.client()
@@ -195,6 +214,48 @@ async fn users_are_created_added_changed_and_removed() {
     )
     .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(
+        body["Validation"]["fields"][0]["field"], "password",
+        "{body}"
+    );
+
+    // Someone without an account: created and added in one step, with the
+    // password the operator gave (checked like any new password).
+    let add_new = |password: &'static str| {
+        let alpha = alpha.clone();
+        let c = c.clone();
+        let url = app.platform("/api/platform/members/add");
+        async move {
+            call(
+                &c,
+                url,
+                &[
+                    ("org_id", &alpha),
+                    ("email", "ghost@alpha.example"),
+                    ("role", "admin"),
+                    ("password", password),
+                ],
+            )
+            .await
+        }
+    };
+    let (s, body) = add_new("short").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(
+        body["Validation"]["fields"][0]["field"], "password",
+        "{body}"
+    );
+    let (s, body) = add_new(PASSWORD).await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let res = app
+        .login(
+            &app.client(),
+            &app.org("alpha", ""),
+            "ghost@alpha.example",
+            PASSWORD,
+        )
+        .await;
+    assert!(res.status().is_success() || res.status().is_redirection());
 
     let viewer = f.alpha_viewer.to_string();
     let (s, _) = call(
@@ -745,4 +806,54 @@ async fn an_organization_with_calls_and_everything_else_deletes_cleanly() {
             .await
             .unwrap();
     assert!(audited >= 3, "{audited}");
+}
+
+#[tokio::test]
+async fn the_console_reads_times_in_the_super_admins_zone_and_organizations_in_their_own() {
+    let app = TestApp::spawn().await;
+    fixture(&app.db.app).await;
+    let c = super_admin(&app).await;
+    let whoami = |c: reqwest::Client, url: String| async move { call(&c, url, &[]).await };
+    let (s, who) = whoami(c.clone(), app.platform("/api/auth/whoami")).await;
+    assert_eq!(s, StatusCode::OK, "{who}");
+    assert_eq!(who["clock"]["zone"], "UTC", "UTC until a choice is made");
+
+    let url = app.platform("/api/platform/timezone");
+    let (s, body) = call(&c, url.clone(), &[("timezone", "Mars/Olympus")]).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        body["Validation"]["fields"][0]["field"], "timezone",
+        "{body}"
+    );
+    let (s, body) = call(&c, url, &[("timezone", " Asia/Tokyo ")]).await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    assert_eq!(body, "Asia/Tokyo");
+    let (_, who) = whoami(c.clone(), app.platform("/api/auth/whoami")).await;
+    assert_eq!(who["clock"]["zone"], "Asia/Tokyo");
+    assert_eq!(who["clock"]["spans"][0]["abbr"], "JST");
+
+    // An organization's people read its own timezone (the default until saved),
+    // and cannot set the console's.
+    let admin = app.client();
+    let res = app
+        .login(
+            &admin,
+            &app.org("alpha", ""),
+            "admin@alpha.example",
+            PASSWORD,
+        )
+        .await;
+    assert!(res.status().is_success() || res.status().is_redirection());
+    let (_, who) = whoami(admin.clone(), app.org("alpha", "/api/auth/whoami")).await;
+    assert_eq!(who["clock"]["zone"], callboard::domain::DEFAULT_TIMEZONE);
+    let (s, _) = call(
+        &admin,
+        app.org("alpha", "/api/platform/timezone"),
+        &[("timezone", "UTC")],
+    )
+    .await;
+    assert!(
+        s == StatusCode::FORBIDDEN || s == StatusCode::UNAUTHORIZED,
+        "{s}"
+    );
 }

@@ -589,3 +589,86 @@ async fn a_host_that_is_one_subdomain_and_another_custom_domain_always_means_the
     }
     tx.commit().await.unwrap();
 }
+
+/// Issue 18 item 14: pages and assets travel compressed; a content-hashed
+/// asset is cached for a year, any other revalidated; a precompressed copy
+/// (what `scripts/release` writes) is served as it is.
+#[tokio::test]
+async fn assets_are_compressed_and_cached_by_their_names() {
+    let site = std::env::temp_dir().join(format!("callboard-site-{}", Uuid::new_v4()));
+    let pkg = site.join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    let css = "body { color: #123456; margin: 0 auto; }\n".repeat(200);
+    std::fs::write(pkg.join("callboard.css"), &css).unwrap();
+    let hashed = "callboard.0123456789abcdef.wasm";
+    std::fs::write(pkg.join(hashed), b"\0asm plain bytes of a module").unwrap();
+    std::fs::write(
+        pkg.join(format!("{hashed}.br")),
+        b"precompressed by the release",
+    )
+    .unwrap();
+    let root = site.to_str().unwrap().to_string();
+    let db = Arc::new(TestDb::new().await);
+    fixture(&db.app).await;
+    let app = TestApp::spawn_with(db, |c| c.site_root = root).await;
+    // No decompression in this client: the test reads what travels.
+    let client = app.client();
+    let get = |path: &str, encodings: &'static str| {
+        let mut req = client.get(app.platform(path));
+        if !encodings.is_empty() {
+            req = req.header("accept-encoding", encodings);
+        }
+        req.send()
+    };
+
+    let res = get("/pkg/callboard.css", "gzip, br").await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-encoding"], "br");
+    assert_eq!(res.headers()["cache-control"], "public, no-cache");
+    assert!(res.headers().contains_key("last-modified"));
+    let compressed = res.bytes().await.unwrap();
+    assert!(
+        compressed.len() * 10 < css.len(),
+        "{} of {}",
+        compressed.len(),
+        css.len()
+    );
+
+    let res = get(&format!("/pkg/{hashed}"), "gzip, br").await.unwrap();
+    assert_eq!(res.headers()["content-encoding"], "br");
+    assert_eq!(res.headers()["content-type"], "application/wasm");
+    assert_eq!(
+        res.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(
+        &res.bytes().await.unwrap()[..],
+        b"precompressed by the release"
+    );
+
+    let res = get(&format!("/pkg/{hashed}"), "").await.unwrap();
+    assert!(res.headers().get("content-encoding").is_none());
+    assert_eq!(
+        &res.bytes().await.unwrap()[..],
+        b"\0asm plain bytes of a module"
+    );
+
+    let res = get("/login", "gzip").await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+    assert_eq!(res.headers()["cache-control"], "private, no-store");
+
+    // Live updates are never held back in a compressor's buffer.
+    let root = app
+        .signed_in(&app.platform(""), "root@callboard.localhost")
+        .await;
+    let res = root
+        .get(app.platform("/events"))
+        .header("accept-encoding", "gzip, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["content-type"], "text/event-stream");
+    assert!(res.headers().get("content-encoding").is_none());
+    std::fs::remove_dir_all(&site).ok();
+}

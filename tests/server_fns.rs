@@ -72,6 +72,8 @@ const ENDPOINTS: &[(&str, Access)] = &[
     ("/api/platform/members/add", Access::SuperAdmin),
     ("/api/platform/members/role", Access::SuperAdmin),
     ("/api/platform/members/remove", Access::SuperAdmin),
+    ("/api/platform/timezone", Access::SuperAdmin),
+    ("/api/platform/timezone/names", Access::SuperAdmin),
 ];
 
 /// Arguments that satisfy every server function's signature, so the request
@@ -107,6 +109,7 @@ fn args(uuid: &str) -> Vec<(&'static str, String)> {
         ("cogs", "0.20"),
         ("billing", ""),
         ("tz", "UTC"),
+        ("timezone", "UTC"),
     ]
     .into_iter()
     .map(|(k, v)| (k, v.to_string()))

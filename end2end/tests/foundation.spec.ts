@@ -10,14 +10,6 @@ test("super admin creates an organization and its admin, who then signs in on th
   await signIn(console, "/login", admin.email, admin.password);
   await expect(console.getByRole("heading", { name: "Organizations", exact: true })).toBeVisible();
 
-  // Create the organization; the slug follows the name until edited.
-  await console.getByLabel("Name").fill(`E2E ${slug}`);
-  await console.getByLabel("Slug").fill(slug);
-  await console.getByRole("button", { name: "Create organization" }).click();
-  await expect(console.getByText("Organization created.")).toBeVisible();
-  const row = console.getByRole("row", { name: new RegExp(`E2E ${slug}`) });
-  await expect(row).toContainText("Active");
-
   // A bad slug keeps what was typed and says what is wrong.
   await console.getByLabel("Name").fill("Broken");
   await console.getByLabel("Slug").fill("Not OK");
@@ -25,21 +17,32 @@ test("super admin creates an organization and its admin, who then signs in on th
   await expect(console.getByText("Use lower-case letters, digits and hyphens only.")).toBeVisible();
   await expect(console.getByLabel("Slug")).toHaveValue("Not OK");
 
-  // Create the user, then make them the organization's admin.
-  await open(console, "/users");
-  await console.getByLabel("Email").fill(email);
-  await console.getByLabel("Password").fill(password);
-  await console.getByRole("button", { name: "Create user" }).click();
-  await expect(console.getByText("User created.")).toBeVisible();
-  await expect(console.getByRole("cell", { name: email })).toBeVisible();
+  // Create the organization: the operator lands on its page.
+  await console.getByLabel("Name").fill(`E2E ${slug}`);
+  await console.getByLabel("Slug").fill(slug);
+  await console.getByRole("button", { name: "Create organization" }).click();
+  await expect(console).toHaveURL(/\/orgs\/[0-9a-f-]{36}$/);
+  await expect(console.getByRole("heading", { name: `E2E ${slug}`, level: 1 })).toBeVisible();
+  await expect(console.getByText("No members yet")).toBeVisible();
 
-  await open(console, "/");
-  await console.locator("#org-list").getByRole("link", { name: `E2E ${slug}` }).click();
-  await expect(console.getByRole("heading", { name: new RegExp(`E2E ${slug}`) })).toBeVisible();
-  await console.getByLabel("User's email").fill(email);
+  // Its first admin has no account yet: created and added in one step.
+  await console.getByLabel("Email", { exact: true }).fill(email);
   await console.getByLabel("Role").selectOption("admin");
   await console.getByRole("button", { name: "Add member" }).click();
-  await expect(console.getByRole("cell", { name: email })).toBeVisible();
+  await expect(console.getByText("This person has no account yet")).toBeVisible();
+  await expect(console.getByLabel("Email", { exact: true })).toHaveValue(email);
+  await console.getByLabel("Password (new accounts only)").fill(password);
+  await console.getByRole("button", { name: "Add member" }).click();
+  await expect(console.locator("#members").getByRole("cell", { name: email })).toBeVisible();
+  await expect(console.getByLabel("Email", { exact: true })).toHaveValue("");
+
+  // A second organization with the same name is allowed, with a warning.
+  await open(console, "/");
+  await expect(console.locator("#org-list")).toContainText(`E2E ${slug}`);
+  await console.getByLabel("Name").fill(`e2e ${slug}`);
+  await expect(console.getByText("An organization already has this name")).toBeVisible();
+  await console.getByLabel("Name").fill(`E2E ${slug} two`);
+  await expect(console.getByText("An organization already has this name")).toHaveCount(0);
 
   // The new admin signs in on the organization's own subdomain.
   const member = await browser.newPage();

@@ -66,3 +66,16 @@ export function orgWithACall(label: string) {
   cli("user", "add-member", "--email", email, "--org", slug, "--role", "admin");
   return { slug, name, email, password };
 }
+
+/** A TCP port on 127.0.0.1 that nothing listens on right now (for a second server). */
+export async function freePort(): Promise<number> {
+  const net = await import("node:net");
+  return await new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const port = (probe.address() as import("node:net").AddressInfo).port;
+      probe.close(() => resolve(port));
+    });
+  });
+}

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { spawn } from "node:child_process";
-import { admin, cli, open, orgUrl, signInAs, unique } from "./helpers";
+import { admin, cli, freePort, open, orgUrl, signInAs, unique } from "./helpers";
 
 test("a super admin views as an organization: banner everywhere, writes logged under their name, exit", async ({ browser }) => {
   const slug = unique("imp");
@@ -68,7 +68,7 @@ test("a super admin views as an organization: banner everywhere, writes logged u
 
 test("an expired view stops working", async ({ page }) => {
   // A second server on the same database whose views last no time at all.
-  const port = 3190 + Math.floor(Math.random() * 9);
+  const port = await freePort();
   // From the repository's root, where the site's files are (LEPTOS_SITE_ROOT is relative).
   const server = spawn(process.env.E2E_BIN ?? "target/debug/callboard", ["serve"], {
     cwd: "..",

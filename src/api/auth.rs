@@ -11,20 +11,34 @@ pub async fn whoami() -> Result<crate::domain::Whoami, AppError> {
         async {
             let ctx = request_ctx().await?;
             let viewer = match &ctx.site {
-                HostSite::Platform => require_super_admin(&ctx).await.map(|sa| Viewer {
-                    email: sa.email,
-                    is_super_admin: true,
-                    role: None,
-                }),
-                HostSite::Org(_) => require_member(&ctx).await.map(|u| Viewer {
-                    email: u.email,
-                    is_super_admin: false,
-                    role: Some(u.role),
-                }),
+                HostSite::Platform => match require_super_admin(&ctx).await {
+                    Ok(sa) => Ok((
+                        Viewer {
+                            email: sa.email.clone(),
+                            is_super_admin: true,
+                            role: None,
+                        },
+                        crate::services::clock::of_super_admin(&ctx.state.pool, &sa).await?,
+                    )),
+                    Err(e) => Err(e),
+                },
+                HostSite::Org(_) => match require_member(&ctx).await {
+                    Ok(u) => Ok((
+                        Viewer {
+                            email: u.email.clone(),
+                            is_super_admin: false,
+                            role: Some(u.role),
+                        },
+                        crate::services::clock::of_org(&ctx.state.pool, &u.tenant()).await?,
+                    )),
+                    Err(e) => Err(e),
+                },
             };
-            let viewer = match viewer {
-                Ok(v) => Some(v),
-                Err(AppError::Unauthorized | AppError::Forbidden | AppError::Refused(_)) => None,
+            let (viewer, clock) = match viewer {
+                Ok((v, clock)) => (Some(v), clock),
+                Err(AppError::Unauthorized | AppError::Forbidden | AppError::Refused(_)) => {
+                    (None, crate::domain::Clock::default())
+                }
                 Err(e) => return Err(e),
             };
             let impersonating = match &ctx.site {
@@ -39,6 +53,7 @@ pub async fn whoami() -> Result<crate::domain::Whoami, AppError> {
                 site: ctx.site.to_site(),
                 viewer,
                 impersonating,
+                clock,
             })
         }
         .await,

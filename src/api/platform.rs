@@ -65,6 +65,8 @@ pub async fn create_org(
                     .await?;
             // Its subdomain may be cached as "no such site".
             ctx.state.forget_org(org.id);
+            // The operator goes on to set it up: its page (also without JavaScript).
+            leptos_axum::redirect(&format!("/orgs/{}", org.id));
             Ok(org)
         }
         .await,
@@ -203,7 +205,12 @@ pub async fn set_user_disabled(user_id: Uuid, disabled: bool) -> Result<(), AppE
 }
 
 #[server(prefix = "/api", endpoint = "platform/members/add")]
-pub async fn add_member(org_id: Uuid, email: String, role: String) -> Result<(), AppError> {
+pub async fn add_member(
+    org_id: Uuid,
+    email: String,
+    role: String,
+    #[server(default)] password: Option<String>,
+) -> Result<(), AppError> {
     use crate::domain::Role;
     super::respond(
         async {
@@ -217,6 +224,7 @@ pub async fn add_member(org_id: Uuid, email: String, role: String) -> Result<(),
                 org_id,
                 &email,
                 role,
+                password,
             )
             .await
         }
@@ -322,6 +330,33 @@ pub async fn remove_brand_asset(id: Uuid, kind: String) -> Result<(), AppError> 
             .await?;
             ctx.state.forget_org(id);
             Ok(())
+        }
+        .await,
+    )
+}
+
+/// Sets the timezone the console shows this super admin's times in; returns its name.
+#[server(prefix = "/api", endpoint = "platform/timezone")]
+pub async fn set_my_timezone(timezone: String) -> Result<String, AppError> {
+    super::respond(
+        async {
+            let (ctx, sa) = ssr::super_admin().await?;
+            let clock =
+                crate::services::clock::set_super_admin_zone(&ctx.state.pool, &sa, &timezone)
+                    .await?;
+            Ok(clock.zone)
+        }
+        .await,
+    )
+}
+
+/// Every timezone name the picker offers.
+#[server(prefix = "/api", endpoint = "platform/timezone/names")]
+pub async fn timezone_names() -> Result<Vec<String>, AppError> {
+    super::respond(
+        async {
+            ssr::super_admin().await?;
+            Ok(crate::domain::time::timezone_names())
         }
         .await,
     )

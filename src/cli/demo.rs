@@ -101,7 +101,7 @@ pub async fn seed(config: &Config) -> anyhow::Result<()> {
         for (email, role) in [(demo.admin, Role::Admin), (demo.viewer, Role::Viewer)] {
             let password = new_password();
             ensure_user(&pool, &actor, email, &password).await?;
-            services::users::add_member(&pool, access, &actor, org.id, email, role)
+            services::users::add_member(&pool, access, &actor, org.id, email, role, None)
                 .await
                 .map_err(explain)?;
             lines.push((

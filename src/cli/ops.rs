@@ -27,6 +27,15 @@ pub enum OrgCommand {
         #[arg(long = "org")]
         slug: String,
     },
+    /// Delete an organization and everything it holds (calls in short
+    /// steps; other organizations keep working). The audit log keeps a line.
+    Delete {
+        #[arg(long = "org")]
+        slug: String,
+        /// The slug again, to confirm.
+        #[arg(long)]
+        confirm: String,
+    },
     /// Lift a suspension.
     Reactivate {
         #[arg(long = "org")]
@@ -220,6 +229,14 @@ pub async fn org(config: &Config, cmd: OrgCommand) -> anyhow::Result<()> {
                 .map_err(explain)?;
             println!("suspended {slug}");
         }
+        OrgCommand::Delete { slug, confirm } => {
+            let org = org_by_slug(&pool, &slug).await?;
+            let started = std::time::Instant::now();
+            services::orgs::delete(&pool, access, &actor, org.id, &confirm)
+                .await
+                .map_err(explain)?;
+            println!("deleted {slug} in {:.1} s", started.elapsed().as_secs_f64());
+        }
         OrgCommand::Reactivate { slug } => {
             let org = org_by_slug(&pool, &slug).await?;
             services::orgs::set_status(&pool, access, &actor, org.id, OrgStatus::Active)
@@ -304,7 +321,7 @@ pub async fn user(config: &Config, cmd: UserCommand) -> anyhow::Result<()> {
         UserCommand::AddMember { email, slug, role } => {
             let org = org_by_slug(&pool, &slug).await?;
             let role = Role::parse(&role).ok_or_else(|| anyhow!("role must be admin or viewer"))?;
-            services::users::add_member(&pool, access, &actor, org.id, &email, role)
+            services::users::add_member(&pool, access, &actor, org.id, &email, role, None)
                 .await
                 .map_err(explain)?;
             println!("{email} is now {} of {slug}", role.as_str());

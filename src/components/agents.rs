@@ -5,7 +5,7 @@
 //! own (`org_id` None): keys and agents decide what a client is billed.
 
 use super::form::{Field, Submit};
-use super::status::{Badge, Empty, ErrorNotice, Loading};
+use super::status::{when, Badge, Empty, ErrorNotice, Loading};
 use crate::api::agents::{
     load_agents, CreateAgent, DeleteAgent, RenameAgent, SetAgentActive, SetApiKey, TestConnection,
 };
@@ -75,11 +75,6 @@ impl Actions {
 /// A hidden `org_id` input when acting for a named organization.
 pub(crate) fn org_input(org_id: Option<Uuid>) -> impl IntoView {
     org_id.map(|id| view! { <input type="hidden" name="org_id" value=id.to_string()/> })
-}
-
-pub fn when(at: Option<chrono::DateTime<chrono::Utc>>) -> String {
-    at.map(|t| t.format("%b %-d, %H:%M UTC").to_string())
-        .unwrap_or_else(|| "never".into())
 }
 
 #[component]

@@ -115,7 +115,7 @@ fn Comparison(rows: Vec<OrgFigures>, query: String, sort: String) -> impl IntoVi
                                     <td class="num">{money(f.margin_cents())}" "<span class="muted small">{percent(f.margin_percent())}</span></td>
                                     <td class="num">{percent(f.success_rate())}</td>
                                     <td class="num">{f.average_duration_ms().map(duration).unwrap_or_else(|| "—".into())}</td>
-                                    <td class="num">{r.last_call.map(|t| t.format("%b %-d, %H:%M").to_string()).unwrap_or_else(|| "never".into())}</td>
+                                    <td class="num">{super::status::when(r.last_call)}</td>
                                     <td><Sparkline values=r.trend/></td>
                                 </tr>
                             }
@@ -215,7 +215,7 @@ pub fn RatesCard(org_id: Uuid) -> impl IntoView {
                                 .unwrap_or_else(|| "no markup to show".into());
                             let since = r
                                 .since
-                                .map(|t| format!("since {}", t.format("%b %-d, %Y %H:%M UTC")))
+                                .map(|t| format!("since {}", super::status::when(Some(t))))
                                 .unwrap_or_else(|| "the defaults".into());
                             view! {
                                 <p class="rates-now">
@@ -229,7 +229,7 @@ pub fn RatesCard(org_id: Uuid) -> impl IntoView {
                                         <summary>"History"</summary>
                                         <ul>
                                             {r.history.iter().map(|c| view! {
-                                                <li>{format!("{}: billing {}, COGS {}", c.from.format("%b %-d, %Y %H:%M UTC"), c.billing.dollars(), c.cogs.dollars())}</li>
+                                                <li>{format!("{}: billing {}, COGS {}", super::status::when(Some(c.from)), c.billing.dollars(), c.cogs.dollars())}</li>
                                             }).collect_view()}
                                         </ul>
                                     </details>

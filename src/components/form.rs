@@ -34,6 +34,9 @@ pub fn Field(
     #[prop(into, optional)] placeholder: Option<String>,
     #[prop(into, optional)] hint: Option<String>,
     #[prop(into, optional)] autocomplete: Option<String>,
+    /// The id of a `<datalist>` of suggestions.
+    #[prop(into, optional)]
+    list: Option<String>,
     #[prop(optional)] required: bool,
     #[prop(into)] error: Signal<Option<AppError>>,
     /// The element id; `f-<name>` unless two forms on one page share a field name.
@@ -55,6 +58,7 @@ pub fn Field(
                 value=value
                 placeholder=placeholder
                 autocomplete=autocomplete
+                list=list
                 required=required
                 aria-invalid=move || message.get().is_some().then_some("true")
                 aria-describedby=format!("{hint_id} {err_id}")

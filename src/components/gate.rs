@@ -48,7 +48,11 @@ pub fn Gate(need: Need, children: ChildrenFn) -> impl IntoView {
                     Err(e) => view! { <super::status::ErrorNotice error=e/> }.into_any(),
                     Ok(who) if !belongs(&who, need) => view! { <NotOnThisSite/> }.into_any(),
                     Ok(who) if who.viewer.is_none() => view! { <Redirect path="/login"/> }.into_any(),
-                    Ok(who) if allowed(&who, need) => children.read_value()().into_any(),
+                    Ok(who) if allowed(&who, need) => {
+                        // Every time on the page reads by this person's clock.
+                        provide_context(who.clock.clone());
+                        children.read_value()().into_any()
+                    }
                     Ok(_) => view! { <Forbidden/> }.into_any(),
                 }
             })}

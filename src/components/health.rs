@@ -197,7 +197,7 @@ fn HealthTables(h: Health) -> impl IntoView {
             <article class="card stat" data-stat="server">
                 <h2>"This server"</h2>
                 <p class="stat-value">{format!("v{}", h.server_version)}</p>
-                <p class="muted small">{format!("up since {}", h.server_up_since.format("%b %-d, %H:%M UTC"))}</p>
+                <p class="muted small">{format!("up since {}", super::status::when(Some(h.server_up_since)))}</p>
             </article>
         </section>
         <section class="card" aria-labelledby="agents-health">

@@ -18,8 +18,10 @@ pub fn Frame(children: Children) -> impl IntoView {
             </header>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    session.whoami.await.ok().and_then(|who| who.impersonating).map(|(name, until)| view! {
-                        <ImpersonationBanner name until/>
+                    session.whoami.await.ok().and_then(|who| {
+                        let (name, until) = who.impersonating?;
+                        let until = who.clock.time(until);
+                        Some(view! { <ImpersonationBanner name until/> })
                     })
                 })}
             </Transition>
@@ -68,9 +70,19 @@ fn TopBar(who: Whoami) -> impl IntoView {
         </nav>
         {who.viewer.map(|v| {
             let role = v.role.map(Role::label).unwrap_or("Super admin");
+            // On the console, the zone its times are in, and where to change it.
+            let zone = v.is_super_admin.then(|| {
+                let abbr = who.clock.abbr_now().to_string();
+                view! {
+                    <a class="account-zone" href="/users#timezone" title=format!("Times in {}", who.clock.zone)>
+                        {abbr}
+                    </a>
+                }
+            });
             view! {
                 <div class="account">
                     <span class="account-email">{v.email}</span>
+                    {zone}
                     <span class="badge badge-neutral">{role}</span>
                     <ActionForm action=session.logout>
                         <button type="submit" class="button button-quiet">"Sign out"</button>
@@ -84,11 +96,11 @@ fn TopBar(who: Whoami) -> impl IntoView {
 /// Unmistakable while a super admin views as an organization. Exit is a
 /// plain form: the whole page loads again, as the console.
 #[component]
-fn ImpersonationBanner(name: String, until: chrono::DateTime<chrono::Utc>) -> impl IntoView {
+fn ImpersonationBanner(name: String, until: String) -> impl IntoView {
     view! {
         <div class="impersonation" role="status">
             <strong>{format!("Viewing as {name}")}</strong>
-            <span>{format!(" — as its admin sees it, until {} UTC. Changes are recorded under your name. ", until.format("%H:%M"))}</span>
+            <span>{format!(" — as its admin sees it, until {until}. Changes are recorded under your name. ")}</span>
             <form method="post" action="/api/impersonation/exit">
                 <button type="submit" class="button button-small">"Exit"</button>
             </form>

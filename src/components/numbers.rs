@@ -3,9 +3,9 @@
 //! must not claim one another needs), listed read-only to the
 //! organization's admins on the Agents page.
 
-use super::agents::{org_input, when};
+use super::agents::org_input;
 use super::form::{last_error, outcome, Field, FormMessage, Submit};
-use super::status::{Badge, Empty, ErrorNotice, Loading};
+use super::status::{when, Badge, Empty, ErrorNotice, Loading};
 use crate::api::settings::{phone_numbers, AddPhoneNumber, RemovePhoneNumber};
 use crate::domain::PhoneNumber;
 use leptos::prelude::*;

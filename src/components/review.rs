@@ -2,9 +2,9 @@
 //! whether a call is billed (only the agency changes it), and the agency's
 //! console lists the open requests with the decision buttons.
 
-use super::agents::{org_input, when};
+use super::agents::org_input;
 use super::form::{outcome, FormMessage};
-use super::status::{Badge, Empty, ErrorNotice, Loading};
+use super::status::{when, Badge, Empty, ErrorNotice, Loading};
 use crate::api::agents::{
     billing_reviews, DismissBillingReview, RequestBillingReview, SetCallBillable,
 };

@@ -3,9 +3,8 @@
 //! argument), so the page works before hydration; signals only drive the
 //! parts that react as you choose (the routing steps).
 
-use super::agents::when;
 use super::form::{last_error, Submit};
-use super::status::{Badge, Empty, ErrorNotice, Loading};
+use super::status::{when, Badge, Empty, ErrorNotice, Loading};
 use crate::api::settings::{agent_settings, SaveAgentSettings};
 use crate::domain::{
     hour_label, routing_steps, AgentSettings, Carrier, ForwardingMode, PhoneNumber, RoutingFacts,

@@ -44,6 +44,18 @@ pub fn Badge(#[prop(into)] text: String, #[prop(into)] tone: String) -> impl Int
     view! { <span class=format!("badge badge-{tone}")>{text}</span> }
 }
 
+/// The clock of whoever is signed in (`Gate` provides it); UTC elsewhere.
+pub fn clock() -> crate::domain::Clock {
+    use_context::<crate::domain::Clock>().unwrap_or_default()
+}
+
+/// "Nov 30, 3:20 PM EST" in the viewer's timezone, or "never".
+pub fn when(at: Option<chrono::DateTime<chrono::Utc>>) -> String {
+    at.map(|t| clock().when(t))
+        .unwrap_or_else(|| "never".into())
+}
+
+/// "Nov 30, 2026", the viewer's local date.
 pub fn date(at: chrono::DateTime<chrono::Utc>) -> String {
-    at.format("%b %-d, %Y").to_string()
+    clock().date(at)
 }

@@ -103,3 +103,13 @@ pub async fn put(conn: &mut PgConnection, org_id: Uuid, s: &AgentSettings) -> Re
     .await?;
     Ok(())
 }
+
+/// The organization's timezone name, if its settings were ever saved.
+pub async fn timezone(conn: &mut PgConnection, org_id: Uuid) -> Result<Option<String>, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT timezone FROM agent_settings WHERE organization_id = $1")
+            .bind(org_id)
+            .fetch_optional(conn)
+            .await?,
+    )
+}

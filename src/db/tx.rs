@@ -190,6 +190,11 @@ impl PlatformAccess {
     pub fn purpose(&self) -> &'static str {
         self.purpose
     }
+
+    /// The person acting, when one is (a super admin).
+    pub fn actor(&self) -> Option<Uuid> {
+        self.actor
+    }
 }
 
 pub async fn platform(pool: &PgPool, access: PlatformAccess) -> Result<Tx, AppError> {

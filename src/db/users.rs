@@ -201,3 +201,25 @@ pub async fn current(conn: &mut PgConnection) -> Result<Option<SessionUser>, App
         },
     ))
 }
+
+/// The timezone a super admin chose for the console (None: UTC). Platform path.
+pub async fn timezone(conn: &mut PgConnection, id: Uuid) -> Result<Option<String>, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT timezone FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?
+            .flatten(),
+    )
+}
+
+pub async fn set_timezone(conn: &mut PgConnection, id: Uuid, zone: &str) -> Result<u64, AppError> {
+    Ok(
+        sqlx::query("UPDATE users SET timezone = $2, updated_at = now() WHERE id = $1")
+            .bind(id)
+            .bind(zone)
+            .execute(conn)
+            .await?
+            .rows_affected(),
+    )
+}

@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod health;
 pub mod routing;
 pub mod settings;
+pub mod time;
 pub mod types;
 pub mod validate;
 
@@ -20,4 +21,5 @@ pub use dashboard::{
 };
 pub use routing::*;
 pub use settings::*;
+pub use time::Clock;
 pub use types::*;

@@ -82,6 +82,8 @@ pub struct Whoami {
     /// A super admin viewing as this organization: its name and when the
     /// view ends (the banner).
     pub impersonating: Option<(String, chrono::DateTime<chrono::Utc>)>,
+    /// The clock this person reads times by (UTC before sign-in).
+    pub clock: super::time::Clock,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

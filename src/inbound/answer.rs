@@ -31,8 +31,9 @@ pub fn for_tenant(org_id: Uuid, s: &AgentSettings, now: DateTime<Utc>) -> Value 
     };
     // A stored timezone was valid when saved; should one ever vanish from
     // the database, the default keeps calls answered.
-    let tz = hours::timezone(&s.timezone)
-        .unwrap_or_else(|| hours::timezone(crate::domain::DEFAULT_TIMEZONE).expect("default tz"));
+    let tz = crate::domain::time::timezone(&s.timezone).unwrap_or_else(|| {
+        crate::domain::time::timezone(crate::domain::DEFAULT_TIMEZONE).expect("default tz")
+    });
     let open = hours::is_open(tz, s.business_hours_start, s.business_hours_end, now);
     let vars = [
         ("company_name", company.to_string()),

@@ -30,21 +30,6 @@ pub fn is_open(tz: Tz, start: u8, end: u8, now: DateTime<Utc>) -> bool {
     hour_is_open(start, end, now.with_timezone(&tz).hour())
 }
 
-/// A timezone by its IANA name, if it is one.
-pub fn timezone(name: &str) -> Option<Tz> {
-    name.parse().ok()
-}
-
-/// Every IANA timezone name, sorted.
-pub fn timezone_names() -> Vec<String> {
-    let mut names: Vec<String> = chrono_tz::TZ_VARIANTS
-        .iter()
-        .map(|tz| tz.name().to_string())
-        .collect();
-    names.sort();
-    names
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,17 +108,6 @@ mod tests {
                 *open,
                 "{tz} {instant} {start}-{end}"
             );
-        }
-    }
-
-    #[test]
-    fn timezone_names_parse_and_include_the_default() {
-        let names = timezone_names();
-        assert!(names.len() > 300);
-        assert!(names.iter().any(|n| n == crate::domain::DEFAULT_TIMEZONE));
-        assert!(timezone("Mars/Olympus_Mons").is_none());
-        for n in names.iter().take(20) {
-            assert!(timezone(n).is_some(), "{n}");
         }
     }
 }

@@ -113,7 +113,7 @@ fn Entries(list: Vec<ActivityEntry>, platform: bool) -> impl IntoView {
             <table class="table activity">
                 <thead>
                     <tr>
-                        <th scope="col">"When (UTC)"</th>
+                        <th scope="col">"When"</th>
                         {platform.then(|| view! { <th scope="col">"Organization"</th> })}
                         <th scope="col">"Who"</th>
                         <th scope="col">"What"</th>
@@ -124,7 +124,7 @@ fn Entries(list: Vec<ActivityEntry>, platform: bool) -> impl IntoView {
                 <tbody>
                     {list.into_iter().map(|e| view! {
                         <tr>
-                            <td>{e.at.format("%b %-d, %H:%M:%S").to_string()}</td>
+                            <td class="nowrap">{crate::components::status::clock().when_exact(e.at)}</td>
                             {platform.then(|| view! { <td>{e.org.clone().unwrap_or_else(|| "Platform".into())}</td> })}
                             <td>
                                 {e.actor.clone()}

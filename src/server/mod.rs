@@ -1,6 +1,7 @@
 //! The HTTP server (server only): configuration, shared state, middleware and
 //! the router.
 
+pub mod assets;
 pub mod brand;
 pub mod client_ip;
 pub mod config;

@@ -1,4 +1,4 @@
-use super::{health, host, metrics, security, state::AppState};
+use super::{assets, health, host, metrics, security, state::AppState};
 use crate::app::{shell, App};
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderName, Request, StatusCode};
@@ -116,6 +116,13 @@ pub fn build(state: AppState) -> Router {
         .route("/brand/{org}/{kind}", get(super::brand::asset))
         .layer(RequestBodyLimitLayer::new(SMALL_BODY_BYTES));
 
+    // The same for every host (the unknown-host page uses the stylesheet too).
+    let pkg_dir = format!("/{}", state.leptos_options.site_pkg_dir);
+    let bundle = assets::pkg(
+        &state.leptos_options.site_root,
+        &state.leptos_options.site_pkg_dir,
+    );
+
     let timeout = Duration::from_secs(state.config.request_timeout_secs.max(1));
     let in_flight = Arc::new(Semaphore::new(state.config.max_concurrent_requests));
     let trusted = Arc::new(state.config.trusted_proxies.clone());
@@ -126,6 +133,8 @@ pub fn build(state: AppState) -> Router {
         .merge(webhooks)
         .merge(small)
         .merge(pages)
+        .nest_service(&pkg_dir, bundle)
+        .layer(assets::compression())
         .layer(from_fn_with_state(served, security::refuse_cross_site))
         .layer(from_fn_with_state(served, security::headers))
         // Bounds the time to a response's head; streamed bodies (live

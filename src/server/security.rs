@@ -96,7 +96,12 @@ pub async fn headers(State(served): State<Served>, req: Request, next: Next) -> 
     // Built assets and organizations' logos (shown before sign-in anyway)
     // hold no private data; everything else may be personal, so no shared
     // or disk caching.
-    if path.starts_with("/pkg/") || path.starts_with("/brand/") {
+    if path.starts_with("/pkg/") {
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(super::assets::cache_control(&path)),
+        );
+    } else if path.starts_with("/brand/") {
         h.entry(header::CACHE_CONTROL)
             .or_insert(HeaderValue::from_static("public, max-age=300"));
     } else {

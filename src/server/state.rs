@@ -168,11 +168,22 @@ fn leptos_options(config: &Config) -> LeptosOptions {
         .map(|o| o.site_pkg_dir.to_string())
         .unwrap_or_else(|| "pkg".into());
     LeptosOptions::builder()
+        .hash_files(hashed_assets())
         .output_name(output_name)
         .site_root(config.site_root.clone())
         .site_pkg_dir(pkg_dir)
         .site_addr(config.site_addr)
         .build()
+}
+
+/// Whether the bundle's JS and wasm carry content hashes in their names:
+/// `scripts/release` says so with a `hash.txt` beside the server binary
+/// (Leptos reads the hashes from there and names the files in every page).
+fn hashed_assets() -> bool {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")))
+        .is_some_and(|file| file.is_file())
 }
 
 #[cfg(test)]

@@ -11,19 +11,25 @@ use uuid::Uuid;
 /// At most this many entries per view (the newest).
 pub const LIMIT: i64 = 500;
 
-/// The entries of `period` (whole UTC days) in whichever transaction the
-/// caller opened.
+/// The entries of `period` (whole days in `zone`, the reader's timezone) in
+/// whichever transaction the caller opened.
+#[allow(clippy::too_many_arguments)]
 async fn read(
     tx: &mut db::Tx,
     mask_staff: bool,
     org: Option<Uuid>,
+    zone: Option<String>,
     period: Period,
     f: &ActivityFilter,
     now: DateTime<Utc>,
 ) -> Result<Vec<ActivityEntry>, AppError> {
-    let (first, last) = period.days(now.date_naive());
-    let from = super::dashboard::day_start(chrono_tz::UTC, first);
-    let to = super::dashboard::day_start(chrono_tz::UTC, last + chrono::Days::new(1));
+    let tz = zone
+        .as_deref()
+        .and_then(crate::domain::time::timezone)
+        .unwrap_or(chrono_tz::UTC);
+    let (first, last) = period.days(now.with_timezone(&tz).date_naive());
+    let from = super::dashboard::day_start(tz, first);
+    let to = super::dashboard::day_start(tz, last + chrono::Days::new(1));
     db::activity::list(
         tx,
         mask_staff,
@@ -46,8 +52,11 @@ pub async fn for_org(
     now: DateTime<Utc>,
 ) -> Result<Vec<ActivityEntry>, AppError> {
     let mut tx = db::tx::tenant(pool, tenant).await?;
+    let zone = db::settings::timezone(&mut tx, tenant.org_id)
+        .await?
+        .or_else(|| Some(crate::domain::DEFAULT_TIMEZONE.into()));
     // The agency's people are "Agency staff" to the organization.
-    let list = read(&mut tx, true, Some(tenant.org_id), period, f, now).await?;
+    let list = read(&mut tx, true, Some(tenant.org_id), zone, period, f, now).await?;
     tx.commit().await?;
     Ok(list)
 }
@@ -62,7 +71,12 @@ pub async fn platform(
     now: DateTime<Utc>,
 ) -> Result<Vec<ActivityEntry>, AppError> {
     let mut tx = db::tx::platform(pool, access).await?;
-    let list = read(&mut tx, false, org, period, f, now).await?;
+    // The console's days are the super admin's own.
+    let zone = match access.actor() {
+        Some(id) => db::users::timezone(&mut tx, id).await?,
+        None => None,
+    };
+    let list = read(&mut tx, false, org, zone, period, f, now).await?;
     tx.commit().await?;
     Ok(list)
 }

@@ -213,9 +213,11 @@ pub async fn dashboard(
     })
 }
 
-/// "Nov 3, 2:05 PM" in the organization's timezone.
+/// "Nov 3, 2:05 PM MST" in the organization's timezone.
 pub fn local_time(t: DateTime<Utc>, tz: Tz) -> String {
-    t.with_timezone(&tz).format("%b %-d, %-I:%M %p").to_string()
+    t.with_timezone(&tz)
+        .format("%b %-d, %-I:%M %p %Z")
+        .to_string()
 }
 
 fn line(l: &db::dashboard::Line, tz: Tz) -> CallLine {

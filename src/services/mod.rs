@@ -6,6 +6,7 @@ pub mod activity;
 pub mod agents;
 pub mod branding;
 pub mod calls;
+pub mod clock;
 pub mod console;
 pub mod dashboard;
 pub mod export;

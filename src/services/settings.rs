@@ -9,7 +9,6 @@ use crate::domain::{
     SettingsPage, MAX_MESSAGE_CHARS,
 };
 use crate::error::{violated_constraint, AppError, FieldError};
-use crate::inbound::hours;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::PgPool;
@@ -39,7 +38,7 @@ pub async fn page(pool: &PgPool, v: &Viewer<'_>) -> Result<SettingsPage, AppErro
         updated_at,
         can_edit: v.can_edit,
         numbers,
-        timezones: hours::timezone_names(),
+        timezones: crate::domain::time::timezone_names(),
     })
 }
 
@@ -86,7 +85,7 @@ pub fn parse(form: &SettingsForm) -> Result<AgentSettings, AppError> {
         }
     }
     let timezone = text(&form.timezone);
-    if hours::timezone(&timezone).is_none() {
+    if crate::domain::time::timezone(&timezone).is_none() {
         fail(
             "timezone",
             "Choose a timezone from the list, e.g. America/Phoenix.".into(),

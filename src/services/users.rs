@@ -119,6 +119,9 @@ pub async fn set_disabled(
     Ok(())
 }
 
+/// Adds the person with `email` to the organization (or changes their role).
+/// Someone without an account yet gets one in the same transaction when
+/// `new_password` is given; an existing account keeps its password.
 pub async fn add_member(
     pool: &PgPool,
     access: PlatformAccess,
@@ -126,18 +129,42 @@ pub async fn add_member(
     org_id: Uuid,
     email: &str,
     role: Role,
+    new_password: Option<String>,
 ) -> Result<(), AppError> {
     let email = normalize_email(email);
-    validate::Checks::new()
-        .check("email", validate::email(&email))
-        .finish()?;
+    let new_password = new_password.filter(|p| !p.is_empty());
+    let mut checks = validate::Checks::new().check("email", validate::email(&email));
+    if let Some(p) = &new_password {
+        checks = checks.check("password", validate::new_password(p));
+    }
+    checks.finish()?;
+    // Hashing takes a moment of CPU; it happens before the transaction opens.
+    let hash = match new_password {
+        Some(p) => Some(password::hash(p).await?),
+        None => None,
+    };
     let mut tx = db::tx::platform(pool, access).await?;
     let org = db::orgs::get(&mut tx, org_id).await?;
-    let user_id = db::users::id_by_email(&mut tx, &email)
-        .await?
-        .ok_or_else(|| {
-            AppError::field("email", "No user has this email. Create the user first.")
-        })?;
+    let user_id = match (db::users::id_by_email(&mut tx, &email).await?, hash) {
+        (Some(id), _) => id,
+        (None, Some(hash)) => {
+            let id = db::users::insert(&mut tx, &email, &hash, false).await?;
+            let entry = Entry {
+                org_id: None,
+                action: "user.create",
+                target: Some(email.clone()),
+                metadata: json!({ "super_admin": false, "for_org": org.slug }),
+            };
+            db::audit::record(&mut tx, actor, entry).await?;
+            id
+        }
+        (None, None) => {
+            return Err(AppError::field(
+                "password",
+                "This person has no account yet. Give them a password to create one.",
+            ))
+        }
+    };
     let previous = db::memberships::upsert(&mut tx, org_id, user_id, role).await?;
     let entry = Entry {
         org_id: Some(org_id),

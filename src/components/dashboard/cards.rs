@@ -109,6 +109,7 @@ pub fn AgentBreakdown(agents: Vec<AgentShare>) -> impl IntoView {
                 view! { <p class="muted">"No calls in this period."</p> }.into_any()
             } else {
                 view! {
+                    <div class="table-wrap table-flat">
                     <table class="table">
                         <thead>
                             <tr>
@@ -138,6 +139,7 @@ pub fn AgentBreakdown(agents: Vec<AgentShare>) -> impl IntoView {
                                 .collect_view()}
                         </tbody>
                     </table>
+                    </div>
                 }
                 .into_any()
             }}

@@ -121,10 +121,10 @@ fn Line(
     let row_id = id.clone();
     view! {
         <tr data-call=row_id>
-            <td><a href=href>{c.when.clone()}</a></td>
+            <td class="nowrap"><a href=href>{c.when.clone()}</a></td>
             <td>{c.agent.clone().unwrap_or_else(|| "—".into())}</td>
             <td>{c.direction.label()}</td>
-            <td class="mono">{c.party.clone().unwrap_or_else(|| "—".into())}</td>
+            <td class="mono nowrap">{c.party.clone().unwrap_or_else(|| "—".into())}</td>
             <td class="num">{c.duration_ms.map(duration).unwrap_or_else(|| "—".into())}</td>
             <td class="num">{c.billed_minutes}</td>
             <td class="num">{money(c.charge_cents)}</td>

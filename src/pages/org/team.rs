@@ -42,7 +42,8 @@ fn TeamTable() -> impl IntoView {
                     }
                     .into_any(),
                     Ok(list) => view! {
-                        <table class="table">
+                        <div class="table-wrap">
+                        <table class="table" id="team">
                             <thead>
                                 <tr>
                                     <th scope="col">"Email"</th>
@@ -55,6 +56,7 @@ fn TeamTable() -> impl IntoView {
                                 {list.into_iter().map(|m| view! { <TeamRow m change remove/> }).collect_view()}
                             </tbody>
                         </table>
+                        </div>
                     }
                     .into_any(),
                 }

@@ -5,8 +5,8 @@ use crate::components::form::outcome;
 use crate::components::form::{last_error, Field, FormMessage, Submit};
 use crate::components::gate::{Gate, Need};
 use crate::components::layout::Frame;
-use crate::components::status::{date, Badge, ErrorNotice, Loading};
-use crate::domain::{Member, OrgDetail, OrgStatus, Role};
+use crate::components::status::{date, Badge, Empty, ErrorNotice, Loading};
+use crate::domain::{validate::MIN_PASSWORD_LEN, Member, OrgDetail, OrgStatus, Role};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -182,6 +182,13 @@ fn StatusCard(status: OrgStatus, id: String, a: Actions) -> impl IntoView {
 #[component]
 fn Members(org_id: String, members: Vec<Member>, a: Actions) -> impl IntoView {
     let error = last_error(a.add.value());
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if let (Some(Ok(_)), Some(f)) = (a.add.value().get(), form.get()) {
+            f.reset();
+        }
+    });
+    let empty = members.is_empty();
     let row_org = org_id.clone();
     let rows = members
         .into_iter()
@@ -221,27 +228,45 @@ fn Members(org_id: String, members: Vec<Member>, a: Actions) -> impl IntoView {
             <h2>"Members"</h2>
             <FormMessage value=outcome(a.role.value()) success="Role updated."/>
             <FormMessage value=outcome(a.remove.value()) success="Member removed."/>
-            <table class="table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Email"</th>
-                        <th scope="col">"Role"</th>
-                        <th scope="col">"Since"</th>
-                        <th scope="col"><span class="sr-only">"Actions"</span></th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
+            {if empty {
+                view! {
+                    <Empty title="No members yet" hint="Add the client's first admin below: they can then sign in at the organization's address."/>
+                }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap table-flat">
+                        <table class="table" id="members">
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Email"</th>
+                                    <th scope="col">"Role"</th>
+                                    <th scope="col">"Since"</th>
+                                    <th scope="col"><span class="sr-only">"Actions"</span></th>
+                                </tr>
+                            </thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
             <h3>"Add a member"</h3>
-            <ActionForm action=a.add>
+            <ActionForm action=a.add node_ref=form>
                 <input type="hidden" name="org_id" value=org_id/>
                 <div class="grid-2">
                     <Field
                         name="email"
-                        label="User's email"
+                        label="Email"
                         kind="email"
-                        hint="The user must exist (create them on the Users page)."
+                        autocomplete="off"
                         required=true
+                        error
+                    />
+                    <Field
+                        name="password"
+                        label="Password (new accounts only)"
+                        kind="password"
+                        autocomplete="new-password"
+                        hint=format!("For someone without an account yet: at least {MIN_PASSWORD_LEN} characters; share it privately. Leave empty for an existing account.")
                         error
                     />
                     <div class="field">

@@ -5,6 +5,7 @@ use crate::components::gate::{Gate, Need};
 use crate::components::layout::Frame;
 use crate::components::status::{date, Badge, ErrorNotice, Loading};
 use crate::domain::{validate::slugify, OrgStatus, OrgSummary};
+use crate::error::AppError;
 use leptos::html;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -47,7 +48,7 @@ fn OrgsList() -> impl IntoView {
                 }
             })}
         </Suspense>
-        <CreateOrgForm create/>
+        <CreateOrgForm create orgs/>
     }
 }
 
@@ -93,8 +94,13 @@ fn OrgsTable(list: Vec<OrgSummary>) -> impl IntoView {
 }
 
 #[component]
-fn CreateOrgForm(create: ServerAction<CreateOrg>) -> impl IntoView {
+fn CreateOrgForm(
+    create: ServerAction<CreateOrg>,
+    orgs: Resource<Result<Vec<OrgSummary>, AppError>>,
+) -> impl IntoView {
     let error = last_error(create.value());
+    // Names may repeat (the slug tells them apart), but a repeat is usually a mistake.
+    let name = RwSignal::new(String::new());
     let form = NodeRef::<html::Form>::new();
     // The slug follows the name until someone edits it by hand.
     let slug = RwSignal::new(String::new());
@@ -121,11 +127,28 @@ fn CreateOrgForm(create: ServerAction<CreateOrg>) -> impl IntoView {
                             required
                             placeholder="Acme Shuttle Co."
                             on:input=move |ev| {
+                                let typed = event_target_value(&ev);
                                 if !slug_edited.get_untracked() {
-                                    slug.set(slugify(&event_target_value(&ev)));
+                                    slug.set(slugify(&typed));
                                 }
+                                name.set(typed);
                             }
                         />
+                        <Suspense fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                let typed = name.get();
+                                let typed = typed.trim();
+                                let taken = !typed.is_empty()
+                                    && orgs.await.is_ok_and(|list| {
+                                        list.iter().any(|o| o.name.trim().eq_ignore_ascii_case(typed))
+                                    });
+                                taken.then(|| view! {
+                                    <p class="field-warning" role="status">
+                                        "An organization already has this name. You can still create it; its slug tells them apart."
+                                    </p>
+                                })
+                            })}
+                        </Suspense>
                         <p class="field-error">{move || error.get().and_then(|e| e.field_message("name"))}</p>
                     </div>
                     <div class="field" class:field-invalid=move || error.get().and_then(|e| e.field_message("slug")).is_some()>
@@ -158,7 +181,7 @@ fn CreateOrgForm(create: ServerAction<CreateOrg>) -> impl IntoView {
                         error
                     />
                 </div>
-                <FormMessage value=outcome(create.value()) success="Organization created."/>
+                <FormMessage value=outcome(create.value()) success="Organization created. Opening its page…"/>
                 <Submit label="Create organization" busy_label="Creating…" pending=create.pending().into()/>
             </ActionForm>
         </section>

@@ -1,9 +1,12 @@
-use crate::api::platform::{list_users, CreateUser, SetUserDisabled};
+use crate::api::platform::{
+    list_users, timezone_names, CreateUser, SetMyTimezone, SetUserDisabled,
+};
+use crate::components::context::use_session;
 use crate::components::form::outcome;
 use crate::components::form::{last_error, Field, FormMessage, Submit};
 use crate::components::gate::{Gate, Need};
 use crate::components::layout::Frame;
-use crate::components::status::{date, Badge, ErrorNotice, Loading};
+use crate::components::status::{clock, date, Badge, ErrorNotice, Loading};
 use crate::domain::{validate::MIN_PASSWORD_LEN, UserSummary};
 use leptos::html;
 use leptos::prelude::*;
@@ -44,6 +47,42 @@ fn Users() -> impl IntoView {
             })}
         </Suspense>
         <CreateUserForm create/>
+        <TimezoneForm/>
+    }
+}
+
+/// The zone this super admin reads the console's times in.
+#[component]
+fn TimezoneForm() -> impl IntoView {
+    let save = ServerAction::<SetMyTimezone>::new();
+    let session = use_session();
+    let error = last_error(save.value());
+    let names = OnceResource::new(timezone_names());
+    // Times on every console page follow the new zone at once.
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
+            session.whoami.refetch();
+        }
+    });
+    view! {
+        <section class="card" id="timezone">
+            <h2>"Your timezone"</h2>
+            <p class="muted">"Times in the console are shown in this timezone. Organizations' pages use each organization's own."</p>
+            <ActionForm action=save>
+                <Field name="timezone" label="Timezone" value=clock().zone list="console-tz-list"
+                    hint="An IANA name, e.g. America/New_York or Europe/Berlin." autocomplete="off" required=true error/>
+                <datalist id="console-tz-list">
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            names.await.unwrap_or_default().into_iter()
+                                .map(|n| view! { <option value=n></option> }).collect_view()
+                        })}
+                    </Suspense>
+                </datalist>
+                <FormMessage value=outcome(save.value()) success="Timezone saved."/>
+                <Submit label="Save timezone" busy_label="Saving…" pending=save.pending().into()/>
+            </ActionForm>
+        </section>
     }
 }
 
