@@ -114,7 +114,7 @@ fn expected_open(
     end: u8,
     before: chrono::DateTime<chrono::Utc>,
 ) -> Option<String> {
-    let tz = hours::timezone(tz).unwrap();
+    let tz = callboard::domain::time::timezone(tz).unwrap();
     let a = hours::is_open(tz, start, end, before);
     let b = hours::is_open(tz, start, end, chrono::Utc::now());
     (a == b).then(|| a.to_string())
