@@ -857,3 +857,65 @@ async fn the_console_reads_times_in_the_super_admins_zone_and_organizations_in_t
         "{s}"
     );
 }
+
+/// Issue 17: one membership rule for everyone. The agency cannot leave a
+/// client without an admin either (suspend or delete the organization to
+/// offboard it), whichever way it tries: demoting, removing, or re-adding
+/// the last admin as a viewer.
+#[tokio::test]
+async fn the_agency_too_leaves_every_organization_an_admin() {
+    let app = TestApp::spawn().await;
+    let f = fixture(&app.db.app).await;
+    let c = super_admin(&app).await;
+    let alpha = f.alpha.id.to_string();
+    let last = f.alpha_admin.to_string();
+    let (s, body) = call(
+        &c,
+        app.platform("/api/platform/members/role"),
+        &[("org_id", &alpha), ("user_id", &last), ("role", "viewer")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{body}");
+    let (s, _) = call(
+        &c,
+        app.platform("/api/platform/members/remove"),
+        &[("org_id", &alpha), ("user_id", &last)],
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    let (s, _) = call(
+        &c,
+        app.platform("/api/platform/members/add"),
+        &[
+            ("org_id", &alpha),
+            ("email", "admin@alpha.example"),
+            ("role", "viewer"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT);
+
+    // With a second admin, each goes through.
+    let viewer = f.alpha_viewer.to_string();
+    let (s, _) = call(
+        &c,
+        app.platform("/api/platform/members/role"),
+        &[("org_id", &alpha), ("user_id", &viewer), ("role", "admin")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = call(
+        &c,
+        app.platform("/api/platform/members/role"),
+        &[("org_id", &alpha), ("user_id", &last), ("role", "viewer")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = call(
+        &c,
+        app.platform("/api/platform/members/remove"),
+        &[("org_id", &alpha), ("user_id", &last)],
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+}

@@ -41,7 +41,17 @@ pub async fn team_change_role(user_id: Uuid, role: String) -> Result<(), AppErro
             let admin = require_org_admin(&ctx).await?;
             let role = Role::parse(&role)
                 .ok_or_else(|| AppError::field("role", "Choose admin or viewer."))?;
-            crate::services::team::change_role(&ctx.state.pool, &admin, user_id, role).await
+            {
+                use crate::services::members::{change_role, By};
+                change_role(
+                    &ctx.state.pool,
+                    By::OrgAdmin(&admin),
+                    admin.org.id,
+                    user_id,
+                    role,
+                )
+                .await
+            }
         }
         .await,
     )
@@ -54,7 +64,10 @@ pub async fn team_remove(user_id: Uuid) -> Result<(), AppError> {
         async {
             let ctx = request_ctx().await?;
             let admin = require_org_admin(&ctx).await?;
-            crate::services::team::remove(&ctx.state.pool, &admin, user_id).await
+            {
+                use crate::services::members::{remove, By};
+                remove(&ctx.state.pool, By::OrgAdmin(&admin), admin.org.id, user_id).await
+            }
         }
         .await,
     )

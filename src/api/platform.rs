@@ -240,15 +240,13 @@ pub async fn change_member_role(org_id: Uuid, user_id: Uuid, role: String) -> Re
             let (ctx, sa) = ssr::super_admin().await?;
             let role = Role::parse(&role)
                 .ok_or_else(|| AppError::field("role", "Choose admin or viewer."))?;
-            crate::services::users::change_role(
-                &ctx.state.pool,
-                sa.platform(),
-                &sa.actor(),
-                org_id,
-                user_id,
-                role,
-            )
-            .await
+            use crate::services::members::{change_role, By};
+            let actor = sa.actor();
+            let by = By::Agency {
+                access: sa.platform(),
+                actor: &actor,
+            };
+            change_role(&ctx.state.pool, by, org_id, user_id, role).await
         }
         .await,
     )
@@ -259,14 +257,13 @@ pub async fn remove_member(org_id: Uuid, user_id: Uuid) -> Result<(), AppError> 
     super::respond(
         async {
             let (ctx, sa) = ssr::super_admin().await?;
-            crate::services::users::remove_member(
-                &ctx.state.pool,
-                sa.platform(),
-                &sa.actor(),
-                org_id,
-                user_id,
-            )
-            .await
+            use crate::services::members::{remove, By};
+            let actor = sa.actor();
+            let by = By::Agency {
+                access: sa.platform(),
+                actor: &actor,
+            };
+            remove(&ctx.state.pool, by, org_id, user_id).await
         }
         .await,
     )

@@ -13,6 +13,7 @@ pub mod export;
 pub mod health;
 pub mod impersonation;
 pub mod keys;
+pub mod members;
 pub mod orgs;
 pub mod settings;
 pub mod team;

@@ -165,6 +165,8 @@ pub async fn add_member(
             ))
         }
     };
+    // Re-adding the last admin as a viewer would demote them.
+    super::members::keeps_an_admin(&mut tx, org_id, user_id, role == Role::Admin).await?;
     let previous = db::memberships::upsert(&mut tx, org_id, user_id, role).await?;
     let entry = Entry {
         org_id: Some(org_id),
@@ -175,53 +177,6 @@ pub async fn add_member(
         },
         target: Some(email),
         metadata: json!({ "org": org.slug, "role": role.as_str(), "previous": previous.map(Role::as_str) }),
-    };
-    db::audit::record(&mut tx, actor, entry).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-pub async fn change_role(
-    pool: &PgPool,
-    access: PlatformAccess,
-    actor: &Actor,
-    org_id: Uuid,
-    user_id: Uuid,
-    role: Role,
-) -> Result<(), AppError> {
-    let mut tx = db::tx::platform(pool, access).await?;
-    let email = db::users::email_by_id(&mut tx, user_id).await?;
-    if db::memberships::set_role(&mut tx, org_id, user_id, role).await? == 0 {
-        return Err(AppError::NotFound);
-    }
-    let entry = Entry {
-        org_id: Some(org_id),
-        action: "member.role_change",
-        target: Some(email),
-        metadata: json!({ "role": role.as_str() }),
-    };
-    db::audit::record(&mut tx, actor, entry).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-pub async fn remove_member(
-    pool: &PgPool,
-    access: PlatformAccess,
-    actor: &Actor,
-    org_id: Uuid,
-    user_id: Uuid,
-) -> Result<(), AppError> {
-    let mut tx = db::tx::platform(pool, access).await?;
-    let email = db::users::email_by_id(&mut tx, user_id).await?;
-    if db::memberships::remove(&mut tx, org_id, user_id).await? == 0 {
-        return Err(AppError::NotFound);
-    }
-    let entry = Entry {
-        org_id: Some(org_id),
-        action: "member.remove",
-        target: Some(email),
-        metadata: json!({}),
     };
     db::audit::record(&mut tx, actor, entry).await?;
     tx.commit().await?;
