@@ -1,7 +1,7 @@
 //! `callboard calls export`: an organization's calls as CSV on stdout, the
 //! same columns and rules as the dashboard's download.
 
-use super::ops::{explain, org_by_slug, pool};
+use super::common::{explain, org_by_slug, pool};
 use crate::db::TenantCtx;
 use crate::domain::{CallFilter, CallKind, Period};
 use crate::server::config::Config;

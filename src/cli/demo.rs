@@ -2,7 +2,7 @@
 //! an admin and a viewer in each. Safe to run again: existing records are
 //! kept and every demo password is reset and printed.
 
-use super::ops::{explain, pool};
+use super::common::{explain, pool};
 use crate::db::{self, audit::Actor, PlatformAccess};
 use crate::domain::Role;
 use crate::error::AppError;
@@ -114,7 +114,7 @@ pub async fn seed(config: &Config) -> anyhow::Result<()> {
 
         demo_settings(&pool, org.id, &demo).await?;
         demo_branding(&pool, org.id, &demo).await?;
-        match super::voice::keyring(config) {
+        match super::common::keyring(config) {
             Ok(keys) => demo_calls(&pool, &keys, config, org.id, demo.slug).await?,
             Err(e) => eprintln!("skipping demo agents and calls: {e}"),
         }
@@ -153,7 +153,7 @@ async fn demo_branding(pool: &PgPool, org_id: uuid::Uuid, demo: &DemoOrg) -> any
 /// Agent settings and a phone number, unless the organization has its own.
 async fn demo_settings(pool: &PgPool, org_id: uuid::Uuid, demo: &DemoOrg) -> anyhow::Result<()> {
     use crate::domain::SettingsForm;
-    let scope = super::voice::operator_scope(org_id);
+    let scope = super::common::operator_scope(org_id);
     let mut tx = db::tx::tenant(pool, &scope.tenant).await.map_err(explain)?;
     let saved = db::settings::get(&mut tx, org_id).await.map_err(explain)?;
     tx.commit().await?;
@@ -234,7 +234,7 @@ async fn demo_calls(
 ) -> anyhow::Result<()> {
     use crate::ingest::service::{accept, Delivery};
     use rand::Rng;
-    let scope = super::voice::operator_scope(org_id);
+    let scope = super::common::operator_scope(org_id);
     let overview = services::agents::overview(pool, &scope, &config.public_url)
         .await
         .map_err(explain)?;

@@ -3,6 +3,7 @@
 //! console, so they are validated and audited the same way.
 
 mod calls;
+mod common;
 mod demo;
 mod ops;
 mod phone;

@@ -1,11 +1,10 @@
+use super::common::{explain, org_by_slug, pool};
 use crate::db::{self, audit::Actor, PlatformAccess};
 use crate::domain::{OrgStatus, Role};
-use crate::error::AppError;
 use crate::server::config::Config;
 use crate::services::{self, orgs::OrgInput};
 use anyhow::{anyhow, Context};
 use clap::Subcommand;
-use sqlx::PgPool;
 use std::io::{BufRead, IsTerminal, Write};
 
 #[derive(Subcommand)]
@@ -87,32 +86,6 @@ pub enum UserCommand {
     },
 }
 
-pub async fn pool(config: &Config) -> anyhow::Result<PgPool> {
-    let pool = db::connect_lazy(&config.database_url, 2)?;
-    sqlx::query("SELECT 1")
-        .execute(&pool)
-        .await
-        .context("cannot reach the database (is DATABASE_URL right and PostgreSQL running?)")?;
-    Ok(pool)
-}
-
-/// A person-readable message for an error from the services.
-pub fn explain(e: AppError) -> anyhow::Error {
-    match &e {
-        AppError::Validation { fields, message } if !fields.is_empty() => anyhow!(
-            "{}",
-            fields
-                .iter()
-                .map(|f| format!("{}: {}", f.field.replace('_', "-"), f.message))
-                .collect::<Vec<_>>()
-                .join("; ")
-        )
-        .context(message.clone()),
-        AppError::NotFound => anyhow!("not found"),
-        _ => anyhow!("{e}"),
-    }
-}
-
 pub fn password_arg(given: Option<String>) -> anyhow::Result<String> {
     match given {
         Some(p) => Ok(p),
@@ -173,15 +146,6 @@ pub async fn create_super_admin(
     .map_err(explain)?;
     println!("{id}");
     Ok(())
-}
-
-pub async fn org_by_slug(pool: &PgPool, slug: &str) -> anyhow::Result<crate::domain::OrgSummary> {
-    services::orgs::by_slug(pool, PlatformAccess::operator(), slug)
-        .await
-        .map_err(|e| match e {
-            AppError::NotFound => anyhow!("no organization with slug {slug:?}"),
-            other => explain(other),
-        })
 }
 
 pub async fn org(config: &Config, cmd: OrgCommand) -> anyhow::Result<()> {
@@ -291,11 +255,11 @@ pub async fn org(config: &Config, cmd: OrgCommand) -> anyhow::Result<()> {
         OrgCommand::SetRetellKey { slug } => {
             let org = org_by_slug(&pool, &slug).await?;
             let key = read_secret("API key", "no key given (pipe it on standard input)")?;
-            let keys = super::voice::keyring(config)?;
+            let keys = super::common::keyring(config)?;
             let last4 = services::agents::set_api_key(
                 &pool,
                 &keys,
-                &super::voice::operator_scope(org.id),
+                &super::common::operator_scope(org.id),
                 &key,
             )
             .await

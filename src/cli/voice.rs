@@ -1,10 +1,9 @@
 //! Operator commands for agents, calls and encryption keys.
 
-use super::ops::{explain, org_by_slug, pool};
-use crate::crypto::Keyring;
-use crate::db::{audit::Actor, PlatformAccess, TenantCtx};
+use super::common::{explain, keyring, operator_scope, org_by_slug, pool};
+use crate::db::PlatformAccess;
 use crate::server::config::Config;
-use crate::services::{self, agents::Scope};
+use crate::services;
 use anyhow::{bail, Context};
 use clap::Subcommand;
 use uuid::Uuid;
@@ -26,25 +25,6 @@ pub enum AgentCommand {
         #[arg(long = "org")]
         slug: String,
     },
-}
-
-pub fn operator_scope(org_id: Uuid) -> Scope {
-    Scope {
-        tenant: TenantCtx::without_user(org_id),
-        actor: Actor::operator(),
-        privileged: true,
-    }
-}
-
-/// Secrets sealed with a throwaway key would be lost when the command exits.
-pub fn keyring(config: &Config) -> anyhow::Result<Keyring> {
-    if std::env::var("CALLBOARD_ENCRYPTION_KEY").map_or(true, |v| v.trim().is_empty()) {
-        bail!("CALLBOARD_ENCRYPTION_KEY is not set (scripts/dev writes one to .env)");
-    }
-    Ok(Keyring::new(
-        config.encryption_key,
-        config.previous_encryption_keys.clone(),
-    ))
 }
 
 pub async fn agent(config: &Config, cmd: AgentCommand) -> anyhow::Result<()> {

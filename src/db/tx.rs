@@ -61,8 +61,8 @@ pub async fn tenant(pool: &PgPool, ctx: &TenantCtx) -> Result<Tx, AppError> {
 /// * `plan_cache_mode = force_generic_plan`: their parameters are arrays
 ///   read with `unnest`, and knowing an array's length always makes a custom
 ///   plan look cheaper than the generic one, so PostgreSQL planned each of
-///   them again on every execution (~7 % of its time under load,
-///   BENCHMARKS.md), for the same plan. Not for queries whose best plan
+///   them again on every execution, for the same plan (what that cost under
+///   load is in BENCHMARKS.md). Not for queries whose best plan
 ///   depends on their values (a dashboard's date range).
 /// * `app.rollups = by_statement:<this transaction's id>`: the row triggers
 ///   that keep `call_rollups` stand aside, and the statements of `db::calls`

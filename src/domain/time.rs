@@ -2,8 +2,8 @@
 //! in the super admin's chosen one on the console, always labelled
 //! ("Nov 30, 3:20 PM EST").
 //!
-//! The browser has no timezone database (chrono-tz would add ~200 KB to the
-//! bundle), so the server sends a `Clock`: the zone's offsets and
+//! The browser has no timezone database (chrono-tz would make the bundle
+//! much larger), so the server sends a `Clock`: the zone's offsets and
 //! abbreviations over the window any page shows (three years back, 400 days
 //! ahead). Both sides format with it, so a hydrated page says exactly what the
 //! server rendered.

@@ -12,10 +12,10 @@
 //! once in a process, whatever the number of organizations: a task waits for
 //! a turn *before* it takes what is waiting, so while the database is busy
 //! each organization's batch grows instead of every organization starting
-//! its own small transaction. With ten busy organizations on two cores the
-//! batches were ~3 deliveries each, now ~6; part of a transaction's cost
-//! (its round trips, its commit, starting each statement) is the same for
-//! one delivery as for thirty (BENCHMARKS.md, issue 3, sixth pass).
+//! its own small transaction: part of a transaction's cost (its round trips,
+//! its commit, starting each statement) is the same for one delivery as for
+//! thirty, so fewer, larger batches do more with the same database (the
+//! measured batch sizes and rates are in BENCHMARKS.md, issue 3, sixth pass).
 //!
 //! If a batch fails (a deadlock with another process, say), its deliveries
 //! are stored one by one, so one bad event never costs the others; a
