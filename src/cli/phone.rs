@@ -1,7 +1,7 @@
 //! Operator commands for phone numbers.
 
-use super::common::{explain, org_by_slug, pool};
 use super::common::operator_scope;
+use super::common::{explain, org_by_slug, pool};
 use crate::server::config::Config;
 use crate::services;
 use clap::Subcommand;
