@@ -23,6 +23,8 @@ pub mod inbound;
 #[cfg(feature = "ssr")]
 pub mod ingest;
 #[cfg(feature = "ssr")]
+pub mod metrics;
+#[cfg(feature = "ssr")]
 pub mod retell;
 #[cfg(feature = "ssr")]
 pub mod server;

@@ -25,7 +25,7 @@
 use super::service::{self, Event, Outcome};
 use crate::db::notify::CallChanges;
 use crate::error::AppError;
-use crate::server::metrics::Metrics;
+use crate::metrics::Metrics;
 use sqlx::PgPool;
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -1,9 +1,9 @@
 use super::config::Config;
-use super::metrics::Metrics;
 use crate::auth::rate_limit::SignInLimits;
 use crate::crypto::Keyring;
 use crate::inbound::directory::Directory;
 use crate::ingest::owners::OwnerCache;
+use crate::metrics::Metrics;
 use crate::retell::client::Client;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
