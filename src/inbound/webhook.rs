@@ -76,19 +76,17 @@ async fn respond(state: &AppState, headers: &HeaderMap, body: &[u8]) -> (&'stati
         return ("unknown_number", Json(answer::fallback()).into_response());
     };
     let org_id = line.owner.org_id;
-    let key = line.owner.sealed_key.as_ref().and_then(|sealed| {
-        state
-            .keys
-            .open(org_id, db::credentials::VOICE_API_KEY, sealed)
-            .ok()
-    });
     let sig = headers.get(signature::HEADER).and_then(|v| v.to_str().ok());
-    let verdict = match &key {
-        None => Err("rejected_no_key"),
-        Some(key) => signature::verify(key, body, sig, chrono::Utc::now().timestamp_millis())
-            .map_err(signature::Rejection::as_str),
-    };
-    if let Err(reason) = verdict {
+    let verdict = crate::retell::verify::verify(
+        &state.keys,
+        org_id,
+        line.owner.sealed_key.as_ref(),
+        body,
+        sig,
+        chrono::Utc::now().timestamp_millis(),
+    );
+    if let Err(refusal) = verdict {
+        let reason = refusal.as_str();
         tracing::warn!(%org_id, reason, "inbound call request without a valid signature; generic answer");
         return (reason, Json(answer::fallback()).into_response());
     }

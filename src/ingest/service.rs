@@ -9,7 +9,7 @@ use crate::crypto::Keyring;
 use crate::db::notify::CallChanges;
 use crate::db::{self, TenantCtx};
 use crate::error::AppError;
-use crate::retell::signature::{self, Rejection};
+use crate::retell::verify::{verify, Refusal};
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -30,7 +30,7 @@ pub enum Outcome {
     /// The agent is switched off (410); nothing stored.
     Inactive,
     /// Signature missing, wrong or stale, or no key to check it with (401).
-    Rejected(&'static str),
+    Rejected(Refusal),
 }
 
 impl Outcome {
@@ -43,7 +43,7 @@ impl Outcome {
             Outcome::Malformed(_) => "malformed",
             Outcome::UnknownAgent => "unknown_agent",
             Outcome::Inactive => "rejected_inactive",
-            Outcome::Rejected(reason) => reason,
+            Outcome::Rejected(refusal) => refusal.as_str(),
         }
     }
 }
@@ -126,39 +126,22 @@ pub async fn prepare_for(
         return Ok(Prepared::Done(Outcome::Inactive));
     }
 
-    let key = owner.sealed_key.as_ref().and_then(|sealed| {
-        keys.open(org_id, db::credentials::VOICE_API_KEY, sealed)
-            .ok()
-    });
-    let verdict = match &key {
-        None => Err("rejected_no_key"),
-        Some(key) => {
-            signature::verify(key, d.body, d.signature, d.now_ms).map_err(Rejection::as_str)
-        }
-    };
-    if let Err(reason) = verdict {
+    let verdict = verify(
+        keys,
+        org_id,
+        owner.sealed_key.as_ref(),
+        d.body,
+        d.signature,
+        d.now_ms,
+    );
+    if let Err(refusal) = verdict {
         let mut tx = db::tx::tenant(pool, &ctx).await?;
-        db::webhooks::count(&mut tx, org_id, d.agent_id, reason).await?;
-        // Anyone who learns a webhook URL can post to it; only deliveries
-        // that carry a well-formed signature header (as the platform sends,
-        // but made with another key, or with an old timestamp) say something
-        // about the set-up worth turning the agent to "error" for. A missing
-        // or garbled header is counted and nothing more.
-        let message = match reason {
-            _ if !signature::well_formed(d.signature) => None,
-            "rejected_no_key" => {
-                Some("Events arrive, but the organization has no API key to verify them with.")
-            }
-            "rejected_stale" => {
-                Some("Events arrive with old timestamps; check the sender's clock.")
-            }
-            _ => Some("Events arrive with signatures that do not match the stored API key."),
-        };
-        if let Some(message) = message {
+        db::webhooks::count(&mut tx, org_id, d.agent_id, refusal.as_str()).await?;
+        if let Some(message) = refusal.status_message(d.signature) {
             db::agents::mark_rejected(&mut tx, org_id, d.agent_id, message).await?;
         }
         tx.commit().await?;
-        return Ok(Prepared::Done(Outcome::Rejected(reason)));
+        return Ok(Prepared::Done(Outcome::Rejected(refusal)));
     }
 
     // Hash and parse before taking a connection: a long call's body is large.

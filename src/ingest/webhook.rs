@@ -79,8 +79,8 @@ pub async fn agent_event(
         }
         Ok(Outcome::UnknownAgent) => StatusCode::NOT_FOUND.into_response(),
         Ok(Outcome::Inactive) => (StatusCode::GONE, "This agent is switched off.").into_response(),
-        Ok(Outcome::Rejected(reason)) => {
-            tracing::warn!(%agent_id, reason, "rejected a webhook");
+        Ok(Outcome::Rejected(refusal)) => {
+            tracing::warn!(%agent_id, reason = refusal.as_str(), "rejected a webhook");
             (StatusCode::UNAUTHORIZED, "Invalid signature.").into_response()
         }
         Err(e) => retry_later(agent_id, e),
