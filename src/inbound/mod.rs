@@ -6,4 +6,3 @@
 pub mod answer;
 pub mod directory;
 pub mod hours;
-pub mod webhook;

@@ -1,12 +1,12 @@
 //! Call ingestion: verifying, storing and merging the voice platform's call
-//! events (`POST /webhooks/agent/{uuid}`).
+//! events. The route (`POST /webhooks/agent/{uuid}`) is
+//! `server::webhooks::calls`; everything it decides is here.
 
 pub mod batch;
 pub mod merge;
 pub mod owners;
 pub mod parse;
 pub mod service;
-pub mod webhook;
 
 #[cfg(test)]
 mod fuzz;

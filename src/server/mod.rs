@@ -17,6 +17,7 @@ pub mod router;
 pub mod security;
 pub mod state;
 pub mod summaries;
+pub mod webhooks;
 
 use anyhow::Context;
 use std::net::SocketAddr;

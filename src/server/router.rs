@@ -100,16 +100,16 @@ pub fn build(state: AppState) -> Router {
     // Machine routes sit outside host resolution and sessions: they are
     // identified by their own signatures, not by cookies or Host.
     // Call events read their own body, after the agent is known, up to
-    // `ingest::webhook::MAX_BODY_BYTES`.
+    // `webhooks::calls::MAX_BODY_BYTES`.
     let webhooks = Router::new().route(
         "/webhooks/agent/{agent}",
-        post(crate::ingest::webhook::agent_event),
+        post(super::webhooks::calls::agent_event),
     );
 
     let small = Router::new()
         .route(
             "/webhooks/inbound",
-            post(crate::inbound::webhook::inbound_call),
+            post(super::webhooks::inbound::inbound_call),
         )
         .route("/health", get(health::health))
         .route("/metrics", get(metrics::metrics))

@@ -15,8 +15,8 @@
 //! * a body without `call_inbound.to_number` gets 400;
 //! * a database failure gets 503, so the platform retries.
 
-use super::answer;
 use crate::db::{self, TenantCtx};
+use crate::inbound::answer;
 use crate::retell::signature;
 use crate::server::state::AppState;
 use axum::body::Bytes;

@@ -4,7 +4,7 @@
 //! body is read, and a request without a signature header is counted without
 //! reading it: an unknown or unsigned post costs a cached lookup, no more.
 
-use super::service::{prepare_for, Delivery, Outcome, Prepared};
+use crate::ingest::service::{prepare_for, Delivery, Outcome, Prepared};
 use crate::retell::signature;
 use crate::server::state::AppState;
 use axum::body::{Body, Bytes};
