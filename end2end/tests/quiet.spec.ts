@@ -41,3 +41,21 @@ test("no page of either site logs a warning or an error in the browser console",
   expect([...saidConsole, ...saidClient]).toEqual([]);
 });
 
+
+test("an address no organization has gets a styled 404 page under its own policy", async ({ page }) => {
+  const said: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "warning" || m.type() === "error") said.push(m.text());
+  });
+  const res = await page.goto(orgUrl("no-such-org-here", "/"));
+  expect(res?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
+  // Its inline style applied (a policy that blocked it would leave the browser's defaults).
+  const look = await page.evaluate(() => ({
+    margin: getComputedStyle(document.body).margin,
+    card: getComputedStyle(document.querySelector("main")!).backgroundColor,
+  }));
+  expect(look).toEqual({ margin: "0px", card: "rgb(255, 255, 255)" });
+  // Chromium reports the 404 status itself; nothing else may be said.
+  expect(said.filter((t) => !/status of 404/.test(t))).toEqual([]);
+});
