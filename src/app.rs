@@ -87,8 +87,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/agents") view=crate::pages::org::agents::AgentsPage ssr=SsrMode::Async/>
                 <Route path=path!("/settings") view=crate::pages::org::settings::SettingsPage ssr=SsrMode::Async/>
                 <Route path=path!("/activity") view=crate::pages::activity::ActivityPage ssr=SsrMode::Async/>
-                <Route path=path!("/usage") view=crate::pages::platform::health::UsagePage ssr=SsrMode::Async/>
-                <Route path=path!("/system") view=crate::pages::platform::health::HealthPage ssr=SsrMode::Async/>
+                <Route path=path!("/usage") view=crate::pages::platform::monitoring::UsagePage ssr=SsrMode::Async/>
+                <Route path=path!("/system") view=crate::pages::platform::monitoring::HealthPage ssr=SsrMode::Async/>
                 <Route path=path!("/calls/:id") view=crate::pages::org::call::CallPage ssr=SsrMode::Async/>
             </Routes>
         </Router>

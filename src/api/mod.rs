@@ -5,12 +5,14 @@
 pub mod activity;
 pub mod agents;
 pub mod auth;
-pub mod console;
 pub mod dashboard;
 pub mod impersonation;
 pub mod org;
 pub mod platform;
+pub mod revenue;
 pub mod settings;
+pub mod system;
+pub mod usage;
 
 /// The request and the scope the services act in for whoever passed its guard.
 #[cfg(feature = "ssr")]

@@ -2,14 +2,15 @@
 
 pub mod agents;
 pub mod branding;
-pub mod console;
 pub mod context;
 pub mod dashboard;
 pub mod form;
 pub mod gate;
-pub mod health;
 pub mod layout;
 pub mod numbers;
+pub mod revenue;
 pub mod review;
 pub mod settings;
 pub mod status;
+pub mod system;
+pub mod usage;

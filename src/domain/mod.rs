@@ -4,13 +4,14 @@
 pub mod activity;
 pub mod agents;
 pub mod branding;
-pub mod console;
 pub mod dashboard;
-pub mod health;
+pub mod revenue;
 pub mod routing;
 pub mod settings;
+pub mod system;
 pub mod time;
 pub mod types;
+pub mod usage;
 pub mod validate;
 
 pub use agents::*;

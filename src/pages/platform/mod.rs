@@ -1,6 +1,6 @@
 //! The platform console (super admins, on the root domain).
 
-pub mod health;
+pub mod monitoring;
 pub mod org_detail;
 pub mod orgs;
 pub mod users;

@@ -78,7 +78,7 @@ fn OrgDetailView() -> impl IntoView {
                 .get("id")
                 .and_then(|s| Uuid::parse_str(&s).ok())
                 .map(|id| view! {
-                    <crate::components::console::RatesCard org_id=id/>
+                    <crate::components::revenue::RatesCard org_id=id/>
                     <crate::components::branding::BrandingCard org_id=id/>
                     <crate::components::agents::AgentsPanel org_id=Some(id)/>
                     <crate::components::numbers::NumbersPanel org_id=Some(id)/>

@@ -31,7 +31,7 @@ fn OrgsList() -> impl IntoView {
         <div class="page-head">
             <h1>"Console"</h1>
         </div>
-        <crate::components::console::RevenueOverview/>
+        <crate::components::revenue::RevenueOverview/>
         <h2>"Organizations"</h2>
         <Suspense fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {

@@ -2,7 +2,7 @@
 //! platform path).
 
 use crate::db::{self, audit::Actor, audit::Entry, PlatformAccess};
-use crate::domain::console::{sort_orgs, Figures, OrgFigures, RateValue, Rates, Revenue};
+use crate::domain::revenue::{sort_orgs, Figures, OrgFigures, RateValue, Rates, Revenue};
 use crate::domain::Period;
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
@@ -23,9 +23,9 @@ pub async fn revenue(
     let from = super::dashboard::day_start(chrono_tz::UTC, first);
     let to = super::dashboard::day_start(chrono_tz::UTC, last + chrono::Days::new(1));
     let mut tx = db::tx::platform(pool, access).await?;
-    let orgs = db::console::organizations(&mut tx).await?;
+    let orgs = db::revenue::organizations(&mut tx).await?;
     let ids: Vec<Uuid> = orgs.iter().map(|(id, _, _)| *id).collect();
-    let (figures, days) = db::console::figures(&mut tx, &ids, from, to).await?;
+    let (figures, days) = db::revenue::figures(&mut tx, &ids, from, to).await?;
     tx.commit().await?;
     let span = (last - first).num_days().max(0) as usize + 1;
     let mut total = Figures::default();
@@ -69,7 +69,7 @@ pub async fn revenue(
 pub async fn rates(pool: &PgPool, access: PlatformAccess, org: Uuid) -> Result<Rates, AppError> {
     let mut tx = db::tx::platform(pool, access).await?;
     db::orgs::get(&mut tx, org).await?;
-    let history = db::console::rate_history(&mut tx, org).await?;
+    let history = db::revenue::rate_history(&mut tx, org).await?;
     tx.commit().await?;
     Ok(match history.first() {
         Some(now) => Rates {
@@ -106,7 +106,7 @@ pub async fn set_rates(
     };
     let before = rates(pool, access, org).await?;
     let mut tx = db::tx::platform(pool, access).await?;
-    let at = db::console::set_rates(&mut tx, org, billing_rate, cogs_rate).await?;
+    let at = db::revenue::set_rates(&mut tx, org, billing_rate, cogs_rate).await?;
     db::audit::record(
         &mut tx,
         actor,

@@ -2,8 +2,9 @@
 //! machine health check.)
 
 use crate::components::gate::{Gate, Need};
-use crate::components::health::{HealthView, UsageView};
 use crate::components::layout::Frame;
+use crate::components::system::HealthView;
+use crate::components::usage::UsageView;
 use leptos::prelude::*;
 use leptos_meta::Title;
 

@@ -2,7 +2,7 @@
 //! history. Platform path only: every function here runs in a transaction
 //! from `db::tx::platform`, which needs a `PlatformAccess`.
 
-use crate::domain::console::{Figures, RateChange, RateValue};
+use crate::domain::revenue::{Figures, RateChange, RateValue};
 use crate::error::AppError;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, Row};

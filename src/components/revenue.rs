@@ -1,12 +1,12 @@
 //! The console's money overview (totals, the sortable organization
 //! comparison with sparklines) and an organization's rates card.
 
-use crate::api::console::{load_rates, load_revenue, SaveRates};
+use crate::api::revenue::{load_rates, load_revenue, SaveRates};
 use crate::components::dashboard::live::use_live;
 use crate::components::form::{last_error, outcome, Field, FormMessage, Submit};
 use crate::components::status::{ErrorNotice, Loading};
-use crate::domain::console::{Figures, OrgFigures, RateValue, Revenue, SORTS};
 use crate::domain::dashboard::{duration, money, thousands};
+use crate::domain::revenue::{Figures, OrgFigures, RateValue, Revenue, SORTS};
 use crate::domain::{CallFilter, Period};
 use leptos::prelude::*;
 use leptos_router::components::Form;

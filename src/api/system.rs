@@ -1,0 +1,20 @@
+//! The server function for the console's system status (super admins,
+//! platform domain).
+
+use crate::domain::system::Health;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Agents' deliveries (problems first), API reachability, database and
+/// server state.
+#[server(prefix = "/api", endpoint = "platform/health")]
+pub async fn load_health() -> Result<Health, AppError> {
+    super::respond(
+        async {
+            let (ctx, sa) = super::platform::ssr::super_admin().await?;
+            crate::services::system::status(&ctx.state.pool, sa.platform(), ctx.state.started_at)
+                .await
+        }
+        .await,
+    )
+}

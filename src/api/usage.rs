@@ -1,0 +1,34 @@
+//! The server function for the console's usage patterns (super admins,
+//! platform domain).
+
+use crate::domain::usage::Heatmap;
+use crate::error::AppError;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+/// Calls by weekday and hour in `tz` over the period in `query`, for the
+/// organization `org` or all.
+#[server(prefix = "/api", endpoint = "platform/usage")]
+pub async fn load_usage(
+    query: String,
+    tz: String,
+    #[server(default)] org: Option<Uuid>,
+) -> Result<Heatmap, AppError> {
+    super::respond(
+        async {
+            let (ctx, sa) = super::platform::ssr::super_admin().await?;
+            let filter = crate::domain::CallFilter::from_query_string(&query)
+                .map_err(|m| AppError::field("period", m))?;
+            crate::services::usage::usage(
+                &ctx.state.pool,
+                sa.platform(),
+                filter.period,
+                &tz,
+                org,
+                chrono::Utc::now(),
+            )
+            .await
+        }
+        .await,
+    )
+}
