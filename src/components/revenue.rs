@@ -2,12 +2,13 @@
 //! comparison with sparklines) and an organization's rates card.
 
 use crate::api::revenue::{load_rates, load_revenue, SaveRates};
+use crate::components::dashboard::filters::url_filter;
 use crate::components::dashboard::live::use_live;
 use crate::components::form::{last_error, outcome, Field, FormMessage, Submit};
 use crate::components::status::{ErrorNotice, Loading};
 use crate::domain::dashboard::{duration, money, thousands};
 use crate::domain::revenue::{Figures, OrgFigures, RateValue, Revenue, SORTS};
-use crate::domain::{CallFilter, Period};
+use crate::domain::Period;
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
@@ -131,13 +132,8 @@ fn Comparison(rows: Vec<OrgFigures>, query: String, sort: String) -> impl IntoVi
 #[component]
 pub fn RevenueOverview() -> impl IntoView {
     let params = use_query_map();
-    let query = Signal::derive(move || {
-        params.with(|q| {
-            CallFilter::from_query(|k| q.get(k))
-                .unwrap_or_default()
-                .to_query()
-        })
-    });
+    let filter = url_filter();
+    let query = Signal::derive(move || filter.with(|f| f.to_query()));
     let sort = Signal::derive(move || {
         params
             .with(|q| q.get("sort"))
@@ -149,13 +145,7 @@ pub fn RevenueOverview() -> impl IntoView {
         move || (query.get(), sort.get(), live.get()),
         |(q, s, _)| load_revenue(format!("{q}&sort={s}")),
     );
-    let period = Signal::derive(move || {
-        params.with(|q| {
-            CallFilter::from_query(|k| q.get(k))
-                .unwrap_or_default()
-                .period
-        })
-    });
+    let period = Signal::derive(move || filter.with(|f| f.period));
     view! {
         <section class="revenue" aria-labelledby="revenue-title">
             <div class="page-head">

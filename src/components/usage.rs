@@ -1,8 +1,9 @@
 //! The console's usage heatmap: calls by weekday and hour, peaks, trend.
 
 use crate::api::usage::load_usage;
+use crate::components::dashboard::filters::url_filter;
 use crate::components::dashboard::live::use_live;
-use crate::components::status::{ErrorNotice, Loading};
+use crate::components::status::{clock, ErrorNotice, Loading};
 use crate::domain::dashboard::thousands;
 use crate::domain::usage::{Heatmap, WEEKDAYS};
 use crate::domain::{CallFilter, Period};
@@ -15,18 +16,15 @@ use uuid::Uuid;
 #[component]
 pub fn UsageView() -> impl IntoView {
     let params = use_query_map();
-    let query = Signal::derive(move || {
-        params.with(|q| {
-            CallFilter::from_query(|k| q.get(k))
-                .unwrap_or_default()
-                .to_query()
-        })
-    });
+    let filter = url_filter();
+    let query = Signal::derive(move || filter.with(|f| f.to_query()));
+    let default_zone = clock().zone;
     let tz = Signal::derive(move || {
         params
             .with(|q| q.get("tz"))
             .filter(|t| !t.is_empty())
-            .unwrap_or_else(|| "America/Phoenix".into())
+            // The console reads times in the super admin's chosen zone.
+            .unwrap_or_else(|| default_zone.clone())
     });
     let org = Signal::derive(move || {
         params

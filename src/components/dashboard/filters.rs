@@ -126,3 +126,12 @@ pub fn FilterBar(
         </Form>
     }
 }
+
+/// The page's filter as the URL gives it (defaults for anything missing or
+/// invalid), kept current as the URL changes.
+pub fn url_filter() -> Signal<CallFilter> {
+    let params = leptos_router::hooks::use_query_map();
+    Signal::derive(move || {
+        params.with(|q| CallFilter::from_query(|k| q.get(k)).unwrap_or_default())
+    })
+}
