@@ -42,7 +42,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 fn request_branding() -> crate::domain::Branding {
     #[cfg(feature = "ssr")]
     {
-        use crate::server::host::HostSite;
+        use crate::tenancy::HostSite;
         use_context::<http::request::Parts>()
             .and_then(|p| p.extensions.get::<HostSite>().map(HostSite::branding))
             .unwrap_or_else(crate::domain::Branding::platform)
@@ -59,11 +59,23 @@ fn page_security_headers() {
     use leptos::nonce::{provide_nonce, use_nonce};
     provide_nonce();
     if let (Some(nonce), Some(res)) = (use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
-        let csp = crate::server::security::page_csp(&nonce.to_string());
+        let csp = page_csp(&nonce.to_string());
         if let Ok(value) = http::HeaderValue::from_str(&csp) {
             res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
         }
     }
+}
+
+#[cfg(feature = "ssr")]
+/// The page CSP. Scripts run only with this response's nonce (plus the
+/// WebAssembly the hydration script loads).
+fn page_csp(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+         font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
+         frame-ancestors 'none'"
+    )
 }
 
 #[component]

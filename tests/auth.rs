@@ -501,7 +501,7 @@ async fn health_reports_the_database() {
     let config = support::test_config(1);
     let dead =
         callboard::db::connect_lazy("postgresql://callboard_app@127.0.0.1:1/none", 1).unwrap();
-    let state = callboard::server::state::AppState::with_pool(config, dead);
+    let state = callboard::state::AppState::with_pool(config, dead);
     let router = callboard::server::router::build(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

@@ -341,8 +341,7 @@ async fn rollups_always_equal_a_recount_of_the_calls() {
     for (n, id) in ids.iter().enumerate() {
         callboard::services::calls::set_billable(
             pool,
-            &tenant(f.alpha.id),
-            &callboard::db::audit::Actor::operator(),
+            &callboard::auth::Principal::operator(f.alpha.id),
             *id,
             Some(n % 2 == 0),
         )
@@ -778,8 +777,7 @@ async fn folding_past_rollups_keeps_them_equal_to_a_recount_even_while_calls_arr
     .await;
     callboard::services::calls::set_billable(
         &pool,
-        &tenant(f.alpha.id),
-        &callboard::db::audit::Actor::operator(),
+        &callboard::auth::Principal::operator(f.alpha.id),
         old,
         Some(false),
     )

@@ -1308,9 +1308,10 @@ async fn merged_calls_reach_the_rollups_once_in_either_kind_of_transaction() {
         let mut state = Merged::default();
         state.apply("call_ended", ended(61).as_object().unwrap());
         let mut tx = open().await;
-        let created = db::calls::create_merged(&mut tx, org, &[(&call_id, agent, &state)])
-            .await
-            .unwrap();
+        let created =
+            db::calls::create_merged(&mut tx, org, vec![(&call_id, agent, state.to_row())])
+                .await
+                .unwrap();
         tx.commit().await.unwrap();
         assert_eq!(count(&db.app, org, totals).await, 0, "after the insert");
 
@@ -1323,9 +1324,13 @@ async fn merged_calls_reach_the_rollups_once_in_either_kind_of_transaction() {
             .await
             .unwrap();
         assert_eq!(locked.len(), 1);
-        db::calls::store_merged(&mut tx, org, &[(created[&call_id], agent, &state)])
-            .await
-            .unwrap();
+        db::calls::store_merged(
+            &mut tx,
+            org,
+            vec![(created[&call_id], agent, state.to_row())],
+        )
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
         assert_eq!(count(&db.app, org, totals).await, 0, "after the update");
     }

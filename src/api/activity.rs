@@ -27,20 +27,12 @@ fn parse(
 
 #[server(prefix = "/api", endpoint = "org/activity")]
 pub async fn org_activity(query: String) -> Result<Vec<ActivityEntry>, AppError> {
-    use crate::auth::guard::{request_ctx, require_org_admin};
     super::respond(
         async {
-            let ctx = request_ctx().await?;
-            let admin = require_org_admin(&ctx).await?;
+            let (app, who) = super::require(super::Need::OrgAdmin).await?;
             let (period, f, _) = parse(&query)?;
-            crate::services::activity::for_org(
-                &ctx.state.pool,
-                &admin.tenant(),
-                period,
-                &f,
-                chrono::Utc::now(),
-            )
-            .await
+            crate::services::activity::for_org(&app.pool, &who, period, &f, chrono::Utc::now())
+                .await
         }
         .await,
     )
@@ -50,10 +42,10 @@ pub async fn org_activity(query: String) -> Result<Vec<ActivityEntry>, AppError>
 pub async fn platform_activity(query: String) -> Result<Vec<ActivityEntry>, AppError> {
     super::respond(
         async {
-            let (ctx, sa) = super::platform::ssr::super_admin().await?;
+            let (app, sa) = super::require_super_admin().await?;
             let (period, f, org) = parse(&query)?;
             crate::services::activity::platform(
-                &ctx.state.pool,
+                &app.pool,
                 sa.platform(),
                 org,
                 period,

@@ -1,9 +1,9 @@
 //! Server functions for an organization's voice agents, API key and calls.
 //! Reading the agents serves the platform console (a super admin names the
 //! organization with `org_id`) and an organization's admins on their own
-//! subdomain (read-only: see `auth::guard::require_manager`). Every change —
-//! the key, registering, switching off or deleting agents, and billable
-//! overrides — is the agency's (`auth::guard::require_agency`).
+//! subdomain (read-only: `Need::Manager`). Every change — the key,
+//! registering, switching off or deleting agents, and billable overrides — is
+//! the agency's (`Need::Agency`).
 
 use crate::domain::{AgentsOverview, BillingReview, ConnectionCheck};
 use crate::error::AppError;
@@ -16,9 +16,8 @@ pub async fn load_agents(
 ) -> Result<AgentsOverview, AppError> {
     super::respond(
         async {
-            let (ctx, scope) = super::manager(org_id).await?;
-            crate::services::agents::overview(&ctx.state.pool, &scope, &ctx.state.config.public_url)
-                .await
+            let (app, who) = super::require(super::Need::Manager(org_id)).await?;
+            crate::services::agents::overview(&app.pool, &who, &app.config.public_url).await
         }
         .await,
     )
@@ -31,16 +30,15 @@ pub async fn set_api_key(
 ) -> Result<String, AppError> {
     super::respond(
         async {
-            let (ctx, scope) = super::agency(org_id).await?;
-            if scope.tenant.impersonator_id.is_some() {
+            let (app, who) = super::require(super::Need::Agency(org_id)).await?;
+            if who.viewing_as() {
                 return Err(AppError::Refused(
                     "Credentials cannot be changed while viewing as an organization.".into(),
                 ));
             }
-            let s = &ctx.state;
+            let s = &app;
             let last4 =
-                crate::services::agents::set_api_key(&s.pool, &s.keys, &scope, &api_key).await?;
-            s.forget_org(scope.tenant.org_id);
+                crate::services::agents::set_api_key(&s.pool, &s.keys, &who, &api_key).await?;
             Ok(last4)
         }
         .await,
@@ -53,9 +51,9 @@ pub async fn test_connection(
 ) -> Result<ConnectionCheck, AppError> {
     super::respond(
         async {
-            let (ctx, scope) = super::agency(org_id).await?;
-            let s = &ctx.state;
-            crate::services::agents::test_connection(&s.pool, &s.keys, &s.voice, &scope).await
+            let (app, who) = super::require(super::Need::Agency(org_id)).await?;
+            let s = &app;
+            crate::services::agents::test_connection(&s.pool, &s.keys, &s.voice, &who).await
         }
         .await,
     )
@@ -69,8 +67,8 @@ pub async fn create_agent(
 ) -> Result<Uuid, AppError> {
     super::respond(
         async {
-            let (ctx, scope) = super::agency(org_id).await?;
-            crate::services::agents::create(&ctx.state.pool, &scope, &agent_id, &name).await
+            let (app, who) = super::require(super::Need::Agency(org_id)).await?;
+            crate::services::agents::create(&app.pool, &who, &agent_id, &name).await
         }
         .await,
     )
@@ -84,8 +82,8 @@ pub async fn rename_agent(
 ) -> Result<(), AppError> {
     super::respond(
         async {
-            let (ctx, scope) = super::agency(org_id).await?;
-            crate::services::agents::rename(&ctx.state.pool, &scope, id, &name).await
+            let (app, who) = super::require(super::Need::Agency(org_id)).await?;
+            crate::services::agents::rename(&app.pool, &who, id, &name).await
         }
         .await,
     )
@@ -99,9 +97,8 @@ pub async fn set_agent_active(
 ) -> Result<(), AppError> {
     super::respond(
         async {
-            let (ctx, scope) = super::agency(org_id).await?;
-            crate::services::agents::set_active(&ctx.state.pool, &scope, id, active).await?;
-            ctx.state.forget_org(scope.tenant.org_id);
+            let (app, who) = super::require(super::Need::Agency(org_id)).await?;
+            crate::services::agents::set_active(&app.pool, &who, id, active).await?;
             Ok(())
         }
         .await,
@@ -115,9 +112,8 @@ pub async fn delete_agent(
 ) -> Result<(), AppError> {
     super::respond(
         async {
-            let (ctx, scope) = super::agency(org_id).await?;
-            crate::services::agents::delete(&ctx.state.pool, &scope, id).await?;
-            ctx.state.forget_org(scope.tenant.org_id);
+            let (app, who) = super::require(super::Need::Agency(org_id)).await?;
+            crate::services::agents::delete(&app.pool, &who, id).await?;
             Ok(())
         }
         .await,
@@ -133,7 +129,7 @@ pub async fn set_call_billable(
 ) -> Result<(), AppError> {
     super::respond(
         async {
-            let (ctx, scope) = super::agency(org_id).await?;
+            let (app, who) = super::require(super::Need::Agency(org_id)).await?;
             let value = match billable.as_str() {
                 "true" => Some(true),
                 "false" => Some(false),
@@ -145,14 +141,7 @@ pub async fn set_call_billable(
                     ))
                 }
             };
-            crate::services::calls::set_billable(
-                &ctx.state.pool,
-                &scope.tenant,
-                &scope.actor,
-                call_id,
-                value,
-            )
-            .await
+            crate::services::calls::set_billable(&app.pool, &who, call_id, value).await
         }
         .await,
     )
@@ -165,14 +154,10 @@ pub async fn request_billing_review(
     call_id: Uuid,
     #[server(default)] note: String,
 ) -> Result<bool, AppError> {
-    use crate::auth::guard::{request_ctx, require_org_admin};
     super::respond(
         async {
-            let ctx = request_ctx().await?;
-            let admin = require_org_admin(&ctx).await?;
-            let (tenant, actor) = (admin.tenant(), admin.actor());
-            crate::services::calls::request_review(&ctx.state.pool, &tenant, &actor, call_id, &note)
-                .await
+            let (app, who) = super::require(super::Need::OrgAdmin).await?;
+            crate::services::calls::request_review(&app.pool, &who, call_id, &note).await
         }
         .await,
     )
@@ -185,8 +170,8 @@ pub async fn billing_reviews(
 ) -> Result<Vec<BillingReview>, AppError> {
     super::respond(
         async {
-            let (ctx, scope) = super::agency(org_id).await?;
-            crate::services::calls::open_reviews(&ctx.state.pool, &scope.tenant).await
+            let (app, who) = super::require(super::Need::Agency(org_id)).await?;
+            crate::services::calls::open_reviews(&app.pool, &who).await
         }
         .await,
     )
@@ -200,14 +185,8 @@ pub async fn dismiss_billing_review(
 ) -> Result<(), AppError> {
     super::respond(
         async {
-            let (ctx, scope) = super::agency(org_id).await?;
-            crate::services::calls::dismiss_review(
-                &ctx.state.pool,
-                &scope.tenant,
-                &scope.actor,
-                call_id,
-            )
-            .await
+            let (app, who) = super::require(super::Need::Agency(org_id)).await?;
+            crate::services::calls::dismiss_review(&app.pool, &who, call_id).await
         }
         .await,
     )

@@ -4,54 +4,58 @@ use leptos::prelude::*;
 /// Which site this is and who is signed in (nobody is a valid answer).
 #[server(prefix = "/api", endpoint = "auth/whoami")]
 pub async fn whoami() -> Result<crate::domain::Whoami, AppError> {
-    use crate::auth::guard::{request_ctx, require_member, require_super_admin};
-    use crate::domain::Viewer;
-    use crate::server::host::HostSite;
+    use crate::domain::SignedIn;
+    use crate::tenancy::HostSite;
     super::respond(
         async {
-            let ctx = request_ctx().await?;
-            let viewer = match &ctx.site {
-                HostSite::Platform => match require_super_admin(&ctx).await {
+            let (app, caller) = crate::state::caller::from_context().await?;
+            let signed_in = match &caller.site {
+                HostSite::Platform => match caller.super_admin().await {
                     Ok(sa) => Ok((
-                        Viewer {
+                        SignedIn {
                             email: sa.email.clone(),
                             is_super_admin: true,
                             role: None,
                         },
-                        crate::services::clock::of_super_admin(&ctx.state.pool, &sa).await?,
+                        crate::services::clock::of_super_admin(
+                            &app.pool,
+                            sa.platform(),
+                            sa.user_id,
+                        )
+                        .await?,
                     )),
                     Err(e) => Err(e),
                 },
-                HostSite::Org(_) => match require_member(&ctx).await {
-                    Ok(u) => Ok((
-                        Viewer {
-                            email: u.email.clone(),
+                HostSite::Org(_) => match caller.require(crate::auth::Need::Member).await {
+                    Ok(who) => Ok((
+                        SignedIn {
+                            email: who.email.clone(),
                             is_super_admin: false,
-                            role: Some(u.role),
+                            role: Some(who.role),
                         },
-                        crate::services::clock::of_org(&ctx.state.pool, &u.tenant()).await?,
+                        crate::services::clock::of_org(&app.pool, &who).await?,
                     )),
                     Err(e) => Err(e),
                 },
             };
-            let (viewer, clock) = match viewer {
+            let (signed_in, clock) = match signed_in {
                 Ok((v, clock)) => (Some(v), clock),
                 Err(AppError::Unauthorized | AppError::Forbidden | AppError::Refused(_)) => {
                     (None, crate::domain::Clock::default())
                 }
                 Err(e) => return Err(e),
             };
-            let impersonating = match &ctx.site {
+            let impersonating = match &caller.site {
                 HostSite::Org(org) => org
                     .viewed_by
                     .as_ref()
-                    .filter(|_| viewer.is_some())
+                    .filter(|_| signed_in.is_some())
                     .map(|i| (org.name.clone(), i.expires_at)),
                 HostSite::Platform => None,
             };
             Ok(crate::domain::Whoami {
-                site: ctx.site.to_site(),
-                viewer,
+                site: caller.site.to_site(),
+                signed_in,
                 impersonating,
                 clock,
             })
@@ -62,11 +66,11 @@ pub async fn whoami() -> Result<crate::domain::Whoami, AppError> {
 
 #[server(prefix = "/api", endpoint = "auth/login")]
 pub async fn login(email: String, password: String) -> Result<(), AppError> {
-    use crate::auth::guard::request_ctx;
     super::respond(
         async {
-            let ctx = request_ctx().await?;
-            crate::auth::login::sign_in(&ctx, &email, password).await?;
+            let (app, caller) = crate::state::caller::from_context().await?;
+            let limits = (&app.limits, &app.metrics);
+            crate::auth::login::sign_in(&caller, limits, &email, password).await?;
             leptos_axum::redirect("/");
             Ok(())
         }
@@ -76,11 +80,10 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
 
 #[server(prefix = "/api", endpoint = "auth/logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use crate::auth::guard::request_ctx;
     super::respond(
         async {
-            let ctx = request_ctx().await?;
-            crate::auth::login::sign_out(&ctx).await?;
+            let (_, caller) = crate::state::caller::from_context().await?;
+            crate::auth::login::sign_out(&caller).await?;
             leptos_axum::redirect("/login");
             Ok(())
         }

@@ -8,26 +8,6 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use uuid::Uuid;
 
-/// The signed-in member of this host's organization, as a dashboard reader.
-#[cfg(feature = "ssr")]
-async fn reader() -> Result<
-    (
-        crate::auth::guard::RequestCtx,
-        crate::services::dashboard::Reader,
-    ),
-    AppError,
-> {
-    use crate::auth::guard::{request_ctx, require_member};
-    let ctx = request_ctx().await?;
-    let user = require_member(&ctx).await?;
-    let reader = crate::services::dashboard::Reader {
-        tenant: user.tenant(),
-        can_edit: user.role == crate::domain::Role::Admin,
-        can_override: user.impersonator.is_some(),
-    };
-    Ok((ctx, reader))
-}
-
 #[cfg(feature = "ssr")]
 fn filter(query: &str) -> Result<crate::domain::CallFilter, AppError> {
     crate::domain::CallFilter::from_query_string(query).map_err(|m| AppError::field("period", m))
@@ -38,22 +18,14 @@ fn filter(query: &str) -> Result<crate::domain::CallFilter, AppError> {
 pub async fn load_dashboard(query: String) -> Result<Dashboard, AppError> {
     super::respond(
         async {
-            let (ctx, reader) = reader().await?;
+            let (app, who) = super::require(super::Need::Member).await?;
             let filter = filter(&query)?;
-            // Shared by everyone watching this organization (server::summaries).
-            let (org, key) = (reader.tenant.org_id, filter.to_query());
-            let compute = crate::services::dashboard::dashboard(
-                &ctx.state.pool,
-                &reader,
-                &filter,
-                chrono::Utc::now(),
-            );
-            let mut d = ctx
-                .state
-                .summaries
-                .get_or_compute(org, key, compute)
-                .await?;
-            d.can_edit = reader.can_edit;
+            // Shared by everyone watching this organization (state::summaries).
+            let (org, key) = (who.org_id(), filter.to_query());
+            let compute =
+                crate::services::dashboard::dashboard(&app.pool, &who, &filter, chrono::Utc::now());
+            let mut d = app.summaries.get_or_compute(org, key, compute).await?;
+            d.can_edit = who.is_admin();
             Ok(d)
         }
         .await,
@@ -68,28 +40,25 @@ pub async fn load_calls(
 ) -> Result<CallsPage, AppError> {
     super::respond(
         async {
-            let (ctx, reader) = reader().await?;
+            let (app, who) = super::require(super::Need::Member).await?;
             let filter = filter(&query)?;
             // The first page is what every open dashboard shows: shared like
             // the summary. Later pages are read as asked.
-            let (org, key) = (reader.tenant.org_id, filter.to_query());
+            let (org, key) = (who.org_id(), filter.to_query());
             let compute = crate::services::dashboard::calls_page(
-                &ctx.state.pool,
-                &reader,
+                &app.pool,
+                &who,
                 &filter,
                 after.as_deref(),
                 chrono::Utc::now(),
             );
             let mut page = if after.is_none() {
-                ctx.state
-                    .first_pages
-                    .get_or_compute(org, key, compute)
-                    .await?
+                app.first_pages.get_or_compute(org, key, compute).await?
             } else {
                 compute.await?
             };
-            page.can_edit = reader.can_edit;
-            page.can_override = reader.can_override;
+            page.can_edit = who.is_admin();
+            page.can_override = who.agency;
             Ok(page)
         }
         .await,
@@ -101,8 +70,8 @@ pub async fn load_calls(
 pub async fn load_call(id: Uuid) -> Result<CallDetail, AppError> {
     super::respond(
         async {
-            let (ctx, reader) = reader().await?;
-            crate::services::dashboard::call_detail(&ctx.state.pool, &reader, id).await
+            let (app, who) = super::require(super::Need::Member).await?;
+            crate::services::dashboard::call_detail(&app.pool, &who, id).await
         }
         .await,
     )

@@ -11,12 +11,15 @@ use uuid::Uuid;
 pub async fn impersonate(org_id: Uuid) -> Result<(), AppError> {
     super::respond(
         async {
-            let (ctx, sa) = super::platform::ssr::super_admin().await?;
-            let minutes = ctx.state.config.impersonation_minutes;
+            // A super admin; the session is the one the view lives in.
+            let (app, caller) = crate::state::caller::from_context().await?;
+            let sa = caller.super_admin().await?;
+            let minutes = app.config.impersonation_minutes;
             crate::services::impersonation::start(
-                &ctx.state.pool,
-                &ctx.session,
-                &sa,
+                &app.pool,
+                &caller.session,
+                sa.platform(),
+                &sa.actor(),
                 org_id,
                 minutes,
             )
@@ -33,9 +36,11 @@ pub async fn impersonate(org_id: Uuid) -> Result<(), AppError> {
 pub async fn exit_impersonation() -> Result<(), AppError> {
     super::respond(
         async {
-            let ctx = crate::auth::guard::request_ctx().await?;
+            // Whoever holds the session may end what it says (nothing else is
+            // reachable by it); the entry names the super admin it records.
+            let (app, caller) = crate::state::caller::from_context().await?;
             let org =
-                crate::services::impersonation::stop(&ctx.state.pool, &ctx.session, ctx.ip).await?;
+                crate::services::impersonation::stop(&app.pool, &caller.session, caller.ip).await?;
             leptos_axum::redirect(
                 &org.map(|o| format!("/orgs/{o}"))
                     .unwrap_or_else(|| "/".into()),

@@ -1,6 +1,6 @@
 //! Server functions: the application's public HTTP API (`POST /api/...`).
-//! Each one is thin: build the request context, check who may call it, call
-//! a service, and return a wire type. See docs/api.md for the list.
+//! Each one is thin: one line checks who may call it ([`require`]), then it
+//! calls a service and returns a wire type. See docs/api.md for the list.
 
 pub mod activity;
 pub mod agents;
@@ -14,33 +14,29 @@ pub mod settings;
 pub mod system;
 pub mod usage;
 
-/// The request and the scope the services act in for whoever passed its guard.
 #[cfg(feature = "ssr")]
-pub(crate) type Acting = (
-    crate::auth::guard::RequestCtx,
-    crate::services::agents::Scope,
-);
+pub(crate) use crate::auth::Need;
 
-/// A manager of one organization (a super admin naming it on the platform
-/// host, or its own admin on its host) and the scope the services act in.
+/// The opening line of every server function that acts on an organization:
+/// checks the caller against `need` and answers with the process's state and
+/// who acts (`let (app, who) = require(Need::OrgAdmin).await?;`).
 #[cfg(feature = "ssr")]
-pub(crate) async fn manager(org_id: Option<uuid::Uuid>) -> Result<Acting, crate::error::AppError> {
-    let ctx = crate::auth::guard::request_ctx().await?;
-    let scope = crate::auth::guard::require_manager(&ctx, org_id)
-        .await?
-        .scope();
-    Ok((ctx, scope))
+pub(crate) async fn require(
+    need: Need,
+) -> Result<(crate::state::AppState, crate::auth::Principal), crate::error::AppError> {
+    let (app, caller) = crate::state::caller::from_context().await?;
+    let who = caller.require(need).await?;
+    Ok((app, who))
 }
 
-/// The agency (a super admin in the console, or viewing as the
-/// organization) acting on it; see `auth::guard::require_agency`.
+/// The same for the console's platform-wide functions: a super admin on the
+/// platform domain.
 #[cfg(feature = "ssr")]
-pub(crate) async fn agency(org_id: Option<uuid::Uuid>) -> Result<Acting, crate::error::AppError> {
-    let ctx = crate::auth::guard::request_ctx().await?;
-    let scope = crate::auth::guard::require_agency(&ctx, org_id)
-        .await?
-        .scope();
-    Ok((ctx, scope))
+pub(crate) async fn require_super_admin(
+) -> Result<(crate::state::AppState, crate::auth::SuperAdmin), crate::error::AppError> {
+    let (app, caller) = crate::state::caller::from_context().await?;
+    let sa = caller.super_admin().await?;
+    Ok((app, sa))
 }
 
 /// Sets the HTTP status of the response from the error, so that API clients

@@ -7,12 +7,10 @@ use uuid::Uuid;
 
 #[server(prefix = "/api", endpoint = "org/home")]
 pub async fn org_home() -> Result<crate::domain::OrgHome, AppError> {
-    use crate::auth::guard::{request_ctx, require_member};
     super::respond(
         async {
-            let ctx = request_ctx().await?;
-            let user = require_member(&ctx).await?;
-            crate::services::team::home(&ctx.state.pool, &user).await
+            let (app, who) = super::require(super::Need::Member).await?;
+            crate::services::team::home(&app.pool, &who).await
         }
         .await,
     )
@@ -20,12 +18,10 @@ pub async fn org_home() -> Result<crate::domain::OrgHome, AppError> {
 
 #[server(prefix = "/api", endpoint = "org/team")]
 pub async fn team_members() -> Result<Vec<Member>, AppError> {
-    use crate::auth::guard::{request_ctx, require_org_admin};
     super::respond(
         async {
-            let ctx = request_ctx().await?;
-            let admin = require_org_admin(&ctx).await?;
-            crate::services::team::members(&ctx.state.pool, &admin).await
+            let (app, who) = super::require(super::Need::OrgAdmin).await?;
+            crate::services::team::members(&app.pool, &who).await
         }
         .await,
     )
@@ -33,25 +29,14 @@ pub async fn team_members() -> Result<Vec<Member>, AppError> {
 
 #[server(prefix = "/api", endpoint = "org/team/role")]
 pub async fn team_change_role(user_id: Uuid, role: String) -> Result<(), AppError> {
-    use crate::auth::guard::{request_ctx, require_org_admin};
     use crate::domain::Role;
+    use crate::services::members::{change_role, By};
     super::respond(
         async {
-            let ctx = request_ctx().await?;
-            let admin = require_org_admin(&ctx).await?;
+            let (app, who) = super::require(super::Need::OrgAdmin).await?;
             let role = Role::parse(&role)
                 .ok_or_else(|| AppError::field("role", "Choose admin or viewer."))?;
-            {
-                use crate::services::members::{change_role, By};
-                change_role(
-                    &ctx.state.pool,
-                    By::OrgAdmin(&admin),
-                    admin.org.id,
-                    user_id,
-                    role,
-                )
-                .await
-            }
+            change_role(&app.pool, By::OrgAdmin(&who), who.org_id(), user_id, role).await
         }
         .await,
     )
@@ -59,15 +44,11 @@ pub async fn team_change_role(user_id: Uuid, role: String) -> Result<(), AppErro
 
 #[server(prefix = "/api", endpoint = "org/team/remove")]
 pub async fn team_remove(user_id: Uuid) -> Result<(), AppError> {
-    use crate::auth::guard::{request_ctx, require_org_admin};
+    use crate::services::members::{remove, By};
     super::respond(
         async {
-            let ctx = request_ctx().await?;
-            let admin = require_org_admin(&ctx).await?;
-            {
-                use crate::services::members::{remove, By};
-                remove(&ctx.state.pool, By::OrgAdmin(&admin), admin.org.id, user_id).await
-            }
+            let (app, who) = super::require(super::Need::OrgAdmin).await?;
+            remove(&app.pool, By::OrgAdmin(&who), who.org_id(), user_id).await
         }
         .await,
     )

@@ -5,26 +5,12 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use uuid::Uuid;
 
-#[cfg(feature = "ssr")]
-pub(crate) mod ssr {
-    pub use crate::auth::guard::{request_ctx, require_super_admin, RequestCtx};
-    pub use crate::auth::SuperAdmin;
-    pub use crate::error::AppError;
-
-    /// The first two lines of every console server function.
-    pub async fn super_admin() -> Result<(RequestCtx, SuperAdmin), AppError> {
-        let ctx = request_ctx().await?;
-        let sa = require_super_admin(&ctx).await?;
-        Ok((ctx, sa))
-    }
-}
-
 #[server(prefix = "/api", endpoint = "platform/orgs")]
 pub async fn list_orgs() -> Result<Vec<OrgSummary>, AppError> {
     super::respond(
         async {
-            let (ctx, sa) = ssr::super_admin().await?;
-            crate::services::orgs::list(&ctx.state.pool, sa.platform()).await
+            let (app, sa) = super::require_super_admin().await?;
+            crate::services::orgs::list(&app.pool, sa.platform()).await
         }
         .await,
     )
@@ -34,10 +20,9 @@ pub async fn list_orgs() -> Result<Vec<OrgSummary>, AppError> {
 pub async fn get_org(id: Uuid) -> Result<OrgDetail, AppError> {
     super::respond(
         async {
-            let (ctx, sa) = ssr::super_admin().await?;
-            let config = ctx.state.config.clone();
-            crate::services::orgs::detail(&ctx.state.pool, sa.platform(), id, |s| config.org_url(s))
-                .await
+            let (app, sa) = super::require_super_admin().await?;
+            let config = app.config.clone();
+            crate::services::orgs::detail(&app.pool, sa.platform(), id, |s| config.org_url(s)).await
         }
         .await,
     )
@@ -53,18 +38,15 @@ pub async fn create_org(
     use crate::services::orgs::OrgInput;
     super::respond(
         async {
-            let (ctx, sa) = ssr::super_admin().await?;
+            let (app, sa) = super::require_super_admin().await?;
             let input = OrgInput {
                 name,
                 slug,
                 subdomain,
                 custom_domain,
             };
-            let org =
-                crate::services::orgs::create(&ctx.state.pool, sa.platform(), &sa.actor(), &input)
-                    .await?;
-            // Its subdomain may be cached as "no such site".
-            ctx.state.forget_org(org.id);
+            let org = crate::services::orgs::create(&app.pool, sa.platform(), &sa.actor(), &input)
+                .await?;
             // The operator goes on to set it up: its page (also without JavaScript).
             leptos_axum::redirect(&format!("/orgs/{}", org.id));
             Ok(org)
@@ -84,22 +66,16 @@ pub async fn update_org(
     use crate::services::orgs::OrgInput;
     super::respond(
         async {
-            let (ctx, sa) = ssr::super_admin().await?;
+            let (app, sa) = super::require_super_admin().await?;
             let input = OrgInput {
                 name,
                 slug,
                 subdomain,
                 custom_domain,
             };
-            let org = crate::services::orgs::update(
-                &ctx.state.pool,
-                sa.platform(),
-                &sa.actor(),
-                id,
-                &input,
-            )
-            .await?;
-            ctx.state.forget_org(id);
+            let org =
+                crate::services::orgs::update(&app.pool, sa.platform(), &sa.actor(), id, &input)
+                    .await?;
             Ok(org)
         }
         .await,
@@ -111,18 +87,17 @@ pub async fn set_org_status(id: Uuid, status: String) -> Result<OrgSummary, AppE
     use crate::domain::OrgStatus;
     super::respond(
         async {
-            let (ctx, sa) = ssr::super_admin().await?;
+            let (app, sa) = super::require_super_admin().await?;
             let status = OrgStatus::parse(&status)
                 .ok_or_else(|| AppError::field("status", "Unknown status."))?;
             let org = crate::services::orgs::set_status(
-                &ctx.state.pool,
+                &app.pool,
                 sa.platform(),
                 &sa.actor(),
                 id,
                 status,
             )
             .await?;
-            ctx.state.forget_org(id);
             Ok(org)
         }
         .await,
@@ -133,16 +108,9 @@ pub async fn set_org_status(id: Uuid, status: String) -> Result<OrgSummary, AppE
 pub async fn delete_org(id: Uuid, confirm_slug: String) -> Result<(), AppError> {
     super::respond(
         async {
-            let (ctx, sa) = ssr::super_admin().await?;
-            crate::services::orgs::delete(
-                &ctx.state.pool,
-                sa.platform(),
-                &sa.actor(),
-                id,
-                &confirm_slug,
-            )
-            .await?;
-            ctx.state.forget_org(id);
+            let (app, sa) = super::require_super_admin().await?;
+            crate::services::orgs::delete(&app.pool, sa.platform(), &sa.actor(), id, &confirm_slug)
+                .await?;
             leptos_axum::redirect("/");
             Ok(())
         }
@@ -154,8 +122,8 @@ pub async fn delete_org(id: Uuid, confirm_slug: String) -> Result<(), AppError> 
 pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
     super::respond(
         async {
-            let (ctx, sa) = ssr::super_admin().await?;
-            crate::services::users::list(&ctx.state.pool, sa.platform()).await
+            let (app, sa) = super::require_super_admin().await?;
+            crate::services::users::list(&app.pool, sa.platform()).await
         }
         .await,
     )
@@ -170,10 +138,10 @@ pub async fn create_user(
 ) -> Result<Uuid, AppError> {
     super::respond(
         async {
-            let (ctx, sa) = ssr::super_admin().await?;
+            let (app, sa) = super::require_super_admin().await?;
             let make_super = super_admin.is_some_and(|v| v == "on" || v == "true");
             crate::services::users::create(
-                &ctx.state.pool,
+                &app.pool,
                 sa.platform(),
                 &sa.actor(),
                 &email,
@@ -190,9 +158,9 @@ pub async fn create_user(
 pub async fn set_user_disabled(user_id: Uuid, disabled: bool) -> Result<(), AppError> {
     super::respond(
         async {
-            let (ctx, sa) = ssr::super_admin().await?;
+            let (app, sa) = super::require_super_admin().await?;
             crate::services::users::set_disabled(
-                &ctx.state.pool,
+                &app.pool,
                 sa.platform(),
                 &sa.actor(),
                 user_id,
@@ -214,11 +182,11 @@ pub async fn add_member(
     use crate::domain::Role;
     super::respond(
         async {
-            let (ctx, sa) = ssr::super_admin().await?;
+            let (app, sa) = super::require_super_admin().await?;
             let role = Role::parse(&role)
                 .ok_or_else(|| AppError::field("role", "Choose admin or viewer."))?;
             crate::services::users::add_member(
-                &ctx.state.pool,
+                &app.pool,
                 sa.platform(),
                 &sa.actor(),
                 org_id,
@@ -237,7 +205,7 @@ pub async fn change_member_role(org_id: Uuid, user_id: Uuid, role: String) -> Re
     use crate::domain::Role;
     super::respond(
         async {
-            let (ctx, sa) = ssr::super_admin().await?;
+            let (app, sa) = super::require_super_admin().await?;
             let role = Role::parse(&role)
                 .ok_or_else(|| AppError::field("role", "Choose admin or viewer."))?;
             use crate::services::members::{change_role, By};
@@ -246,7 +214,7 @@ pub async fn change_member_role(org_id: Uuid, user_id: Uuid, role: String) -> Re
                 access: sa.platform(),
                 actor: &actor,
             };
-            change_role(&ctx.state.pool, by, org_id, user_id, role).await
+            change_role(&app.pool, by, org_id, user_id, role).await
         }
         .await,
     )
@@ -256,14 +224,14 @@ pub async fn change_member_role(org_id: Uuid, user_id: Uuid, role: String) -> Re
 pub async fn remove_member(org_id: Uuid, user_id: Uuid) -> Result<(), AppError> {
     super::respond(
         async {
-            let (ctx, sa) = ssr::super_admin().await?;
+            let (app, sa) = super::require_super_admin().await?;
             use crate::services::members::{remove, By};
             let actor = sa.actor();
             let by = By::Agency {
                 access: sa.platform(),
                 actor: &actor,
             };
-            remove(&ctx.state.pool, by, org_id, user_id).await
+            remove(&app.pool, by, org_id, user_id).await
         }
         .await,
     )
@@ -274,8 +242,8 @@ pub async fn remove_member(org_id: Uuid, user_id: Uuid) -> Result<(), AppError> 
 pub async fn org_branding(id: Uuid) -> Result<crate::domain::BrandingEditor, AppError> {
     super::respond(
         async {
-            let (ctx, sa) = ssr::super_admin().await?;
-            crate::services::branding::editor(&ctx.state.pool, sa.platform(), id).await
+            let (app, sa) = super::require_super_admin().await?;
+            crate::services::branding::editor(&app.pool, sa.platform(), id).await
         }
         .await,
     )
@@ -291,9 +259,9 @@ pub async fn save_branding(
 ) -> Result<(), AppError> {
     super::respond(
         async {
-            let (ctx, sa) = ssr::super_admin().await?;
+            let (app, sa) = super::require_super_admin().await?;
             crate::services::branding::set_look(
-                &ctx.state.pool,
+                &app.pool,
                 sa.platform(),
                 &sa.actor(),
                 id,
@@ -302,7 +270,6 @@ pub async fn save_branding(
                 &secondary_color,
             )
             .await?;
-            ctx.state.forget_org(id);
             Ok(())
         }
         .await,
@@ -315,17 +282,16 @@ pub async fn remove_brand_asset(id: Uuid, kind: String) -> Result<(), AppError> 
     use crate::services::branding::AssetKind;
     super::respond(
         async {
-            let (ctx, sa) = ssr::super_admin().await?;
+            let (app, sa) = super::require_super_admin().await?;
             let kind = AssetKind::parse(&kind).ok_or(AppError::NotFound)?;
             crate::services::branding::remove_asset(
-                &ctx.state.pool,
+                &app.pool,
                 sa.platform(),
                 &sa.actor(),
                 id,
                 kind,
             )
             .await?;
-            ctx.state.forget_org(id);
             Ok(())
         }
         .await,
@@ -337,10 +303,14 @@ pub async fn remove_brand_asset(id: Uuid, kind: String) -> Result<(), AppError> 
 pub async fn set_my_timezone(timezone: String) -> Result<String, AppError> {
     super::respond(
         async {
-            let (ctx, sa) = ssr::super_admin().await?;
-            let clock =
-                crate::services::clock::set_super_admin_zone(&ctx.state.pool, &sa, &timezone)
-                    .await?;
+            let (app, sa) = super::require_super_admin().await?;
+            let clock = crate::services::clock::set_super_admin_zone(
+                &app.pool,
+                sa.platform(),
+                &sa.actor(),
+                &timezone,
+            )
+            .await?;
             Ok(clock.zone)
         }
         .await,
@@ -352,7 +322,7 @@ pub async fn set_my_timezone(timezone: String) -> Result<String, AppError> {
 pub async fn timezone_names() -> Result<Vec<String>, AppError> {
     super::respond(
         async {
-            ssr::super_admin().await?;
+            super::require_super_admin().await?;
             Ok(crate::domain::time::timezone_names())
         }
         .await,

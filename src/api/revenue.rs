@@ -13,13 +13,13 @@ use uuid::Uuid;
 pub async fn load_revenue(query: String) -> Result<Revenue, AppError> {
     super::respond(
         async {
-            let (ctx, sa) = super::platform::ssr::super_admin().await?;
+            let (app, sa) = super::require_super_admin().await?;
             let filter = crate::domain::CallFilter::from_query_string(&query)
                 .map_err(|m| AppError::field("period", m))?;
             let sort = crate::domain::dashboard::query_value(&query, "sort")
                 .unwrap_or_else(|| "revenue".into());
             crate::services::revenue::revenue(
-                &ctx.state.pool,
+                &app.pool,
                 sa.platform(),
                 filter.period,
                 &sort,
@@ -35,8 +35,8 @@ pub async fn load_revenue(query: String) -> Result<Revenue, AppError> {
 pub async fn load_rates(id: Uuid) -> Result<Rates, AppError> {
     super::respond(
         async {
-            let (ctx, sa) = super::platform::ssr::super_admin().await?;
-            crate::services::revenue::rates(&ctx.state.pool, sa.platform(), id).await
+            let (app, sa) = super::require_super_admin().await?;
+            crate::services::revenue::rates(&app.pool, sa.platform(), id).await
         }
         .await,
     )
@@ -48,9 +48,9 @@ pub async fn load_rates(id: Uuid) -> Result<Rates, AppError> {
 pub async fn save_rates(id: Uuid, billing: String, cogs: String) -> Result<(), AppError> {
     super::respond(
         async {
-            let (ctx, sa) = super::platform::ssr::super_admin().await?;
+            let (app, sa) = super::require_super_admin().await?;
             crate::services::revenue::set_rates(
-                &ctx.state.pool,
+                &app.pool,
                 sa.platform(),
                 &sa.actor(),
                 id,

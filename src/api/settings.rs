@@ -8,36 +8,13 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use uuid::Uuid;
 
-#[cfg(feature = "ssr")]
-mod ssr {
-    use crate::auth::guard::OrgUser;
-    use crate::services::agents::Scope;
-
-    pub fn admin_scope(admin: &OrgUser) -> Scope {
-        Scope {
-            tenant: admin.tenant(),
-            actor: admin.actor(),
-            privileged: false,
-        }
-    }
-}
-
 /// The Agent Settings page's data (any member; viewers get it read-only).
 #[server(prefix = "/api", endpoint = "settings")]
 pub async fn agent_settings() -> Result<SettingsPage, AppError> {
-    use crate::auth::guard::{request_ctx, require_member};
-    use crate::services::settings::{page, Viewer};
     super::respond(
         async {
-            let ctx = request_ctx().await?;
-            let user = require_member(&ctx).await?;
-            let viewer = Viewer {
-                tenant: user.tenant(),
-                org_name: &user.org.name,
-                email: &user.email,
-                can_edit: user.role == crate::domain::Role::Admin,
-            };
-            page(&ctx.state.pool, &viewer).await
+            let (app, who) = super::require(super::Need::Member).await?;
+            crate::services::settings::page(&app.pool, &who).await
         }
         .await,
     )
@@ -46,15 +23,10 @@ pub async fn agent_settings() -> Result<SettingsPage, AppError> {
 /// Saves the settings (organization admins only); returns when.
 #[server(prefix = "/api", endpoint = "settings/save")]
 pub async fn save_agent_settings(form: SettingsForm) -> Result<DateTime<Utc>, AppError> {
-    use crate::auth::guard::{request_ctx, require_org_admin};
     super::respond(
         async {
-            let ctx = request_ctx().await?;
-            let admin = require_org_admin(&ctx).await?;
-            let scope = ssr::admin_scope(&admin);
-            let saved = crate::services::settings::save(&ctx.state.pool, &scope, &form).await?;
-            ctx.state.forget_org(admin.org.id);
-            Ok(saved)
+            let (app, who) = super::require(super::Need::OrgAdmin).await?;
+            crate::services::settings::save(&app.pool, &who, &form).await
         }
         .await,
     )
@@ -66,8 +38,8 @@ pub async fn phone_numbers(
 ) -> Result<Vec<PhoneNumber>, AppError> {
     super::respond(
         async {
-            let (ctx, scope) = super::manager(org_id).await?;
-            crate::services::settings::numbers(&ctx.state.pool, &scope).await
+            let (app, who) = super::require(super::Need::Manager(org_id)).await?;
+            crate::services::settings::numbers(&app.pool, &who).await
         }
         .await,
     )
@@ -80,10 +52,8 @@ pub async fn add_phone_number(
 ) -> Result<Uuid, AppError> {
     super::respond(
         async {
-            let (ctx, scope) = super::agency(org_id).await?;
-            let id =
-                crate::services::settings::add_number(&ctx.state.pool, &scope, &number).await?;
-            ctx.state.forget_org(scope.tenant.org_id);
+            let (app, who) = super::require(super::Need::Agency(org_id)).await?;
+            let id = crate::services::settings::add_number(&app.pool, &who, &number).await?;
             Ok(id)
         }
         .await,
@@ -97,9 +67,8 @@ pub async fn remove_phone_number(
 ) -> Result<(), AppError> {
     super::respond(
         async {
-            let (ctx, scope) = super::agency(org_id).await?;
-            crate::services::settings::remove_number(&ctx.state.pool, &scope, id).await?;
-            ctx.state.forget_org(scope.tenant.org_id);
+            let (app, who) = super::require(super::Need::Agency(org_id)).await?;
+            crate::services::settings::remove_number(&app.pool, &who, id).await?;
             Ok(())
         }
         .await,

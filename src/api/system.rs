@@ -11,9 +11,8 @@ use leptos::prelude::*;
 pub async fn load_health() -> Result<Health, AppError> {
     super::respond(
         async {
-            let (ctx, sa) = super::platform::ssr::super_admin().await?;
-            crate::services::system::status(&ctx.state.pool, sa.platform(), ctx.state.started_at)
-                .await
+            let (app, sa) = super::require_super_admin().await?;
+            crate::services::system::status(&app.pool, sa.platform(), app.started_at).await
         }
         .await,
     )

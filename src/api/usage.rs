@@ -16,11 +16,11 @@ pub async fn load_usage(
 ) -> Result<Heatmap, AppError> {
     super::respond(
         async {
-            let (ctx, sa) = super::platform::ssr::super_admin().await?;
+            let (app, sa) = super::require_super_admin().await?;
             let filter = crate::domain::CallFilter::from_query_string(&query)
                 .map_err(|m| AppError::field("period", m))?;
             crate::services::usage::usage(
-                &ctx.state.pool,
+                &app.pool,
                 sa.platform(),
                 filter.period,
                 &tz,

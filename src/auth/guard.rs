@@ -1,128 +1,205 @@
 //! Who is calling, and may they? Every server function starts here. Route
 //! guards in the UI are only for comfort; these checks are the security.
 
+use super::principal::Principal;
 use super::session::{self, SessionAuth};
 use crate::db::{self, audit::Actor, PlatformAccess, TenantCtx};
 use crate::domain::{OrgStatus, Role};
 use crate::error::AppError;
-use crate::server::client_ip::ClientIp;
-use crate::server::host::{HostSite, OrgSite};
-use crate::server::state::AppState;
+use crate::tenancy::{HostSite, Impersonation, OrgSite};
+use sqlx::PgPool;
 use std::net::IpAddr;
 use tower_sessions::Session;
 use uuid::Uuid;
 
-/// The parts of the current request that authorization needs.
+/// The parts of a request that authorization needs, gathered by the layer
+/// that holds the process's state (`state::caller`): for server functions
+/// from Leptos's context, for plain axum routes as an extractor.
 #[derive(Clone)]
-pub struct RequestCtx {
-    pub state: AppState,
+pub struct Caller {
+    pub pool: PgPool,
     pub session: Session,
     pub site: HostSite,
     pub ip: Option<IpAddr>,
     pub memo: MemberMemo,
+    /// Sessions end this long after sign-in (`CALLBOARD_SESSION_MAX_DAYS`).
+    pub session_max: chrono::Duration,
 }
 
 /// The membership check's answer, kept for the rest of one request. A
 /// server-rendered page calls several server functions (who am I, the
-/// summary, the calls), each of which starts with [`require_member`]; they
-/// share the request's extensions, so the first check's answer serves the
-/// others. A new request (including each call from the browser) checks
-/// again. Only a success is kept.
+/// summary, the calls), each of which checks the caller first; they share
+/// the request's extensions, so the first check's answer serves the others.
+/// A new request (including each call from the browser) checks again. Only
+/// a success is kept.
 #[derive(Clone, Default)]
-pub struct MemberMemo(std::sync::Arc<tokio::sync::OnceCell<OrgUser>>);
+pub struct MemberMemo(std::sync::Arc<tokio::sync::OnceCell<Principal>>);
 
-/// Gathers the request context inside a server function or SSR render.
-pub async fn request_ctx() -> Result<RequestCtx, AppError> {
-    use leptos::prelude::use_context;
-    let state =
-        use_context::<AppState>().ok_or_else(|| internal("AppState missing from context"))?;
-    let session: Session = leptos_axum::extract()
-        .await
-        .map_err(|e| internal(&format!("session layer missing: {e}")))?;
-    let axum::Extension(site): axum::Extension<HostSite> = leptos_axum::extract()
-        .await
-        .map_err(|e| internal(&format!("host layer missing: {e}")))?;
-    let ip = leptos_axum::extract::<axum::Extension<ClientIp>>()
-        .await
-        .ok()
-        .map(|axum::Extension(ClientIp(ip))| ip);
-    let memo = leptos_axum::extract::<axum::Extension<MemberMemo>>()
-        .await
-        .map(|axum::Extension(m)| m)
-        .unwrap_or_default();
-    Ok(RequestCtx {
-        state,
-        session,
-        site,
-        ip,
-        memo,
-    })
+/// What a server function or route needs of its caller. Each answers with a
+/// [`Principal`] acting on one organization.
+#[derive(Debug, Clone, Copy)]
+pub enum Need {
+    /// Any member (admin or viewer) of the host's organization, or the
+    /// agency viewing as it.
+    Member,
+    /// An admin of the host's organization, or the agency viewing as it.
+    OrgAdmin,
+    /// Someone who manages one organization's agents and numbers: a super
+    /// admin in the console naming it, or an admin of the host's
+    /// organization (for their own; naming another is refused).
+    Manager(Option<Uuid>),
+    /// The agency: a super admin in the console naming the organization, or
+    /// viewing as the host's organization. What decides a client's bill —
+    /// the keys that authenticate call data, which agents and numbers are
+    /// registered, billable overrides — is the agency's alone; an
+    /// organization's own admins are refused.
+    Agency(Option<Uuid>),
 }
 
-/// The same context for plain axum routes (recordings, exports, live
-/// updates, uploads): `ctx: RequestCtx` as a handler argument.
-impl axum::extract::FromRequestParts<AppState> for RequestCtx {
-    type Rejection = axum::response::Response;
+impl Caller {
+    /// Checks the caller against `need`; the answer is who acts, on which
+    /// organization.
+    pub async fn require(&self, need: Need) -> Result<Principal, AppError> {
+        match need {
+            Need::Member => self.member().await,
+            Need::OrgAdmin => admin(self.member().await?),
+            Need::Manager(org_id) => self.manager(org_id).await,
+            Need::Agency(org_id) => {
+                let who = self.manager(org_id).await?;
+                if !who.agency {
+                    return Err(AppError::Forbidden);
+                }
+                Ok(who)
+            }
+        }
+    }
 
-    async fn from_request_parts(
-        parts: &mut http::request::Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        use axum::response::IntoResponse;
-        let session = Session::from_request_parts(parts, state)
-            .await
-            .map_err(IntoResponse::into_response)?;
-        let site = parts
-            .extensions
-            .get::<HostSite>()
-            .cloned()
-            .ok_or_else(|| internal("host layer missing").into_response())?;
-        Ok(RequestCtx {
-            state: state.clone(),
-            session,
-            site,
-            ip: parts.extensions.get::<ClientIp>().map(|c| c.0),
-            memo: Default::default(),
+    /// A super admin on the platform host, acting on the platform as a whole.
+    pub async fn super_admin(&self) -> Result<SuperAdmin, AppError> {
+        if !matches!(self.site, HostSite::Platform) {
+            return Err(AppError::Forbidden);
+        }
+        let auth = self.session_auth().await?;
+        if auth.org_id.is_some() {
+            return Err(AppError::Unauthorized);
+        }
+        let mut tx = db::tx::user_only(&self.pool, auth.user_id).await?;
+        let user = db::users::current(&mut tx).await?;
+        tx.commit().await?;
+        let user = user
+            .filter(|u| !u.disabled && self.still_current(&auth, u))
+            .ok_or(AppError::Unauthorized)?;
+        if !user.is_super_admin {
+            return Err(AppError::Forbidden);
+        }
+        Ok(SuperAdmin {
+            user_id: user.id,
+            email: user.email,
+            ip: self.ip,
         })
     }
-}
 
-fn internal(msg: &str) -> AppError {
-    tracing::error!("{msg}");
-    AppError::Internal
-}
+    async fn member(&self) -> Result<Principal, AppError> {
+        self.memo
+            .0
+            .get_or_try_init(|| self.check_member())
+            .await
+            .cloned()
+    }
 
-/// A signed-in member of the organization whose host this request came to.
-#[derive(Debug, Clone)]
-pub struct OrgUser {
-    pub org: OrgSite,
-    pub user_id: Uuid,
-    pub email: String,
-    pub role: Role,
-    pub ip: Option<IpAddr>,
-    /// The super admin, when one is viewing as this organization. Their
-    /// writes are recorded with both (the tenant transaction carries it).
-    pub impersonator: Option<Uuid>,
-}
-
-impl OrgUser {
-    pub fn tenant(&self) -> TenantCtx {
-        TenantCtx {
-            impersonator_id: self.impersonator,
-            ..TenantCtx::user(self.org.id, self.user_id)
+    async fn manager(&self, org_id: Option<Uuid>) -> Result<Principal, AppError> {
+        match &self.site {
+            HostSite::Platform => {
+                let sa = self.super_admin().await?;
+                let org_id = org_id.ok_or(AppError::NotFound)?;
+                let actor = sa.actor();
+                Ok(Principal::agency(
+                    org_id, sa.user_id, sa.email, actor, false,
+                ))
+            }
+            HostSite::Org(org) => {
+                let who = admin(self.member().await?)?;
+                if org_id.is_some_and(|id| id != org.id) {
+                    return Err(AppError::Forbidden);
+                }
+                Ok(who)
+            }
         }
     }
 
-    pub fn actor(&self) -> Actor {
-        let label = match self.impersonator {
-            Some(_) => format!("{} (super admin, viewing as {})", self.email, self.org.name),
-            None => self.email.clone(),
+    async fn session_auth(&self) -> Result<SessionAuth, AppError> {
+        session::get(&self.session)
+            .await
+            .ok_or(AppError::Unauthorized)
+    }
+
+    /// The session is within its absolute lifetime and no password was set
+    /// since it began (checked against the user's row, read anyway).
+    fn still_current(&self, auth: &SessionAuth, user: &db::users::SessionUser) -> bool {
+        auth.is_current(chrono::Utc::now(), self.session_max, user.session_epoch)
+    }
+
+    async fn check_member(&self) -> Result<Principal, AppError> {
+        let HostSite::Org(org) = &self.site else {
+            return Err(AppError::Forbidden);
         };
-        Actor {
-            user_id: Some(self.user_id),
-            label,
-            ip: self.ip,
+        if let Some(imp) = &org.viewed_by {
+            return self.impersonator(org, imp).await;
         }
+        let auth = self.session_auth().await?;
+        // Cookies are host-only, so a mismatch means the session was opened
+        // for another organization (or before a subdomain change): not valid here.
+        if auth.org_id != Some(org.id) {
+            return Err(AppError::Unauthorized);
+        }
+        if org.status != OrgStatus::Active {
+            return Err(AppError::Refused(SUSPENDED.into()));
+        }
+        let mut tx = db::tx::tenant(&self.pool, &TenantCtx::user(org.id, auth.user_id)).await?;
+        let user = db::users::current(&mut tx).await?;
+        tx.commit().await?;
+        let user = user
+            .filter(|u| !u.disabled && self.still_current(&auth, u))
+            .ok_or(AppError::Unauthorized)?;
+        let role = user.role.ok_or(AppError::Forbidden)?;
+        let actor = Actor {
+            user_id: Some(user.id),
+            label: user.email.clone(),
+            ip: self.ip,
+        };
+        Ok(Principal::member(org.id, user.id, user.email, role, actor))
+    }
+
+    /// A super admin viewing the organization as its admin. The session must
+    /// still be the super admin's own, and they must still be one.
+    async fn impersonator(
+        &self,
+        org: &OrgSite,
+        imp: &Impersonation,
+    ) -> Result<Principal, AppError> {
+        let auth = self.session_auth().await?;
+        if auth.user_id != imp.user_id || auth.org_id.is_some() {
+            return Err(AppError::Unauthorized);
+        }
+        let mut tx = db::tx::user_only(&self.pool, auth.user_id).await?;
+        let user = db::users::current(&mut tx).await?;
+        tx.commit().await?;
+        let user = user
+            .filter(|u| !u.disabled && u.is_super_admin && self.still_current(&auth, u))
+            .ok_or(AppError::Unauthorized)?;
+        let actor = Actor {
+            user_id: Some(user.id),
+            label: format!("{} (super admin, viewing as {})", user.email, org.name),
+            ip: self.ip,
+        };
+        Ok(Principal::agency(org.id, user.id, user.email, actor, true))
+    }
+}
+
+fn admin(who: Principal) -> Result<Principal, AppError> {
+    match who.role {
+        Role::Admin => Ok(who),
+        Role::Viewer => Err(AppError::Forbidden),
     }
 }
 
@@ -149,178 +226,5 @@ impl SuperAdmin {
     }
 }
 
-async fn session_auth(ctx: &RequestCtx) -> Result<SessionAuth, AppError> {
-    session::get(&ctx.session)
-        .await
-        .ok_or(AppError::Unauthorized)
-}
-
-/// The session is within its absolute lifetime and no password was set
-/// since it began (checked against the user's row, read anyway).
-fn still_current(ctx: &RequestCtx, auth: &SessionAuth, user: &db::users::SessionUser) -> bool {
-    let max_age = chrono::Duration::days(ctx.state.config.session_max_days.into());
-    auth.is_current(chrono::Utc::now(), max_age, user.session_epoch)
-}
-
-/// Any member (admin or viewer) of the host's organization.
-pub async fn require_member(ctx: &RequestCtx) -> Result<OrgUser, AppError> {
-    ctx.memo
-        .0
-        .get_or_try_init(|| check_member(ctx))
-        .await
-        .cloned()
-}
-
-async fn check_member(ctx: &RequestCtx) -> Result<OrgUser, AppError> {
-    let HostSite::Org(org) = &ctx.site else {
-        return Err(AppError::Forbidden);
-    };
-    if let Some(imp) = &org.viewed_by {
-        return impersonator(ctx, org, imp).await;
-    }
-    let auth = session_auth(ctx).await?;
-    // Cookies are host-only, so a mismatch means the session was opened for
-    // another organization (or before a subdomain change): not valid here.
-    if auth.org_id != Some(org.id) {
-        return Err(AppError::Unauthorized);
-    }
-    if org.status != OrgStatus::Active {
-        return Err(AppError::Refused(SUSPENDED.into()));
-    }
-    let mut tx = db::tx::tenant(&ctx.state.pool, &TenantCtx::user(org.id, auth.user_id)).await?;
-    let user = db::users::current(&mut tx).await?;
-    tx.commit().await?;
-    let user = user
-        .filter(|u| !u.disabled && still_current(ctx, &auth, u))
-        .ok_or(AppError::Unauthorized)?;
-    let role = user.role.ok_or(AppError::Forbidden)?;
-    Ok(OrgUser {
-        org: org.clone(),
-        user_id: user.id,
-        email: user.email,
-        role,
-        ip: ctx.ip,
-        impersonator: None,
-    })
-}
-
-/// A super admin viewing the organization as its admin. The session must
-/// still be the super admin's own, and they must still be one.
-async fn impersonator(
-    ctx: &RequestCtx,
-    org: &OrgSite,
-    imp: &crate::auth::session::Impersonation,
-) -> Result<OrgUser, AppError> {
-    let auth = session_auth(ctx).await?;
-    if auth.user_id != imp.user_id || auth.org_id.is_some() {
-        return Err(AppError::Unauthorized);
-    }
-    let mut tx = db::tx::user_only(&ctx.state.pool, auth.user_id).await?;
-    let user = db::users::current(&mut tx).await?;
-    tx.commit().await?;
-    let user = user
-        .filter(|u| !u.disabled && u.is_super_admin && still_current(ctx, &auth, u))
-        .ok_or(AppError::Unauthorized)?;
-    Ok(OrgUser {
-        org: org.clone(),
-        user_id: user.id,
-        email: user.email,
-        role: Role::Admin,
-        ip: ctx.ip,
-        impersonator: Some(user.id),
-    })
-}
-
-pub async fn require_org_admin(ctx: &RequestCtx) -> Result<OrgUser, AppError> {
-    let user = require_member(ctx).await?;
-    match user.role {
-        Role::Admin => Ok(user),
-        Role::Viewer => Err(AppError::Forbidden),
-    }
-}
-
-pub async fn require_super_admin(ctx: &RequestCtx) -> Result<SuperAdmin, AppError> {
-    if !matches!(ctx.site, HostSite::Platform) {
-        return Err(AppError::Forbidden);
-    }
-    let auth = session_auth(ctx).await?;
-    if auth.org_id.is_some() {
-        return Err(AppError::Unauthorized);
-    }
-    let mut tx = db::tx::user_only(&ctx.state.pool, auth.user_id).await?;
-    let user = db::users::current(&mut tx).await?;
-    tx.commit().await?;
-    let user = user
-        .filter(|u| !u.disabled && still_current(ctx, &auth, u))
-        .ok_or(AppError::Unauthorized)?;
-    if !user.is_super_admin {
-        return Err(AppError::Forbidden);
-    }
-    Ok(SuperAdmin {
-        user_id: user.id,
-        email: user.email,
-        ip: ctx.ip,
-    })
-}
-
 pub const SUSPENDED: &str =
     "Access to this organization is suspended. Please contact your account manager.";
-
-/// Someone allowed to manage one organization's agents and credentials: a
-/// super admin on the platform host (for the organization they name), or an
-/// admin of the host's organization (for their own; any other id is refused).
-#[derive(Debug, Clone)]
-pub struct Manager {
-    pub tenant: TenantCtx,
-    pub actor: Actor,
-    pub is_super_admin: bool,
-}
-
-/// The agency itself: a super admin on the platform host acting on the
-/// organization they name, or viewing as the host's organization. What
-/// decides a client's bill — the keys that authenticate call data, which
-/// agents and numbers are registered, and billable overrides — is the
-/// agency's alone; an organization's own admins are refused.
-pub async fn require_agency(ctx: &RequestCtx, org_id: Option<Uuid>) -> Result<Manager, AppError> {
-    let m = require_manager(ctx, org_id).await?;
-    if !m.is_super_admin {
-        return Err(AppError::Forbidden);
-    }
-    Ok(m)
-}
-
-impl Manager {
-    /// The scope the services act in for this manager.
-    pub fn scope(self) -> crate::services::agents::Scope {
-        crate::services::agents::Scope {
-            tenant: self.tenant,
-            actor: self.actor,
-            privileged: self.is_super_admin,
-        }
-    }
-}
-
-pub async fn require_manager(ctx: &RequestCtx, org_id: Option<Uuid>) -> Result<Manager, AppError> {
-    match &ctx.site {
-        HostSite::Platform => {
-            let sa = require_super_admin(ctx).await?;
-            let org_id = org_id.ok_or(AppError::NotFound)?;
-            Ok(Manager {
-                tenant: TenantCtx::user(org_id, sa.user_id),
-                actor: sa.actor(),
-                is_super_admin: true,
-            })
-        }
-        HostSite::Org(_) => {
-            let admin = require_org_admin(ctx).await?;
-            if org_id.is_some_and(|id| id != admin.org.id) {
-                return Err(AppError::Forbidden);
-            }
-            Ok(Manager {
-                tenant: admin.tenant(),
-                actor: admin.actor(),
-                is_super_admin: admin.impersonator.is_some(),
-            })
-        }
-    }
-}

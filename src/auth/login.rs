@@ -1,11 +1,13 @@
 //! Signing in and out. Every attempt, successful or not, lands in the audit log.
 
-use super::guard::{RequestCtx, SUSPENDED};
+use super::guard::{Caller, SUSPENDED};
+use super::rate_limit::SignInLimits;
 use super::{password, session};
 use crate::db::{self, audit::Actor, audit::Entry, PlatformAccess};
 use crate::domain::{OrgStatus, Role};
 use crate::error::AppError;
-use crate::server::host::HostSite;
+use crate::metrics::Metrics;
+use crate::tenancy::HostSite;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -51,7 +53,14 @@ impl Failure {
 pub const MAX_EMAIL: usize = 254;
 pub const MAX_PASSWORD: usize = 1024;
 
-pub async fn sign_in(ctx: &RequestCtx, email: &str, password: String) -> Result<(), AppError> {
+/// Signs in on the caller's site. `limits` are the process's sign-in limits
+/// and the counter of refusals.
+pub async fn sign_in(
+    ctx: &Caller,
+    (limits, metrics): (&SignInLimits, &Metrics),
+    email: &str,
+    password: String,
+) -> Result<(), AppError> {
     let email = email.trim().to_lowercase();
     if email.len() > MAX_EMAIL {
         return Err(AppError::field(
@@ -72,13 +81,13 @@ pub async fn sign_in(ctx: &RequestCtx, email: &str, password: String) -> Result<
         HostSite::Platform => None,
         HostSite::Org(org) => Some(org.clone()),
     };
-    if !ctx.state.limits.allow(ctx.ip, &email) {
+    if !limits.allow(ctx.ip, &email) {
         // A flood of refused attempts costs a counter, not a row each.
-        ctx.state.metrics.sign_in_rate_limited();
+        metrics.sign_in_rate_limited();
         return Err(AppError::RateLimited);
     }
 
-    let pool = &ctx.state.pool;
+    let pool = &ctx.pool;
     let mut tx = db::tx::platform(pool, PlatformAccess::sign_in()).await?;
     let creds = db::users::credentials(&mut tx, &email).await?;
     let role = match (&creds, &org) {
@@ -147,7 +156,7 @@ fn decide(
 }
 
 async fn record(
-    ctx: &RequestCtx,
+    ctx: &Caller,
     org_id: Option<Uuid>,
     user_id: Option<Uuid>,
     email: &str,
@@ -162,7 +171,7 @@ async fn record(
         Ok(()) => ("auth.sign_in", json!({})),
         Err(reason) => ("auth.sign_in_failed", json!({ "reason": reason })),
     };
-    let mut tx = db::tx::platform(&ctx.state.pool, PlatformAccess::sign_in()).await?;
+    let mut tx = db::tx::platform(&ctx.pool, PlatformAccess::sign_in()).await?;
     db::audit::record_auth(
         &mut tx,
         &actor,
@@ -178,11 +187,11 @@ async fn record(
     Ok(())
 }
 
-pub async fn sign_out(ctx: &RequestCtx) -> Result<(), AppError> {
+pub async fn sign_out(ctx: &Caller) -> Result<(), AppError> {
     if let Some(auth) = session::get(&ctx.session).await {
         // The user reads their own row; the entry goes in through the one
         // function that writes sign-in outcomes.
-        let mut tx = db::tx::user_only(&ctx.state.pool, auth.user_id).await?;
+        let mut tx = db::tx::user_only(&ctx.pool, auth.user_id).await?;
         let email = db::users::email_by_id(&mut tx, auth.user_id)
             .await
             .unwrap_or_default();

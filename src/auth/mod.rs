@@ -3,7 +3,9 @@
 pub mod guard;
 pub mod login;
 pub mod password;
+pub mod principal;
 pub mod rate_limit;
 pub mod session;
 
-pub use guard::{require_member, require_org_admin, require_super_admin, OrgUser, SuperAdmin};
+pub use guard::{Caller, Need, SuperAdmin};
+pub use principal::Principal;

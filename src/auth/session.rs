@@ -56,19 +56,9 @@ pub async fn end(session: &Session) -> Result<(), tower_sessions::session::Error
     session.flush().await
 }
 
-const IMPERSONATION: &str = "impersonation";
+pub use crate::tenancy::Impersonation;
 
-/// A super admin viewing an organization as its admin, on the platform
-/// domain. Lives only in the server-side session.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Impersonation {
-    pub org_id: Uuid,
-    pub org_name: String,
-    /// The super admin.
-    pub user_id: Uuid,
-    pub email: String,
-    pub expires_at: chrono::DateTime<chrono::Utc>,
-}
+const IMPERSONATION: &str = "impersonation";
 
 pub async fn impersonation(session: &Session) -> Option<Impersonation> {
     session

@@ -2,9 +2,9 @@
 //! same columns and rules as the dashboard's download.
 
 use super::common::{explain, org_by_slug, pool};
-use crate::db::TenantCtx;
+use crate::auth::Principal;
+use crate::config::Config;
 use crate::domain::{CallFilter, CallKind, Period};
-use crate::server::config::Config;
 use chrono::NaiveDate;
 use clap::Subcommand;
 use tokio::io::AsyncWriteExt;
@@ -53,8 +53,8 @@ pub async fn calls(config: &Config, cmd: CallsCommand) -> anyhow::Result<()> {
         },
         ..Default::default()
     };
-    let tenant = TenantCtx::without_user(org.id);
-    let mut export = crate::services::export::start(&pool, tenant, &org.slug, &filter, now)
+    let who = Principal::operator(org.id);
+    let mut export = crate::services::export::start(&pool, &who, &org.slug, &filter, now)
         .await
         .map_err(explain)?;
     let mut out = tokio::io::stdout();

@@ -2,14 +2,13 @@
 //! errors, organizations by slug, the operator's scope and the keyring.
 //! The command modules use this one and never each other.
 
+use crate::config::Config;
 use crate::crypto::Keyring;
-use crate::db::{self, audit::Actor, PlatformAccess, TenantCtx};
+use crate::db::{self, PlatformAccess};
 use crate::error::AppError;
-use crate::server::config::Config;
-use crate::services::{self, agents::Scope};
+use crate::services;
 use anyhow::{anyhow, bail, Context};
 use sqlx::PgPool;
-use uuid::Uuid;
 
 pub async fn pool(config: &Config) -> anyhow::Result<PgPool> {
     let pool = db::connect_lazy(&config.database_url, 2)?;
@@ -44,14 +43,6 @@ pub async fn org_by_slug(pool: &PgPool, slug: &str) -> anyhow::Result<crate::dom
             AppError::NotFound => anyhow!("no organization with slug {slug:?}"),
             other => explain(other),
         })
-}
-
-pub fn operator_scope(org_id: Uuid) -> Scope {
-    Scope {
-        tenant: TenantCtx::without_user(org_id),
-        actor: Actor::operator(),
-        privileged: true,
-    }
 }
 
 /// Secrets sealed with a throwaway key would be lost when the command exits.

@@ -3,10 +3,11 @@
 //! kept and every demo password is reset and printed.
 
 use super::common::{explain, pool};
+use crate::auth::Principal;
+use crate::config::Config;
 use crate::db::{self, audit::Actor, PlatformAccess};
 use crate::domain::Role;
 use crate::error::AppError;
-use crate::server::config::Config;
 use crate::services::{self, orgs::OrgInput};
 use rand::distributions::{Alphanumeric, DistString};
 use sqlx::PgPool;
@@ -153,7 +154,7 @@ async fn demo_branding(pool: &PgPool, org_id: uuid::Uuid, demo: &DemoOrg) -> any
 /// Agent settings and a phone number, unless the organization has its own.
 async fn demo_settings(pool: &PgPool, org_id: uuid::Uuid, demo: &DemoOrg) -> anyhow::Result<()> {
     use crate::domain::SettingsForm;
-    let scope = super::common::operator_scope(org_id);
+    let scope = Principal::operator(org_id);
     let mut tx = db::tx::tenant(pool, &scope.tenant).await.map_err(explain)?;
     let saved = db::settings::get(&mut tx, org_id).await.map_err(explain)?;
     tx.commit().await?;
@@ -234,7 +235,7 @@ async fn demo_calls(
 ) -> anyhow::Result<()> {
     use crate::ingest::service::{accept, Delivery};
     use rand::Rng;
-    let scope = super::common::operator_scope(org_id);
+    let scope = Principal::operator(org_id);
     let overview = services::agents::overview(pool, &scope, &config.public_url)
         .await
         .map_err(explain)?;

@@ -9,7 +9,7 @@ mod ops;
 mod phone;
 mod voice;
 
-use crate::server::config::Config;
+use crate::config::Config;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 

@@ -1,7 +1,8 @@
 use super::common::{explain, org_by_slug, pool};
+use crate::auth::Principal;
+use crate::config::Config;
 use crate::db::{self, audit::Actor, PlatformAccess};
 use crate::domain::{OrgStatus, Role};
-use crate::server::config::Config;
 use crate::services::{self, orgs::OrgInput};
 use anyhow::{anyhow, Context};
 use clap::Subcommand;
@@ -256,14 +257,10 @@ pub async fn org(config: &Config, cmd: OrgCommand) -> anyhow::Result<()> {
             let org = org_by_slug(&pool, &slug).await?;
             let key = read_secret("API key", "no key given (pipe it on standard input)")?;
             let keys = super::common::keyring(config)?;
-            let last4 = services::agents::set_api_key(
-                &pool,
-                &keys,
-                &super::common::operator_scope(org.id),
-                &key,
-            )
-            .await
-            .map_err(explain)?;
+            let last4 =
+                services::agents::set_api_key(&pool, &keys, &Principal::operator(org.id), &key)
+                    .await
+                    .map_err(explain)?;
             println!("stored the API key for {slug} (ends in …{last4})");
         }
     }

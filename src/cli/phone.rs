@@ -1,8 +1,8 @@
 //! Operator commands for phone numbers.
 
-use super::common::operator_scope;
 use super::common::{explain, org_by_slug, pool};
-use crate::server::config::Config;
+use crate::auth::Principal;
+use crate::config::Config;
 use crate::services;
 use clap::Subcommand;
 
@@ -28,14 +28,14 @@ pub async fn number(config: &Config, cmd: NumberCommand) -> anyhow::Result<()> {
     match cmd {
         NumberCommand::Add { slug, number } => {
             let org = org_by_slug(&pool, &slug).await?;
-            let id = services::settings::add_number(&pool, &operator_scope(org.id), &number)
+            let id = services::settings::add_number(&pool, &Principal::operator(org.id), &number)
                 .await
                 .map_err(explain)?;
             println!("{id}");
         }
         NumberCommand::List { slug } => {
             let org = org_by_slug(&pool, &slug).await?;
-            let list = services::settings::numbers(&pool, &operator_scope(org.id))
+            let list = services::settings::numbers(&pool, &Principal::operator(org.id))
                 .await
                 .map_err(explain)?;
             println!("{:<36}  {:<16}  STATUS", "ID", "NUMBER");

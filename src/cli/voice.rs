@@ -1,8 +1,9 @@
 //! Operator commands for agents, calls and encryption keys.
 
-use super::common::{explain, keyring, operator_scope, org_by_slug, pool};
+use super::common::{explain, keyring, org_by_slug, pool};
+use crate::auth::Principal;
+use crate::config::Config;
 use crate::db::PlatformAccess;
-use crate::server::config::Config;
 use crate::services;
 use anyhow::{bail, Context};
 use clap::Subcommand;
@@ -36,17 +37,19 @@ pub async fn agent(config: &Config, cmd: AgentCommand) -> anyhow::Result<()> {
             name,
         } => {
             let org = org_by_slug(&pool, &slug).await?;
-            let id = services::agents::create(&pool, &operator_scope(org.id), &agent_id, &name)
-                .await
-                .map_err(explain)?;
+            let id =
+                services::agents::create(&pool, &Principal::operator(org.id), &agent_id, &name)
+                    .await
+                    .map_err(explain)?;
             println!("{id}");
             println!("{}", services::agents::webhook_url(&config.public_url, id));
         }
         AgentCommand::List { slug } => {
             let org = org_by_slug(&pool, &slug).await?;
-            let o = services::agents::overview(&pool, &operator_scope(org.id), &config.public_url)
-                .await
-                .map_err(explain)?;
+            let o =
+                services::agents::overview(&pool, &Principal::operator(org.id), &config.public_url)
+                    .await
+                    .map_err(explain)?;
             println!(
                 "{:<36}  {:<20}  {:>6}  {:<24}  NAME",
                 "ID", "STATUS", "CALLS", "PLATFORM AGENT"
@@ -71,7 +74,7 @@ pub async fn agent(config: &Config, cmd: AgentCommand) -> anyhow::Result<()> {
 pub async fn simulate(config: &Config, slug: &str, agent: Uuid, count: u32) -> anyhow::Result<()> {
     let pool = pool(config).await?;
     let org = org_by_slug(&pool, slug).await?;
-    let scope = operator_scope(org.id);
+    let scope = Principal::operator(org.id);
     let overview = services::agents::overview(&pool, &scope, &config.public_url)
         .await
         .map_err(explain)?;

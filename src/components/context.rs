@@ -56,7 +56,7 @@ impl Host {
 fn request_host() -> (bool, Branding) {
     #[cfg(feature = "ssr")]
     {
-        use crate::server::host::HostSite;
+        use crate::tenancy::HostSite;
         let site = use_context::<http::request::Parts>()
             .and_then(|p| p.extensions.get::<HostSite>().cloned());
         match site {

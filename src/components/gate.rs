@@ -24,7 +24,9 @@ fn belongs(who: &Whoami, need: Need) -> bool {
 }
 
 fn allowed(who: &Whoami, need: Need) -> bool {
-    let Some(v) = &who.viewer else { return false };
+    let Some(v) = &who.signed_in else {
+        return false;
+    };
     match (need, &who.site) {
         (Need::SuperAdmin, Site::Platform) => v.is_super_admin,
         (Need::Member, Site::Org { .. }) => v.role.is_some(),
@@ -47,7 +49,7 @@ pub fn Gate(need: Need, children: ChildrenFn) -> impl IntoView {
                 match session.whoami.await {
                     Err(e) => view! { <super::status::ErrorNotice error=e/> }.into_any(),
                     Ok(who) if !belongs(&who, need) => view! { <NotOnThisSite/> }.into_any(),
-                    Ok(who) if who.viewer.is_none() => view! { <Redirect path="/login"/> }.into_any(),
+                    Ok(who) if who.signed_in.is_none() => view! { <Redirect path="/login"/> }.into_any(),
                     Ok(who) if allowed(&who, need) => {
                         // Every time on the page reads by this person's clock.
                         provide_context(who.clock.clone());

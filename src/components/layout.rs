@@ -38,7 +38,7 @@ fn TopBar(who: Whoami) -> impl IntoView {
     let logo = look
         .logo_url
         .map(|src| view! { <img class="brand-logo" src=src alt=""/> });
-    let links: Vec<(&'static str, &'static str)> = match (&who.site, &who.viewer) {
+    let links: Vec<(&'static str, &'static str)> = match (&who.site, &who.signed_in) {
         (_, None) => vec![],
         (Site::Platform, Some(_)) => vec![
             ("/", "Organizations"),
@@ -68,7 +68,7 @@ fn TopBar(who: Whoami) -> impl IntoView {
                 .map(|(href, label)| view! { <A href=href exact=true>{label}</A> })
                 .collect_view()}
         </nav>
-        {who.viewer.map(|v| {
+        {who.signed_in.map(|v| {
             let role = v.role.map(Role::label).unwrap_or("Super admin");
             // On the console, the zone its times are in, and where to change it.
             let zone = v.is_super_admin.then(|| {

@@ -1,9 +1,8 @@
-//! Call records (a tenant table). The merge itself is in `ingest::merge`;
-//! this file turns a row into merge state and back, exactly, so that merging
-//! against a stored row equals merging against the state in memory.
+//! Call records (a tenant table). The merge itself is in `ingest::merge`,
+//! which turns its state into a [`MergedRow`] and back, exactly, so that
+//! merging against a stored row equals merging against the state in memory.
 
 use crate::error::AppError;
-use crate::ingest::merge::{self, Merged};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::postgres::{PgArguments, PgRow};
@@ -13,147 +12,140 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 use uuid::Uuid;
 
-fn ms_to_time(ms: Option<i64>) -> Option<DateTime<Utc>> {
-    ms.and_then(DateTime::from_timestamp_millis)
+/// One declaration of the columns a merge writes and reads back: for each,
+/// its SQL type, the expression around the value when written (`{}`), and
+/// the expression it is read as. It makes [`MergedRow`] (one typed field
+/// per column), the statements' column lists and `unnest` arrays, the binds
+/// in the same order, and reading a locked row — so none can drift from
+/// another. Values travel as one array per column, so one statement writes
+/// any number of calls.
+macro_rules! merged_columns {
+    ($( $(#[$doc:meta])* $col:ident: $ty:ty = $sql:literal, $write:literal, $read:literal; )*) => {
+        /// A call's merged columns, as stored (`None`: no value).
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct MergedRow {
+            $( $(#[$doc])* pub $col: Option<$ty>, )*
+        }
+
+        /// (column, SQL type, write expression, read expression).
+        const MERGED: &[(&str, &str, &str, &str)] = &[
+            $( (stringify!($col), $sql, $write, $read), )*
+        ];
+
+        /// Several calls' rows as one array per column.
+        #[derive(Default)]
+        struct MergedColumns {
+            agent: Vec<Uuid>,
+            $( $col: Vec<Option<$ty>>, )*
+        }
+
+        impl MergedColumns {
+            fn push(&mut self, agent_id: Uuid, row: MergedRow) {
+                self.agent.push(agent_id);
+                $( self.$col.push(row.$col); )*
+            }
+
+            /// Binds `$3` onwards: the agents, then [`MERGED`]'s columns.
+            fn bind<'q>(
+                &'q self,
+                q: Query<'q, Postgres, PgArguments>,
+            ) -> Query<'q, Postgres, PgArguments> {
+                q.bind(&self.agent) $( .bind(&self.$col) )*
+            }
+        }
+
+        impl MergedRow {
+            /// Reads the columns selected by [`merged_reads`].
+            fn read(row: &PgRow) -> Result<Self, sqlx::Error> {
+                Ok(MergedRow { $( $col: row.try_get(stringify!($col))?, )* })
+            }
+        }
+    };
 }
 
-/// The columns a merge state is read from.
-const MERGE_STATE_COLUMNS: &str = "merge_ranks, events_seen, agent_id, provider_agent_id,
-    call_type, direction, from_number, to_number, call_status, started_at, ended_at,
-    reported_duration_ms, disconnection_reason, transcript, transcript_turns, summary, sentiment,
-    successful, in_voicemail, custom_analysis, recording_url, provider_cost_cents::text AS cost,
-    metadata, dynamic_variables";
+merged_columns! {
+    provider_agent_id: String = "text", "{}", "provider_agent_id";
+    call_type: String = "text", "coalesce({}, 'unknown')", "call_type";
+    direction: String = "text", "{}", "direction";
+    from_number: String = "text", "{}", "from_number";
+    to_number: String = "text", "{}", "to_number";
+    call_status: String = "text", "{}", "call_status";
+    started_at: DateTime<Utc> = "timestamptz", "{}", "started_at";
+    ended_at: DateTime<Utc> = "timestamptz", "{}", "ended_at";
+    /// As the platform reported it.
+    reported_duration_ms: i64 = "int8", "{}", "reported_duration_ms";
+    /// As billed: reported, else end − start (derived, never read back).
+    duration_ms: i64 = "int8", "{}", "duration_ms";
+    disconnection_reason: String = "text", "{}", "disconnection_reason";
+    transcript: String = "text", "{}", "transcript";
+    transcript_turns: Value = "jsonb", "{}", "transcript_turns";
+    summary: String = "text", "{}", "summary";
+    sentiment: String = "text", "{}", "sentiment";
+    successful: bool = "bool", "{}", "successful";
+    in_voicemail: bool = "bool", "{}", "in_voicemail";
+    custom_analysis: Value = "jsonb", "{}", "custom_analysis";
+    recording_url: String = "text", "{}", "recording_url";
+    /// The platform's figure as JSON number text (numeric in the table), so
+    /// it reads back exactly as it came.
+    provider_cost_cents: String = "text", "{}::numeric", "provider_cost_cents::text";
+    metadata: Value = "jsonb", "{}", "metadata";
+    dynamic_variables: Value = "jsonb", "{}", "dynamic_variables";
+    /// `{field: rank}` of the merge (see `ingest::merge`).
+    merge_ranks: Value = "jsonb", "{}", "merge_ranks";
+    /// The events seen, as a JSON array of names: lists of different lengths
+    /// cannot travel in one two-dimensional array (a `text[]` column).
+    events_seen: Value = "jsonb", "ARRAY(SELECT jsonb_array_elements_text({}))",
+        "to_jsonb(events_seen)";
+}
+
+/// The select list that [`MergedRow::read`] reads.
+fn merged_reads() -> String {
+    MERGED
+        .iter()
+        .map(|(col, _, _, read)| {
+            if read == col {
+                col.to_string()
+            } else {
+                format!("{read} AS {col}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// Locks the organization's existing calls among `provider_call_ids`, in
 /// the order of their ids (so concurrent batches wait instead of
-/// deadlocking), and returns each one's id and merge state. Concurrent
+/// deadlocking), and returns each one's id and merged row. Concurrent
 /// deliveries for one call queue here, so each merges against the other's
 /// committed result.
 pub async fn lock_many(
     conn: &mut PgConnection,
     org_id: Uuid,
     provider_call_ids: &[&str],
-) -> Result<HashMap<String, (Uuid, Merged)>, AppError> {
-    let sql = format!(
-        "SELECT id AS call_id, provider_call_id, {MERGE_STATE_COLUMNS} FROM calls
-          WHERE organization_id = $1 AND provider_call_id = ANY($2)
-          ORDER BY provider_call_id FOR UPDATE"
-    );
-    let rows = sqlx::query(&sql)
+) -> Result<HashMap<String, (Uuid, MergedRow)>, AppError> {
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT id, provider_call_id, {} FROM calls
+              WHERE organization_id = $1 AND provider_call_id = ANY($2)
+              ORDER BY provider_call_id FOR UPDATE",
+            merged_reads()
+        )
+    });
+    let rows = sqlx::query(&SQL)
         .bind(org_id)
         .bind(provider_call_ids)
         .fetch_all(&mut *conn)
         .await?;
     let mut out = HashMap::with_capacity(rows.len());
     for row in rows {
-        if let Some(state) = merge_state(&row)? {
-            out.insert(row.try_get("provider_call_id")?, state);
-        }
+        let id: Uuid = row.try_get("id")?;
+        out.insert(
+            row.try_get("provider_call_id")?,
+            (id, MergedRow::read(&row)?),
+        );
     }
     Ok(out)
 }
-
-/// Reads `call_id` and [`MERGE_STATE_COLUMNS`] from a row; `None` when
-/// `call_id` is null (no call yet).
-fn merge_state(row: &PgRow) -> Result<Option<(Uuid, Merged)>, AppError> {
-    let Some(id) = row.try_get::<Option<Uuid>, _>("call_id")? else {
-        return Ok(None);
-    };
-    let ranks: Value = row.try_get("merge_ranks")?;
-    let events: Vec<String> = row.try_get("events_seen")?;
-    let mut state = Merged {
-        events_seen: events.into_iter().collect(),
-        ..Default::default()
-    };
-    let Some(ranks) = ranks.as_object() else {
-        return Ok(Some((id, state)));
-    };
-    for (name, rank) in ranks {
-        let Some(name) = merge::static_name(name) else {
-            continue;
-        };
-        let rank = rank.as_u64().unwrap_or(0).min(u8::MAX as u64) as u8;
-        let text = |col: &str| -> Result<Value, sqlx::Error> {
-            Ok(row
-                .try_get::<Option<String>, _>(col)?
-                .map(Value::String)
-                .unwrap_or(Value::Null))
-        };
-        let json = |col: &str| -> Result<Value, sqlx::Error> {
-            Ok(row.try_get::<Option<Value>, _>(col)?.unwrap_or(Value::Null))
-        };
-        let time = |col: &str| -> Result<Value, sqlx::Error> {
-            Ok(row
-                .try_get::<Option<DateTime<Utc>>, _>(col)?
-                .map(|t| Value::from(t.timestamp_millis()))
-                .unwrap_or(Value::Null))
-        };
-        let flag = |col: &str| -> Result<Value, sqlx::Error> {
-            Ok(row
-                .try_get::<Option<bool>, _>(col)?
-                .map(Value::Bool)
-                .unwrap_or(Value::Null))
-        };
-        let value = match name {
-            "start_ms" => time("started_at")?,
-            "end_ms" => time("ended_at")?,
-            "duration_ms" => row
-                .try_get::<Option<i64>, _>("reported_duration_ms")?
-                .map(Value::from)
-                .unwrap_or(Value::Null),
-            "successful" | "in_voicemail" => flag(name)?,
-            "transcript_turns" | "custom_analysis" | "metadata" | "dynamic_variables" => {
-                json(name)?
-            }
-            "cost_cents" => row
-                .try_get::<Option<String>, _>("cost")?
-                .and_then(|t| serde_json::from_str(&t).ok())
-                .unwrap_or(Value::Null),
-            other => text(other)?,
-        };
-        if !value.is_null() {
-            state.fields.insert(name, (rank, value));
-        }
-    }
-    Ok(Some((id, state)))
-}
-
-/// The columns a merge writes: name, SQL type, and the expression around
-/// the value (`{}`). Shared by the insert of new calls and the update of
-/// existing ones, so the two cannot drift apart. Values travel as one array
-/// per column (`unnest`), so one statement writes any number of calls.
-const MERGED: &[(&str, &str, &str)] = &[
-    ("provider_agent_id", "text", "{}"),
-    ("call_type", "text", "coalesce({}, 'unknown')"),
-    ("direction", "text", "{}"),
-    ("from_number", "text", "{}"),
-    ("to_number", "text", "{}"),
-    ("call_status", "text", "{}"),
-    ("started_at", "timestamptz", "{}"),
-    ("ended_at", "timestamptz", "{}"),
-    ("reported_duration_ms", "int8", "{}"),
-    ("duration_ms", "int8", "{}"),
-    ("disconnection_reason", "text", "{}"),
-    ("transcript", "text", "{}"),
-    ("transcript_turns", "jsonb", "{}"),
-    ("summary", "text", "{}"),
-    ("sentiment", "text", "{}"),
-    ("successful", "bool", "{}"),
-    ("in_voicemail", "bool", "{}"),
-    ("custom_analysis", "jsonb", "{}"),
-    ("recording_url", "text", "{}"),
-    ("provider_cost_cents", "text", "{}::numeric"),
-    ("metadata", "jsonb", "{}"),
-    ("dynamic_variables", "jsonb", "{}"),
-    ("merge_ranks", "jsonb", "{}"),
-    // A list per call cannot travel in a two-dimensional array (the lists
-    // differ in length), so it travels as a JSON array.
-    (
-        "events_seen",
-        "jsonb",
-        "ARRAY(SELECT jsonb_array_elements_text({}))",
-    ),
-];
 
 /// `unnest($2::<key>[], $3::uuid[], $4::text[], …) AS t(key, agent, c4, …)`
 /// and, per merged column, its expression over `t`.
@@ -161,11 +153,11 @@ fn unnest_merged(key_type: &str) -> (String, Vec<String>) {
     let mut arrays = vec![format!("$2::{key_type}[]"), "$3::uuid[]".to_string()];
     let mut names = vec!["key".to_string(), "agent".to_string()];
     let mut exprs = Vec::new();
-    for (i, (_, ty, expr)) in MERGED.iter().enumerate() {
+    for (i, (_, ty, write, _)) in MERGED.iter().enumerate() {
         let n = i + 4;
         arrays.push(format!("${n}::{ty}[]"));
         names.push(format!("c{n}"));
-        exprs.push(expr.replace("{}", &format!("t.c{n}")));
+        exprs.push(write.replace("{}", &format!("t.c{n}")));
     }
     (
         format!("unnest({}) AS t({})", arrays.join(", "), names.join(", ")),
@@ -182,7 +174,7 @@ fn unnest_merged(key_type: &str) -> (String, Vec<String>) {
 // transaction), so a call is never counted twice or not at all.
 static INSERT_MERGED: LazyLock<String> = LazyLock::new(|| {
     let (source, exprs) = unnest_merged("text");
-    let columns: Vec<&str> = MERGED.iter().map(|(c, _, _)| *c).collect();
+    let columns: Vec<&str> = MERGED.iter().map(|(c, _, _, _)| *c).collect();
     format!(
         "WITH written AS (
            INSERT INTO calls AS n (organization_id, provider_call_id, agent_id, {})
@@ -205,7 +197,7 @@ static UPDATE_MERGED: LazyLock<String> = LazyLock::new(|| {
     let sets: Vec<String> = MERGED
         .iter()
         .zip(exprs)
-        .map(|((c, _, _), e)| format!("{c} = {e}"))
+        .map(|((c, _, _, _), e)| format!("{c} = {e}"))
         .collect();
     format!(
         "WITH was AS (
@@ -227,104 +219,18 @@ static UPDATE_MERGED: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-/// The merged states of several calls as one array per column, in
-/// [`MERGED`]'s order.
-#[derive(Default)]
-struct MergedColumns {
-    agent: Vec<Uuid>,
-    text: [Vec<Option<String>>; 12],
-    time: [Vec<Option<DateTime<Utc>>>; 2],
-    int: [Vec<Option<i64>>; 2],
-    flag: [Vec<Option<bool>>; 2],
-    json: [Vec<Option<Value>>; 6],
+/// The keys (provider ids or ids) and the columns of `(key, agent, row)` triples.
+fn columns_of<K>(calls: Vec<(K, Uuid, MergedRow)>) -> (Vec<K>, MergedColumns) {
+    let mut keys = Vec::with_capacity(calls.len());
+    let mut columns = MergedColumns::default();
+    for (key, agent_id, row) in calls {
+        keys.push(key);
+        columns.push(agent_id, row);
+    }
+    (keys, columns)
 }
 
-impl MergedColumns {
-    /// The keys (provider ids or ids) and the columns of `(key, agent, state)` triples.
-    fn of<K: Copy>(calls: &[(K, Uuid, &Merged)]) -> (Vec<K>, Self) {
-        let mut keys = Vec::with_capacity(calls.len());
-        let mut columns = MergedColumns::default();
-        for (key, agent_id, m) in calls {
-            keys.push(*key);
-            columns.push(*agent_id, m);
-        }
-        (keys, columns)
-    }
-
-    fn push(&mut self, agent_id: Uuid, m: &Merged) {
-        let text = |name: &str| m.str(name).map(str::to_owned);
-        self.agent.push(agent_id);
-        let texts = [
-            text("provider_agent_id"),
-            text("call_type"),
-            text("direction"),
-            text("from_number"),
-            text("to_number"),
-            text("call_status"),
-            text("disconnection_reason"),
-            text("transcript"),
-            text("summary"),
-            text("sentiment"),
-            text("recording_url"),
-            m.value("cost_cents").map(|v| v.to_string()),
-        ];
-        for (column, v) in self.text.iter_mut().zip(texts) {
-            column.push(v);
-        }
-        self.time[0].push(ms_to_time(m.i64("start_ms")));
-        self.time[1].push(ms_to_time(m.i64("end_ms")));
-        self.int[0].push(m.i64("duration_ms"));
-        self.int[1].push(m.duration_ms());
-        self.flag[0].push(m.bool("successful"));
-        self.flag[1].push(m.bool("in_voicemail"));
-        let events: Vec<&str> = m.events_seen.iter().map(String::as_str).collect();
-        let jsons = [
-            m.value("transcript_turns").cloned(),
-            m.value("custom_analysis").cloned(),
-            m.value("metadata").cloned(),
-            m.value("dynamic_variables").cloned(),
-            Some(m.ranks()),
-            Some(Value::from(events)),
-        ];
-        for (column, v) in self.json.iter_mut().zip(jsons) {
-            column.push(v);
-        }
-    }
-
-    /// Binds `$3` onwards in [`MERGED`]'s order.
-    fn bind<'q>(&'q self, q: Query<'q, Postgres, PgArguments>) -> Query<'q, Postgres, PgArguments> {
-        let [provider_agent_id, call_type, direction, from, to, status, reason, transcript, summary, sentiment, recording, cost] =
-            &self.text;
-        let [turns, analysis, metadata, variables, ranks, events] = &self.json;
-        q.bind(&self.agent)
-            .bind(provider_agent_id)
-            .bind(call_type)
-            .bind(direction)
-            .bind(from)
-            .bind(to)
-            .bind(status)
-            .bind(&self.time[0])
-            .bind(&self.time[1])
-            .bind(&self.int[0])
-            .bind(&self.int[1])
-            .bind(reason)
-            .bind(transcript)
-            .bind(turns)
-            .bind(summary)
-            .bind(sentiment)
-            .bind(&self.flag[0])
-            .bind(&self.flag[1])
-            .bind(analysis)
-            .bind(recording)
-            .bind(cost)
-            .bind(metadata)
-            .bind(variables)
-            .bind(ranks)
-            .bind(events)
-    }
-}
-
-/// Creates calls from their first merged states, each written once, in one
+/// Creates calls from their first merged rows, each written once, in one
 /// statement that also adds them to the rollups (in a `db::tx::ingestion`
 /// transaction; elsewhere the row triggers do). Returns the
 /// provider ids created, with their ids; a call missing from the answer was
@@ -332,9 +238,9 @@ impl MergedColumns {
 pub async fn create_merged(
     conn: &mut PgConnection,
     org_id: Uuid,
-    calls: &[(&str, Uuid, &Merged)],
+    calls: Vec<(&str, Uuid, MergedRow)>,
 ) -> Result<HashMap<String, Uuid>, AppError> {
-    let (keys, columns) = MergedColumns::of(calls);
+    let (keys, columns) = columns_of(calls);
     let q = sqlx::query(&INSERT_MERGED).bind(org_id).bind(&keys);
     let rows = columns.bind(q).fetch_all(conn).await?;
     rows.iter()
@@ -342,16 +248,16 @@ pub async fn create_merged(
         .collect()
 }
 
-/// Writes merged states back to locked calls' rows, in one statement that
+/// Writes merged rows back to locked calls, in one statement that
 /// also moves the rollups from what the rows were to what they are (in a
 /// `db::tx::ingestion` transaction; elsewhere the row triggers do). The
 /// rows must be locked ([`lock_many`]).
 pub async fn store_merged(
     conn: &mut PgConnection,
     org_id: Uuid,
-    calls: &[(Uuid, Uuid, &Merged)],
+    calls: Vec<(Uuid, Uuid, MergedRow)>,
 ) -> Result<(), AppError> {
-    let (ids, columns) = MergedColumns::of(calls);
+    let (ids, columns) = columns_of(calls);
     let q = sqlx::query(&UPDATE_MERGED).bind(org_id).bind(&ids);
     columns.bind(q).fetch_one(conn).await?;
     Ok(())

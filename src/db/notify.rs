@@ -1,10 +1,17 @@
 //! Change notifications: `NOTIFY callboard_events, '<org>:<kind>'` inside the
 //! writing transaction, so listeners hear only committed changes. Kinds:
-//! `calls` (live views) and `config` (settings or numbers changed: every
-//! server process drops what it cached for the organization).
+//! `calls` (live views) and `config` (settings, agents, keys, numbers or the
+//! organization itself changed: every server process drops what it cached
+//! for the organization).
+//!
+//! A change to an organization's configuration is committed through
+//! [`commit_config`], which also tells this process's caches at once (the
+//! notice reaches them a moment later), so no write path can forget to.
 
+use super::Tx;
 use crate::error::AppError;
 use sqlx::PgConnection;
+use std::sync::{Arc, RwLock, Weak};
 use uuid::Uuid;
 
 pub const CHANNEL: &str = "callboard_events";
@@ -13,8 +20,35 @@ pub async fn calls_changed(conn: &mut PgConnection, org_id: Uuid) -> Result<(), 
     notify(conn, org_id, "calls").await
 }
 
-pub async fn config_changed(conn: &mut PgConnection, org_id: Uuid) -> Result<(), AppError> {
-    notify(conn, org_id, "config").await
+/// Commits a transaction that changed an organization's configuration: the
+/// notice goes to every process with the commit, and this process's caches
+/// forget the organization as soon as it is committed.
+pub async fn commit_config(mut tx: Tx, org_id: Uuid) -> Result<(), AppError> {
+    notify(&mut tx, org_id, "config").await?;
+    tx.commit().await?;
+    for forget in forgetters() {
+        forget(org_id);
+    }
+    Ok(())
+}
+
+/// What a process forgets when an organization's configuration changes.
+pub type Forget = dyn Fn(Uuid) + Send + Sync;
+
+/// Registers a process's caches with [`commit_config`]. Kept weakly: the
+/// caches' owner holds the `Arc`, and a dropped one is skipped (a test may
+/// run several servers in one process; each forgets).
+pub fn on_config_change(forget: &Arc<Forget>) {
+    let mut all = FORGETTERS.write().unwrap_or_else(|e| e.into_inner());
+    all.retain(|f| f.strong_count() > 0);
+    all.push(Arc::downgrade(forget));
+}
+
+static FORGETTERS: RwLock<Vec<Weak<Forget>>> = RwLock::new(Vec::new());
+
+fn forgetters() -> Vec<Arc<Forget>> {
+    let all = FORGETTERS.read().unwrap_or_else(|e| e.into_inner());
+    all.iter().filter_map(Weak::upgrade).collect()
 }
 
 async fn notify(conn: &mut PgConnection, org_id: Uuid, kind: &str) -> Result<(), AppError> {

@@ -106,7 +106,7 @@ pub async fn user_only(pool: &PgPool, user_id: Uuid) -> Result<Tx, AppError> {
 }
 
 /// Why the platform path is being used. Constructed only by
-/// `auth::guard::require_super_admin` (through [`PlatformAccess::super_admin`])
+/// `auth::guard::Caller::super_admin` (through [`PlatformAccess::super_admin`])
 /// or by the named system purposes below; grep for them to audit every use.
 /// The lookup purposes are public: they grant only the read-only lookup role.
 #[derive(Debug, Clone, Copy)]

@@ -67,7 +67,7 @@ pub enum Site {
 
 /// The signed-in person as the UI needs to know them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Viewer {
+pub struct SignedIn {
     pub email: String,
     pub is_super_admin: bool,
     /// The role in the organization of this host; `None` on the platform host.
@@ -78,7 +78,9 @@ pub struct Viewer {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Whoami {
     pub site: Site,
-    pub viewer: Option<Viewer>,
+    /// Nobody, before sign-in (`viewer` on the wire, as documented).
+    #[serde(rename = "viewer")]
+    pub signed_in: Option<SignedIn>,
     /// A super admin viewing as this organization: its name and when the
     /// view ends (the banner).
     pub impersonating: Option<(String, chrono::DateTime<chrono::Utc>)>,

@@ -6,3 +6,4 @@
 pub mod answer;
 pub mod directory;
 pub mod hours;
+pub mod service;

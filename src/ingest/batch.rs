@@ -68,6 +68,22 @@ impl Batcher {
         }
     }
 
+    /// Accepts one delivery for `owner`'s agent: verifies and parses it
+    /// (`service::prepare_for`), then stores it with whatever else is
+    /// waiting for its organization. The outcome comes once it is committed
+    /// (or refused without storing).
+    pub async fn accept(
+        &self,
+        keys: &crate::crypto::Keyring,
+        owner: &crate::db::agents::Owner,
+        delivery: service::Delivery<'_>,
+    ) -> Result<Outcome, AppError> {
+        match service::prepare_for(&self.pool, keys, owner, delivery).await? {
+            service::Prepared::Ready(event) => self.store(event).await,
+            service::Prepared::Done(outcome) => Ok(outcome),
+        }
+    }
+
     /// Stores one prepared delivery with whatever else is waiting for its
     /// organization, and returns its outcome once the transaction committed.
     pub async fn store(&self, event: Event) -> Result<Outcome, AppError> {

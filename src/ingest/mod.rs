@@ -6,6 +6,7 @@ pub mod batch;
 pub mod merge;
 pub mod owners;
 pub mod parse;
+pub mod row;
 pub mod service;
 
 #[cfg(test)]

@@ -273,7 +273,7 @@ async fn merge(
                 continue;
             };
             let (id, mut state) = match existing.remove(call_id) {
-                Some((id, state)) => (Some(id), state),
+                Some((id, row)) => (Some(id), Merged::from_row(row)),
                 None => (None, Merged::default()),
             };
             for e in mine {
@@ -290,14 +290,20 @@ async fn merge(
             }
         }
         if !updates.is_empty() {
-            let rows: Vec<_> = updates.iter().map(|(id, a, m)| (*id, *a, m)).collect();
-            db::calls::store_merged(&mut *conn, org_id, &rows).await?;
+            let rows: Vec<_> = updates
+                .iter()
+                .map(|(id, a, m)| (*id, *a, m.to_row()))
+                .collect();
+            db::calls::store_merged(&mut *conn, org_id, rows).await?;
         }
         if creates.is_empty() {
             break;
         }
-        let rows: Vec<_> = creates.iter().map(|(c, a, m)| (*c, *a, m)).collect();
-        let created = db::calls::create_merged(&mut *conn, org_id, &rows).await?;
+        let rows: Vec<_> = creates
+            .iter()
+            .map(|(c, a, m)| (*c, *a, m.to_row()))
+            .collect();
+        let created = db::calls::create_merged(&mut *conn, org_id, rows).await?;
         pending = creates
             .iter()
             .map(|(c, _, _)| *c)

@@ -29,7 +29,7 @@ pub fn LoginPage() -> impl IntoView {
                 <Suspense>
                     {move || Suspend::new(async move {
                         let who = session.whoami.await.ok();
-                        let signed_in = who.as_ref().is_some_and(|w| w.viewer.is_some());
+                        let signed_in = who.as_ref().is_some_and(|w| w.signed_in.is_some());
                         signed_in.then(|| view! { <Redirect path="/"/> })
                     })}
                 </Suspense>

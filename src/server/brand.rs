@@ -2,11 +2,11 @@
 //! hosting), and uploaded by super admins through a plain multipart form, so
 //! the console's upload works before hydration too.
 
-use super::state::AppState;
-use crate::auth::guard::{require_super_admin, RequestCtx};
+use crate::auth::Caller;
 use crate::db::{self, PlatformAccess};
 use crate::error::AppError;
 use crate::services::branding::{self, AssetKind, ImageProblem};
+use crate::state::AppState;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -74,15 +74,12 @@ pub async fn asset(
 pub async fn upload(
     State(state): State<AppState>,
     Path((org, kind)): Path<(Uuid, String)>,
-    ctx: RequestCtx,
+    caller: Caller,
     multipart: Multipart,
 ) -> Response {
-    let sa = match require_super_admin(&ctx).await {
+    let sa = match caller.super_admin().await {
         Ok(sa) => sa,
-        Err(e) => {
-            let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::FORBIDDEN);
-            return (status, e.to_string()).into_response();
-        }
+        Err(e) => return super::refuse(e),
     };
     let Some(kind) = AssetKind::parse(&kind) else {
         return StatusCode::NOT_FOUND.into_response();
@@ -95,10 +92,7 @@ pub async fn upload(
     };
     let back = format!("/orgs/{org}");
     match result {
-        Ok(()) => {
-            state.forget_org(org);
-            Redirect::to(&format!("{back}?asset={}#branding", kind.as_str())).into_response()
-        }
+        Ok(()) => Redirect::to(&format!("{back}?asset={}#branding", kind.as_str())).into_response(),
         Err(AppError::NotFound) => StatusCode::NOT_FOUND.into_response(),
         Err(e) => {
             // The code is one of ours (a field error), or "failed".

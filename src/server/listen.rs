@@ -3,8 +3,8 @@
 //! an organization. If the connection drops, notifications may have been
 //! missed, so the caches are cleared whole.
 
-use super::state::AppState;
 use crate::db::notify;
+use crate::state::AppState;
 use sqlx::postgres::PgListener;
 use std::time::Duration;
 

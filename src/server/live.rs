@@ -7,11 +7,10 @@
 //! Streams end after a while so the browser reconnects and the session is
 //! checked again.
 
-use super::host::HostSite;
-use super::state::AppState;
-use crate::auth::guard::{require_member, require_super_admin, RequestCtx};
+use crate::auth::{Caller, Need};
+use crate::state::AppState;
+use crate::tenancy::HostSite;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use std::convert::Infallible;
@@ -20,30 +19,19 @@ use tokio::sync::broadcast::{self, error::RecvError};
 use tokio::time::Instant;
 use uuid::Uuid;
 
-/// The fan-out: organization ids whose calls changed. `Uuid::nil()` means
-/// "anything may have changed" (the listener reconnected).
-pub type Changes = broadcast::Sender<Uuid>;
-
-pub fn channel() -> Changes {
-    broadcast::channel(1024).0
-}
-
 /// Minimum time between two events on one stream.
 const SPACING: Duration = Duration::from_millis(400);
 /// How long one stream lives before the browser must reconnect.
 const LIFETIME: Duration = Duration::from_secs(600);
 
-pub async fn events(State(state): State<AppState>, ctx: RequestCtx) -> Response {
-    let who = match &ctx.site {
-        HostSite::Platform => require_super_admin(&ctx).await.map(|_| None),
-        HostSite::Org(_) => require_member(&ctx).await.map(|u| Some(u.org.id)),
+pub async fn events(State(state): State<AppState>, caller: Caller) -> Response {
+    let who = match &caller.site {
+        HostSite::Platform => caller.super_admin().await.map(|_| None),
+        HostSite::Org(_) => caller.require(Need::Member).await.map(|w| Some(w.org_id())),
     };
     let org = match who {
         Ok(org) => org,
-        Err(e) => {
-            let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::FORBIDDEN);
-            return (status, e.to_string()).into_response();
-        }
+        Err(e) => return super::refuse(e),
     };
     let stream = Stream {
         rx: state.live.subscribe(),

@@ -4,7 +4,7 @@
 //! `crate::metrics`, below the server, so the services that count need not
 //! know it.
 
-use super::state::AppState;
+use crate::state::AppState;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};

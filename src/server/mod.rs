@@ -1,30 +1,35 @@
-//! The HTTP server (server only): configuration, shared state, middleware and
-//! the router.
+//! The HTTP server (server only): the router, middleware and the plain
+//! routes (webhooks, recordings, exports, live updates, brand assets).
 
 pub mod assets;
 pub mod brand;
 pub mod client_ip;
-pub mod config;
 pub mod export;
 pub mod health;
 pub mod host;
 pub mod listen;
 pub mod live;
-pub mod media;
 pub mod metrics;
 pub mod recording;
 pub mod router;
 pub mod security;
-pub mod state;
-pub mod summaries;
 pub mod webhooks;
 
 use anyhow::Context;
+use axum::response::{IntoResponse, Response};
 use std::net::SocketAddr;
 
+/// A plain route's answer to an error: its status and the message meant
+/// for people (never internals; see `AppError`).
+pub(crate) fn refuse(e: crate::error::AppError) -> Response {
+    let status =
+        http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+    (status, e.to_string()).into_response()
+}
+
 /// Runs the server until Ctrl-C / SIGTERM.
-pub async fn serve(config: config::Config) -> anyhow::Result<()> {
-    let state = state::AppState::new(config).await?;
+pub async fn serve(config: crate::config::Config) -> anyhow::Result<()> {
+    let state = crate::state::AppState::new(config).await?;
     crate::db::roles::check_app_role(&state.pool)
         .await
         .context("checking the database role")?;

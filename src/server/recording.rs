@@ -2,13 +2,11 @@
 //! route. The browser never learns where recordings are kept (the voice
 //! platform's URL stays on the server), and the call must belong to the
 //! organization of the signed-in member on this host. What may be fetched is
-//! `server::media`'s decision: a refused or failed fetch is "unavailable",
+//! `media`'s decision: a refused or failed fetch is "unavailable",
 //! never the upstream's body.
 
-use super::state::AppState;
-use crate::auth::guard::{require_member, RequestCtx};
-use crate::db;
-use crate::error::AppError;
+use crate::auth::{Caller, Need};
+use crate::state::AppState;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -18,23 +16,17 @@ use uuid::Uuid;
 pub async fn recording(
     State(state): State<AppState>,
     Path(call): Path<Uuid>,
-    ctx: RequestCtx,
+    caller: Caller,
     headers: HeaderMap,
 ) -> Response {
     let url = async {
-        let user = require_member(&ctx).await?;
-        let mut tx = db::tx::tenant(&state.pool, &user.tenant()).await?;
-        let url = db::calls::recording_url(&mut tx, user.org.id, call).await?;
-        tx.commit().await?;
-        url.ok_or(AppError::NotFound)
+        let who = caller.require(Need::Member).await?;
+        crate::services::dashboard::recording_url(&state.pool, &who, call).await
     }
     .await;
     let url = match url {
         Ok(url) => url,
-        Err(e) => {
-            let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::NOT_FOUND);
-            return (status, e.to_string()).into_response();
-        }
+        Err(e) => return super::refuse(e),
     };
     let range = headers.get(header::RANGE).and_then(|v| v.to_str().ok());
     let fetched = match state.media.fetch(&url, range).await {

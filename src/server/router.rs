@@ -1,5 +1,6 @@
-use super::{assets, health, host, metrics, security, state::AppState};
+use super::{assets, health, host, metrics, security};
 use crate::app::{shell, App};
+use crate::state::AppState;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderName, Request, StatusCode};
 use axum::middleware::{from_fn_with_state, Next};

@@ -113,17 +113,6 @@ pub async fn headers(State(served): State<Served>, req: Request, next: Next) -> 
     res
 }
 
-/// The page CSP. Scripts run only with this response's nonce (plus the
-/// WebAssembly the hydration script loads).
-pub fn page_csp(nonce: &str) -> String {
-    format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
-         font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
-         frame-ancestors 'none'"
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,7 @@
 //! The activity log for an organization's admins and for the console.
 
-use crate::db::{self, PlatformAccess, TenantCtx};
+use crate::auth::Principal;
+use crate::db::{self, PlatformAccess};
 use crate::domain::activity::{ActivityEntry, ActivityFilter};
 use crate::domain::Period;
 use crate::error::AppError;
@@ -46,17 +47,17 @@ async fn read(
 /// One organization's log, read in its tenant transaction.
 pub async fn for_org(
     pool: &PgPool,
-    tenant: &TenantCtx,
+    who: &Principal,
     period: Period,
     f: &ActivityFilter,
     now: DateTime<Utc>,
 ) -> Result<Vec<ActivityEntry>, AppError> {
-    let mut tx = db::tx::tenant(pool, tenant).await?;
-    let zone = db::settings::timezone(&mut tx, tenant.org_id)
+    let mut tx = db::tx::tenant(pool, &who.tenant).await?;
+    let zone = db::settings::timezone(&mut tx, who.org_id())
         .await?
         .or_else(|| Some(crate::domain::DEFAULT_TIMEZONE.into()));
     // The agency's people are "Agency staff" to the organization.
-    let list = read(&mut tx, true, Some(tenant.org_id), zone, period, f, now).await?;
+    let list = read(&mut tx, true, Some(who.org_id()), zone, period, f, now).await?;
     tx.commit().await?;
     Ok(list)
 }

@@ -2,8 +2,9 @@
 //! console (super admins), the organization's admins and the CLI; every
 //! query runs in the organization's tenant transaction, every change is audited.
 
+use crate::auth::Principal;
 use crate::crypto::{self, Keyring};
-use crate::db::{self, audit::Actor, audit::Entry, credentials::VOICE_API_KEY, TenantCtx};
+use crate::db::{self, audit::Entry, credentials::VOICE_API_KEY};
 use crate::domain::{
     validate::Checks, Agent, AgentStatus, AgentsOverview, ApiKeyStatus, ConnectionCheck,
     DeliveryCounts,
@@ -14,22 +15,7 @@ use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-/// Who is acting on which organization (built by a guard or by the CLI).
-#[derive(Debug, Clone)]
-pub struct Scope {
-    pub tenant: TenantCtx,
-    pub actor: Actor,
-    /// Super admins and operators see the platform's agent ids.
-    pub privileged: bool,
-}
-
-impl Scope {
-    fn org(&self) -> Uuid {
-        self.tenant.org_id
-    }
-}
-
-/// Fails with NotFound unless the scope's organization exists (a super admin
+/// Fails with NotFound unless the organization exists (a super admin
 /// can name any id; the tenant transaction sees only that one row).
 pub(crate) async fn ensure_org(conn: &mut PgConnection, org_id: Uuid) -> Result<(), AppError> {
     let found: Option<(Uuid,)> = sqlx::query_as("SELECT id FROM organizations WHERE id = $1")
@@ -62,11 +48,11 @@ pub fn webhook_url(public_url: &str, agent_id: Uuid) -> String {
 
 pub async fn overview(
     pool: &PgPool,
-    scope: &Scope,
+    who: &Principal,
     public_url: &str,
 ) -> Result<AgentsOverview, AppError> {
-    let org_id = scope.org();
-    let mut tx = db::tx::tenant(pool, &scope.tenant).await?;
+    let org_id = who.org_id();
+    let mut tx = db::tx::tenant(pool, &who.tenant).await?;
     ensure_org(&mut tx, org_id).await?;
     let key = db::credentials::get(&mut tx, org_id, VOICE_API_KEY).await?;
     let rows = db::agents::list(&mut tx, org_id).await?;
@@ -77,14 +63,14 @@ pub async fn overview(
         agents.push(Agent {
             id: row.id,
             name: row.name,
-            provider_agent_id: scope.privileged.then_some(row.provider_agent_id),
+            provider_agent_id: who.agency.then_some(row.provider_agent_id),
             status: AgentStatus::parse(&row.status),
             status_message: row.status_message,
             last_webhook_at: row.last_webhook_at,
             call_count: row.call_count,
             // The URL is the agency's to paste into the platform; nobody
             // else needs to hold it.
-            webhook_url: if scope.privileged {
+            webhook_url: if who.agency {
                 webhook_url(public_url, row.id)
             } else {
                 String::new()
@@ -104,7 +90,7 @@ pub async fn overview(
             check_message: k.check_message,
         }),
         agents,
-        is_agency: scope.privileged,
+        is_agency: who.agency,
     })
 }
 
@@ -122,15 +108,15 @@ fn check_key(key: &str) -> Result<(), String> {
 pub async fn set_api_key(
     pool: &PgPool,
     keys: &Keyring,
-    scope: &Scope,
+    who: &Principal,
     key: &str,
 ) -> Result<String, AppError> {
     let key = key.trim();
     Checks::new().check("api_key", check_key(key)).finish()?;
-    let org_id = scope.org();
+    let org_id = who.org_id();
     let sealed = keys.seal(org_id, VOICE_API_KEY, key);
     let last4 = crypto::last4(key);
-    let mut tx = db::tx::tenant(pool, &scope.tenant).await?;
+    let mut tx = db::tx::tenant(pool, &who.tenant).await?;
     ensure_org(&mut tx, org_id).await?;
     db::credentials::put(&mut tx, org_id, VOICE_API_KEY, &sealed, &last4).await?;
     let entry = Entry {
@@ -139,9 +125,8 @@ pub async fn set_api_key(
         target: None,
         metadata: json!({ "ends_in": last4 }),
     };
-    db::audit::record(&mut tx, &scope.actor, entry).await?;
-    db::notify::config_changed(&mut tx, org_id).await?;
-    tx.commit().await?;
+    db::audit::record(&mut tx, &who.actor, entry).await?;
+    db::notify::commit_config(tx, org_id).await?;
     Ok(last4)
 }
 
@@ -150,10 +135,10 @@ pub async fn test_connection(
     pool: &PgPool,
     keys: &Keyring,
     client: &Client,
-    scope: &Scope,
+    who: &Principal,
 ) -> Result<ConnectionCheck, AppError> {
-    let org_id = scope.org();
-    let mut tx = db::tx::tenant(pool, &scope.tenant).await?;
+    let org_id = who.org_id();
+    let mut tx = db::tx::tenant(pool, &who.tenant).await?;
     ensure_org(&mut tx, org_id).await?;
     let stored = db::credentials::get(&mut tx, org_id, VOICE_API_KEY).await?;
     tx.commit().await?;
@@ -187,7 +172,7 @@ pub async fn test_connection(
             message: e.to_string(),
         },
     };
-    let mut tx = db::tx::tenant(pool, &scope.tenant).await?;
+    let mut tx = db::tx::tenant(pool, &who.tenant).await?;
     db::credentials::record_check(&mut tx, org_id, VOICE_API_KEY, check.ok, &check.message).await?;
     tx.commit().await?;
     Ok(check)
@@ -198,10 +183,10 @@ pub async fn test_connection(
 pub async fn api_key(
     pool: &PgPool,
     keys: &Keyring,
-    scope: &Scope,
+    who: &Principal,
 ) -> Result<Option<String>, AppError> {
-    let org_id = scope.org();
-    let mut tx = db::tx::tenant(pool, &scope.tenant).await?;
+    let org_id = who.org_id();
+    let mut tx = db::tx::tenant(pool, &who.tenant).await?;
     let stored = db::credentials::get(&mut tx, org_id, VOICE_API_KEY).await?;
     tx.commit().await?;
     stored
@@ -231,7 +216,7 @@ fn check_name(name: &str) -> Result<(), String> {
 /// Registers an agent; returns its id (the path of its webhook URL).
 pub async fn create(
     pool: &PgPool,
-    scope: &Scope,
+    who: &Principal,
     provider_agent_id: &str,
     name: &str,
 ) -> Result<Uuid, AppError> {
@@ -240,8 +225,8 @@ pub async fn create(
         .check("name", check_name(name))
         .check("agent_id", check_agent_id(provider_agent_id))
         .finish()?;
-    let org_id = scope.org();
-    let mut tx = db::tx::tenant(pool, &scope.tenant).await?;
+    let org_id = who.org_id();
+    let mut tx = db::tx::tenant(pool, &who.tenant).await?;
     ensure_org(&mut tx, org_id).await?;
     let id = db::agents::insert(&mut tx, org_id, provider_agent_id, name)
         .await
@@ -252,10 +237,9 @@ pub async fn create(
         target: Some(id.to_string()),
         metadata: json!({ "name": name }),
     };
-    db::audit::record(&mut tx, &scope.actor, entry).await?;
+    db::audit::record(&mut tx, &who.actor, entry).await?;
     // Every process may have cached "no such agent" for this id.
-    db::notify::config_changed(&mut tx, org_id).await?;
-    tx.commit().await?;
+    db::notify::commit_config(tx, org_id).await?;
     Ok(id)
 }
 
@@ -266,35 +250,35 @@ enum Change<'a> {
     Delete,
 }
 
-pub async fn rename(pool: &PgPool, scope: &Scope, id: Uuid, name: &str) -> Result<(), AppError> {
+pub async fn rename(pool: &PgPool, who: &Principal, id: Uuid, name: &str) -> Result<(), AppError> {
     let name = name.trim();
     Checks::new().check("name", check_name(name)).finish()?;
-    change(pool, scope, id, Change::Rename(name)).await
+    change(pool, who, id, Change::Rename(name)).await
 }
 
 pub async fn set_active(
     pool: &PgPool,
-    scope: &Scope,
+    who: &Principal,
     id: Uuid,
     active: bool,
 ) -> Result<(), AppError> {
-    change(pool, scope, id, Change::Active(active)).await
+    change(pool, who, id, Change::Active(active)).await
 }
 
 /// Deletes an agent. Its calls stay (their agent becomes unknown).
-pub async fn delete(pool: &PgPool, scope: &Scope, id: Uuid) -> Result<(), AppError> {
-    change(pool, scope, id, Change::Delete).await
+pub async fn delete(pool: &PgPool, who: &Principal, id: Uuid) -> Result<(), AppError> {
+    change(pool, who, id, Change::Delete).await
 }
 
 /// One audited change to one agent; NotFound when the agent is not this organization's.
 async fn change(
     pool: &PgPool,
-    scope: &Scope,
+    who: &Principal,
     id: Uuid,
     change: Change<'_>,
 ) -> Result<(), AppError> {
-    let org_id = scope.org();
-    let mut tx = db::tx::tenant(pool, &scope.tenant).await?;
+    let org_id = who.org_id();
+    let mut tx = db::tx::tenant(pool, &who.tenant).await?;
     let (rows, action, metadata) = match change {
         Change::Rename(name) => (
             db::agents::rename(&mut tx, org_id, id, name).await?,
@@ -325,10 +309,9 @@ async fn change(
         target: Some(id.to_string()),
         metadata,
     };
-    db::audit::record(&mut tx, &scope.actor, entry).await?;
+    db::audit::record(&mut tx, &who.actor, entry).await?;
     // Other server processes drop their cached view of this agent.
-    db::notify::config_changed(&mut tx, org_id).await?;
-    tx.commit().await?;
+    db::notify::commit_config(tx, org_id).await?;
     Ok(())
 }
 

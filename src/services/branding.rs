@@ -97,8 +97,7 @@ pub async fn set_look(
         metadata: json!({ "brand_name": name, "primary": p, "secondary": s }),
     };
     db::audit::record(&mut tx, actor, entry).await?;
-    db::notify::config_changed(&mut tx, org_id).await?;
-    tx.commit().await?;
+    db::notify::commit_config(tx, org_id).await?;
     Ok(())
 }
 
@@ -225,8 +224,7 @@ pub async fn set_asset(
         metadata: json!({ "type": asset.content_type, "bytes": asset.bytes.len(), "sha256": asset.sha256 }),
     };
     db::audit::record(&mut tx, actor, entry).await?;
-    db::notify::config_changed(&mut tx, org_id).await?;
-    tx.commit().await?;
+    db::notify::commit_config(tx, org_id).await?;
     Ok(())
 }
 
@@ -248,8 +246,7 @@ pub async fn remove_asset(
         metadata: json!({}),
     };
     db::audit::record(&mut tx, actor, entry).await?;
-    db::notify::config_changed(&mut tx, org_id).await?;
-    tx.commit().await?;
+    db::notify::commit_config(tx, org_id).await?;
     Ok(())
 }
 

@@ -2,18 +2,19 @@
 //! admin viewing as it) by the organization's timezone, the console by the
 //! super admin's own choice (UTC until they make one).
 
-use crate::auth::guard::SuperAdmin;
-use crate::db::{self, audit::Entry, TenantCtx};
+use crate::auth::Principal;
+use crate::db::{self, audit::Actor, audit::Entry, PlatformAccess};
 use crate::domain::time::{timezone, Clock};
 use crate::domain::DEFAULT_TIMEZONE;
 use crate::error::AppError;
 use chrono::Utc;
 use serde_json::json;
 use sqlx::PgPool;
+use uuid::Uuid;
 
-pub async fn of_org(pool: &PgPool, ctx: &TenantCtx) -> Result<Clock, AppError> {
-    let mut tx = db::tx::tenant(pool, ctx).await?;
-    let zone = db::settings::timezone(&mut tx, ctx.org_id).await?;
+pub async fn of_org(pool: &PgPool, who: &Principal) -> Result<Clock, AppError> {
+    let mut tx = db::tx::tenant(pool, &who.tenant).await?;
+    let zone = db::settings::timezone(&mut tx, who.org_id()).await?;
     tx.commit().await?;
     Ok(Clock::named(
         zone.as_deref().unwrap_or(DEFAULT_TIMEZONE),
@@ -21,17 +22,24 @@ pub async fn of_org(pool: &PgPool, ctx: &TenantCtx) -> Result<Clock, AppError> {
     ))
 }
 
-pub async fn of_super_admin(pool: &PgPool, sa: &SuperAdmin) -> Result<Clock, AppError> {
-    let mut tx = db::tx::platform(pool, sa.platform()).await?;
-    let zone = db::users::timezone(&mut tx, sa.user_id).await?;
+/// A super admin's clock in the console (`user_id` is theirs).
+pub async fn of_super_admin(
+    pool: &PgPool,
+    access: PlatformAccess,
+    user_id: Uuid,
+) -> Result<Clock, AppError> {
+    let mut tx = db::tx::platform(pool, access).await?;
+    let zone = db::users::timezone(&mut tx, user_id).await?;
     tx.commit().await?;
     Ok(Clock::named(zone.as_deref().unwrap_or("UTC"), Utc::now()))
 }
 
-/// Sets the zone the console shows this super admin's times in (audited).
+/// Sets the zone the console shows a super admin's times in (audited; the
+/// actor is the super admin).
 pub async fn set_super_admin_zone(
     pool: &PgPool,
-    sa: &SuperAdmin,
+    access: PlatformAccess,
+    actor: &Actor,
     zone: &str,
 ) -> Result<Clock, AppError> {
     let zone = zone.trim();
@@ -41,15 +49,16 @@ pub async fn set_super_admin_zone(
             "Choose a timezone from the list, e.g. America/New_York.",
         ));
     };
-    let mut tx = db::tx::platform(pool, sa.platform()).await?;
-    db::users::set_timezone(&mut tx, sa.user_id, tz.name()).await?;
+    let user_id = actor.user_id.ok_or(AppError::Forbidden)?;
+    let mut tx = db::tx::platform(pool, access).await?;
+    db::users::set_timezone(&mut tx, user_id, tz.name()).await?;
     db::audit::record(
         &mut tx,
-        &sa.actor(),
+        actor,
         Entry {
             org_id: None,
             action: "user.timezone",
-            target: Some(sa.email.clone()),
+            target: Some(actor.label.clone()),
             metadata: json!({ "timezone": tz.name() }),
         },
     )

@@ -1,7 +1,8 @@
 //! The organization dashboard: a filter from the URL, resolved in the
 //! organization's timezone, answered from its tenant transaction.
 
-use crate::db::{self, dashboard::Bound, TenantCtx};
+use crate::auth::Principal;
+use crate::db::{self, dashboard::Bound};
 use crate::domain::{
     dashboard as d, AgentShare, Bucket, CallDetail, CallFilter, CallLine, CallsPage, Dashboard,
     Direction, Point, Totals, DEFAULT_TIMEZONE,
@@ -146,22 +147,14 @@ fn series(
     }
 }
 
-pub struct Reader {
-    pub tenant: TenantCtx,
-    /// An organization admin: may ask for a call's billing to be reviewed.
-    pub can_edit: bool,
-    /// The agency (viewing as the organization): may override it.
-    pub can_override: bool,
-}
-
 pub async fn dashboard(
     pool: &PgPool,
-    r: &Reader,
+    who: &Principal,
     filter: &CallFilter,
     now: DateTime<Utc>,
 ) -> Result<Dashboard, AppError> {
-    let org_id = r.tenant.org_id;
-    let mut tx = db::tx::tenant(pool, &r.tenant).await?;
+    let org_id = who.org_id();
+    let mut tx = db::tx::tenant(pool, &who.tenant).await?;
     let (org_name, tz_name, agents) =
         db::dashboard::context(&mut tx, org_id, DEFAULT_TIMEZONE).await?;
     let tz = zone(&tz_name);
@@ -209,7 +202,7 @@ pub async fn dashboard(
         series: series(bucket, first, last, &s.buckets),
         agents: shares,
         agent_choices: agents,
-        can_edit: r.can_edit,
+        can_edit: who.is_admin(),
     })
 }
 
@@ -243,12 +236,12 @@ fn line(l: &db::dashboard::Line, tz: Tz) -> CallLine {
 
 pub async fn calls_page(
     pool: &PgPool,
-    r: &Reader,
+    who: &Principal,
     filter: &CallFilter,
     after: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<CallsPage, AppError> {
-    let org_id = r.tenant.org_id;
+    let org_id = who.org_id();
     let after = match after.filter(|a| !a.is_empty()) {
         Some(a) => Some(d::parse_cursor(a).ok_or_else(|| {
             AppError::field(
@@ -258,7 +251,7 @@ pub async fn calls_page(
         })?),
         None => None,
     };
-    let mut tx = db::tx::tenant(pool, &r.tenant).await?;
+    let mut tx = db::tx::tenant(pool, &who.tenant).await?;
     let tz = zone(
         &db::dashboard::context(&mut tx, org_id, DEFAULT_TIMEZONE)
             .await?
@@ -277,15 +270,24 @@ pub async fn calls_page(
     Ok(CallsPage {
         lines: rows.iter().map(|l| line(l, tz)).collect(),
         next,
-        can_edit: r.can_edit,
-        can_override: r.can_override,
+        can_edit: who.is_admin(),
+        can_override: who.agency,
         any_calls,
     })
 }
 
-pub async fn call_detail(pool: &PgPool, r: &Reader, id: Uuid) -> Result<CallDetail, AppError> {
-    let org_id = r.tenant.org_id;
-    let mut tx = db::tx::tenant(pool, &r.tenant).await?;
+/// Where a call's recording is kept (for the proxy route only: the browser
+/// never sees it). NotFound for another organization's call or none.
+pub async fn recording_url(pool: &PgPool, who: &Principal, id: Uuid) -> Result<String, AppError> {
+    let mut tx = db::tx::tenant(pool, &who.tenant).await?;
+    let url = db::calls::recording_url(&mut tx, who.org_id(), id).await?;
+    tx.commit().await?;
+    url.ok_or(AppError::NotFound)
+}
+
+pub async fn call_detail(pool: &PgPool, who: &Principal, id: Uuid) -> Result<CallDetail, AppError> {
+    let org_id = who.org_id();
+    let mut tx = db::tx::tenant(pool, &who.tenant).await?;
     let (_, tz_name, agents) = db::dashboard::context(&mut tx, org_id, DEFAULT_TIMEZONE).await?;
     let c = db::calls::get(&mut tx, org_id, id)
         .await?
@@ -329,8 +331,8 @@ pub async fn call_detail(pool: &PgPool, r: &Reader, id: Uuid) -> Result<CallDeta
         turns: d::turns(c.transcript_turns.as_ref(), c.transcript.as_deref()),
         has_recording: c.recording_url.is_some(),
         billable_overridden: c.billable_override.is_some(),
-        can_edit: r.can_edit,
-        can_override: r.can_override,
+        can_edit: who.is_admin(),
+        can_override: who.agency,
     })
 }
 

@@ -8,6 +8,7 @@
 //! numbers are plain numbers (no thousands separators or currency signs).
 
 use super::dashboard::{bound, resolve, zone};
+use crate::auth::Principal;
 use crate::db::{self, dashboard::Line, TenantCtx};
 use crate::domain::{dashboard as d, CallFilter, Direction, DEFAULT_TIMEZONE};
 use crate::error::AppError;
@@ -50,11 +51,12 @@ pub struct Export {
 /// an unavailable database is an error here, not a truncated file.
 pub async fn start(
     pool: &PgPool,
-    tenant: TenantCtx,
+    who: &Principal,
     org_slug: &str,
     filter: &CallFilter,
     now: DateTime<Utc>,
 ) -> Result<Export, AppError> {
+    let tenant = who.tenant;
     let mut tx = db::tx::tenant(pool, &tenant).await?;
     let (_, tz_name, _) = db::dashboard::context(&mut tx, tenant.org_id, DEFAULT_TIMEZONE).await?;
     tx.commit().await?;

@@ -1,14 +1,13 @@
 //! "View as organization": a super admin sees an organization's portal as
 //! its admin, on the platform domain, for a limited time (30 minutes unless
 //! configured). The state is
-//! in the server-side session (`auth::session::Impersonation`); starting and
+//! in the server-side session (`tenancy::Impersonation`); starting and
 //! stopping each get a new session id and an entry in the organization's
 //! activity log. While it lasts, tenant transactions carry the super admin
 //! as impersonator, so every write's audit entry names them.
 
 use crate::auth::session::{self, Impersonation};
-use crate::auth::SuperAdmin;
-use crate::db::{self, audit::Actor, audit::Entry, TenantCtx};
+use crate::db::{self, audit::Actor, audit::Entry, PlatformAccess, TenantCtx};
 use crate::error::AppError;
 use serde_json::json;
 use sqlx::PgPool;
@@ -23,7 +22,8 @@ fn session_error(e: tower_sessions::session::Error) -> AppError {
 pub async fn start(
     pool: &PgPool,
     session: &Session,
-    sa: &SuperAdmin,
+    access: PlatformAccess,
+    actor: &Actor,
     org_id: Uuid,
     minutes: i64,
 ) -> Result<(), AppError> {
@@ -37,14 +37,16 @@ pub async fn start(
             "Exit the current organization first.".into(),
         ));
     }
-    let mut tx = db::tx::platform(pool, sa.platform()).await?;
+    // The actor is the super admin (their address is its label).
+    let user_id = actor.user_id.ok_or(AppError::Forbidden)?;
+    let mut tx = db::tx::platform(pool, access).await?;
     let org = db::orgs::get(&mut tx, org_id).await?;
     tx.commit().await?;
     let expires_at = chrono::Utc::now() + chrono::Duration::minutes(minutes);
     audit(
         pool,
-        sa.user_id,
-        &sa.actor(),
+        user_id,
+        actor,
         org_id,
         "impersonation.start",
         json!({ "expires_at": expires_at }),
@@ -55,8 +57,8 @@ pub async fn start(
         Some(Impersonation {
             org_id,
             org_name: org.name,
-            user_id: sa.user_id,
-            email: sa.email.clone(),
+            user_id,
+            email: actor.label.clone(),
             expires_at,
         }),
     )

@@ -6,7 +6,7 @@
 //! one admin. The agency offboards a client by suspending or deleting the
 //! organization, never by leaving it without anyone who can manage it.
 
-use crate::auth::OrgUser;
+use crate::auth::Principal;
 use crate::db::{self, audit::Actor, audit::Entry, PlatformAccess, Tx};
 use crate::domain::Role;
 use crate::error::AppError;
@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 /// Who makes the change, and so which transaction it runs in.
 pub enum By<'a> {
-    OrgAdmin(&'a OrgUser),
+    OrgAdmin(&'a Principal),
     Agency {
         access: PlatformAccess,
         actor: &'a Actor,
@@ -26,7 +26,10 @@ pub enum By<'a> {
 impl By<'_> {
     async fn begin(&self, pool: &PgPool) -> Result<(Tx, Actor), AppError> {
         Ok(match self {
-            By::OrgAdmin(admin) => (db::tx::tenant(pool, &admin.tenant()).await?, admin.actor()),
+            By::OrgAdmin(admin) => (
+                db::tx::tenant(pool, &admin.tenant).await?,
+                admin.actor.clone(),
+            ),
             By::Agency { access, actor } => {
                 (db::tx::platform(pool, *access).await?, (*actor).clone())
             }

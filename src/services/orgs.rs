@@ -114,10 +114,9 @@ pub async fn create(
         metadata: json!({ "name": c.name, "subdomain": c.subdomain, "custom_domain": c.custom_domain }),
     };
     db::audit::record(&mut tx, actor, entry).await?;
-    // Every server process forgets how it presented this organization.
-    db::notify::config_changed(&mut tx, id).await?;
     let org = db::orgs::get(&mut tx, id).await?;
-    tx.commit().await?;
+    // Every server process forgets how it presented this organization.
+    db::notify::commit_config(tx, id).await?;
     Ok(org)
 }
 
@@ -150,10 +149,9 @@ pub async fn update(
         }),
     };
     db::audit::record(&mut tx, actor, entry).await?;
-    // Every server process forgets how it presented this organization.
-    db::notify::config_changed(&mut tx, id).await?;
     let org = db::orgs::get(&mut tx, id).await?;
-    tx.commit().await?;
+    // Every server process forgets how it presented this organization.
+    db::notify::commit_config(tx, id).await?;
     Ok(org)
 }
 
@@ -178,10 +176,9 @@ pub async fn set_status(
         metadata: json!({ "from": org.status.as_str(), "to": status.as_str() }),
     };
     db::audit::record(&mut tx, actor, entry).await?;
-    // Every server process forgets how it presented this organization.
-    db::notify::config_changed(&mut tx, id).await?;
     let org = db::orgs::get(&mut tx, id).await?;
-    tx.commit().await?;
+    // Every server process forgets how it presented this organization.
+    db::notify::commit_config(tx, id).await?;
     Ok(org)
 }
 
@@ -215,8 +212,7 @@ pub async fn delete(
     }
     db::orgs::set_status(&mut tx, id, crate::domain::OrgStatus::Suspended).await?;
     db::orgs::switch_off_agents(&mut tx, id).await?;
-    db::notify::config_changed(&mut tx, id).await?;
-    tx.commit().await?;
+    db::notify::commit_config(tx, id).await?;
 
     loop {
         let mut tx = db::tx::purge(pool, access).await?;
@@ -236,8 +232,7 @@ pub async fn delete(
         metadata: json!({ "name": org.name, "members": org.members }),
     };
     db::audit::record(&mut tx, actor, entry).await?;
-    db::notify::config_changed(&mut tx, id).await?;
-    tx.commit().await?;
+    db::notify::commit_config(tx, id).await?;
     Ok(())
 }
 

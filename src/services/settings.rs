@@ -2,8 +2,8 @@
 //! tenant transaction; every change is audited and announced (`config`
 //! notification) so every server process answers the next call with it.
 
-use super::agents::Scope;
-use crate::db::{self, audit::Entry, TenantCtx};
+use crate::auth::Principal;
+use crate::db::{self, audit::Entry};
 use crate::domain::{
     e164, validate, AgentSettings, Carrier, ForwardingMode, PhoneNumber, SettingsForm,
     SettingsPage, MAX_MESSAGE_CHARS,
@@ -14,29 +14,27 @@ use serde_json::json;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-/// Who is looking at the settings page.
-pub struct Viewer<'a> {
-    pub tenant: TenantCtx,
-    pub org_name: &'a str,
-    pub email: &'a str,
-    pub can_edit: bool,
-}
-
-pub async fn page(pool: &PgPool, v: &Viewer<'_>) -> Result<SettingsPage, AppError> {
-    let org_id = v.tenant.org_id;
-    let mut tx = db::tx::tenant(pool, &v.tenant).await?;
+/// The settings page for any member; `can_edit` for admins. Before the first
+/// save it shows the defaults, made from the organization's name and the
+/// reader's address.
+pub async fn page(pool: &PgPool, who: &Principal) -> Result<SettingsPage, AppError> {
+    let org_id = who.org_id();
+    let mut tx = db::tx::tenant(pool, &who.tenant).await?;
     let saved = db::settings::get(&mut tx, org_id).await?;
     let numbers = db::numbers::list(&mut tx, org_id).await?;
-    tx.commit().await?;
     let (settings, updated_at) = match saved {
         Some((s, at)) => (s, Some(at)),
-        None => (AgentSettings::defaults(v.org_name, v.email), None),
+        None => {
+            let org = db::orgs::get(&mut tx, org_id).await?;
+            (AgentSettings::defaults(&org.name, &who.email), None)
+        }
     };
+    tx.commit().await?;
     Ok(SettingsPage {
         settings,
         saved: updated_at.is_some(),
         updated_at,
-        can_edit: v.can_edit,
+        can_edit: who.is_admin(),
         numbers,
         timezones: crate::domain::time::timezone_names(),
     })
@@ -199,12 +197,12 @@ fn changed(before: Option<&AgentSettings>, after: &AgentSettings) -> Vec<&'stati
 /// Returns when they were saved.
 pub async fn save(
     pool: &PgPool,
-    scope: &Scope,
+    who: &Principal,
     form: &SettingsForm,
 ) -> Result<DateTime<Utc>, AppError> {
     let settings = parse(form)?;
-    let org_id = scope.tenant.org_id;
-    let mut tx = db::tx::tenant(pool, &scope.tenant).await?;
+    let org_id = who.org_id();
+    let mut tx = db::tx::tenant(pool, &who.tenant).await?;
     let before = db::settings::get(&mut tx, org_id).await?;
     db::settings::put(&mut tx, org_id, &settings).await?;
     let entry = Entry {
@@ -213,28 +211,27 @@ pub async fn save(
         target: None,
         metadata: json!({ "changed": changed(before.as_ref().map(|(s, _)| s), &settings) }),
     };
-    db::audit::record(&mut tx, &scope.actor, entry).await?;
-    db::notify::config_changed(&mut tx, org_id).await?;
+    db::audit::record(&mut tx, &who.actor, entry).await?;
     let (_, saved_at) = db::settings::get(&mut tx, org_id)
         .await?
         .ok_or(AppError::Internal)?;
-    tx.commit().await?;
+    db::notify::commit_config(tx, org_id).await?;
     Ok(saved_at)
 }
 
-pub async fn numbers(pool: &PgPool, scope: &Scope) -> Result<Vec<PhoneNumber>, AppError> {
-    let mut tx = db::tx::tenant(pool, &scope.tenant).await?;
-    let list = db::numbers::list(&mut tx, scope.tenant.org_id).await?;
+pub async fn numbers(pool: &PgPool, who: &Principal) -> Result<Vec<PhoneNumber>, AppError> {
+    let mut tx = db::tx::tenant(pool, &who.tenant).await?;
+    let list = db::numbers::list(&mut tx, who.org_id()).await?;
     tx.commit().await?;
     Ok(list)
 }
 
 /// Records a number callers dial for this organization. A number can belong
 /// to only one organization on the whole platform.
-pub async fn add_number(pool: &PgPool, scope: &Scope, number: &str) -> Result<Uuid, AppError> {
+pub async fn add_number(pool: &PgPool, who: &Principal, number: &str) -> Result<Uuid, AppError> {
     let number = e164(number).map_err(|m| AppError::field("number", m))?;
-    let org_id = scope.tenant.org_id;
-    let mut tx = db::tx::tenant(pool, &scope.tenant).await?;
+    let org_id = who.org_id();
+    let mut tx = db::tx::tenant(pool, &who.tenant).await?;
     super::agents::ensure_org(&mut tx, org_id).await?;
     let id = match db::numbers::insert(&mut tx, org_id, &number).await {
         Ok(id) => id,
@@ -252,15 +249,14 @@ pub async fn add_number(pool: &PgPool, scope: &Scope, number: &str) -> Result<Uu
         target: Some(id.to_string()),
         metadata: json!({ "number": number }),
     };
-    db::audit::record(&mut tx, &scope.actor, entry).await?;
-    db::notify::config_changed(&mut tx, org_id).await?;
-    tx.commit().await?;
+    db::audit::record(&mut tx, &who.actor, entry).await?;
+    db::notify::commit_config(tx, org_id).await?;
     Ok(id)
 }
 
-pub async fn remove_number(pool: &PgPool, scope: &Scope, id: Uuid) -> Result<(), AppError> {
-    let org_id = scope.tenant.org_id;
-    let mut tx = db::tx::tenant(pool, &scope.tenant).await?;
+pub async fn remove_number(pool: &PgPool, who: &Principal, id: Uuid) -> Result<(), AppError> {
+    let org_id = who.org_id();
+    let mut tx = db::tx::tenant(pool, &who.tenant).await?;
     let number = db::numbers::delete(&mut tx, org_id, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -270,9 +266,8 @@ pub async fn remove_number(pool: &PgPool, scope: &Scope, id: Uuid) -> Result<(),
         target: Some(id.to_string()),
         metadata: json!({ "number": number }),
     };
-    db::audit::record(&mut tx, &scope.actor, entry).await?;
-    db::notify::config_changed(&mut tx, org_id).await?;
-    tx.commit().await?;
+    db::audit::record(&mut tx, &who.actor, entry).await?;
+    db::notify::commit_config(tx, org_id).await?;
     Ok(())
 }
 

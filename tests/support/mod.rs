@@ -8,9 +8,11 @@ pub mod proxy;
 pub mod recording_store;
 
 use callboard::auth::password;
+use callboard::config::Config;
 use callboard::db::{self, PlatformAccess};
 use callboard::domain::{OrgSummary, Role};
-use callboard::server::{config::Config, router, state::AppState};
+use callboard::server::router;
+use callboard::state::AppState;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, Executor, PgConnection, PgPool};
 use std::net::SocketAddr;
@@ -196,7 +198,7 @@ pub fn test_config(port: u16) -> Config {
         db_max_connections: 5,
         ingest_transactions: 4,
         site_root: "target/site".into(),
-        recording: callboard::server::media::MediaPolicy {
+        recording: callboard::media::MediaPolicy {
             hosts: vec!["recordings.test".into()],
             max_bytes: 1024 * 1024,
             timeout: std::time::Duration::from_secs(10),
@@ -353,12 +355,8 @@ pub fn session_cookie(res: &reqwest::Response) -> Option<String> {
 
 /// An operator acting on one organization (what the CLI uses): the scope
 /// tests call services with.
-pub fn operator_scope(org: Uuid) -> callboard::services::agents::Scope {
-    callboard::services::agents::Scope {
-        tenant: callboard::db::TenantCtx::without_user(org),
-        actor: callboard::db::audit::Actor::operator(),
-        privileged: true,
-    }
+pub fn operator_scope(org: Uuid) -> callboard::auth::Principal {
+    callboard::auth::Principal::operator(org)
 }
 
 /// The same keyring as the test server (`test_config`'s key).

@@ -107,8 +107,8 @@ impl RecordingStore {
 
 /// The test server's recording policy for this store: its name resolves to
 /// the store's address, which alone is exempt from the internal-range check.
-pub fn policy() -> callboard::server::media::MediaPolicy {
-    callboard::server::media::MediaPolicy {
+pub fn policy() -> callboard::media::MediaPolicy {
+    callboard::media::MediaPolicy {
         hosts: vec!["recordings.test".into(), "localhost".into()],
         allow_addresses: vec![ipnet::IpNet::from(ADDR)],
         resolve: vec![("recordings.test".into(), ADDR)],

@@ -4,9 +4,9 @@
 //! body is read, and a request without a signature header is counted without
 //! reading it: an unknown or unsigned post costs a cached lookup, no more.
 
-use crate::ingest::service::{prepare_for, Delivery, Outcome, Prepared};
+use crate::ingest::service::{Delivery, Outcome};
 use crate::retell::signature;
-use crate::server::state::AppState;
+use crate::state::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -55,11 +55,7 @@ pub async fn agent_event(
         signature,
         now_ms: chrono::Utc::now().timestamp_millis(),
     };
-    let result = match prepare_for(&state.pool, &state.keys, &owner, delivery).await {
-        Ok(Prepared::Ready(event)) => state.ingest.store(event).await,
-        Ok(Prepared::Done(outcome)) => Ok(outcome),
-        Err(e) => Err(e),
-    };
+    let result = state.ingest.accept(&state.keys, &owner, delivery).await;
     let label = match &result {
         Ok(outcome) => outcome.label(),
         Err(_) => "failed",

@@ -39,8 +39,8 @@ pub struct Config {
     /// (`CALLBOARD_INGEST_TRANSACTIONS`; 0: one per organization).
     pub ingest_transactions: u32,
     pub site_root: String,
-    /// What the recording proxy may fetch (`server::media`).
-    pub recording: super::media::MediaPolicy,
+    /// What the recording proxy may fetch (`media`).
+    pub recording: crate::media::MediaPolicy,
     /// Proxies whose forwarded headers name the client (`CALLBOARD_TRUSTED_PROXIES`).
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Days a session lasts after sign-in, however active (`CALLBOARD_SESSION_MAX_DAYS`, 7).
@@ -82,8 +82,8 @@ fn nets(name: &str) -> anyhow::Result<Vec<ipnet::IpNet>> {
         .collect()
 }
 
-fn recording_policy() -> anyhow::Result<super::media::MediaPolicy> {
-    use super::media::{MediaPolicy, DEFAULT_HOSTS, DEFAULT_MAX_BYTES};
+fn recording_policy() -> anyhow::Result<crate::media::MediaPolicy> {
+    use crate::media::{MediaPolicy, DEFAULT_HOSTS, DEFAULT_MAX_BYTES};
     let extra_root_pem = var("CALLBOARD_RECORDING_CA_FILE")
         .map(|path| std::fs::read(&path).with_context(|| format!("reading {path}")))
         .transpose()?;

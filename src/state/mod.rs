@@ -1,5 +1,13 @@
-use super::config::Config;
+//! What a running server process holds: configuration, the database pool,
+//! clients of other services and the caches, provided to axum as state and
+//! to Leptos as context. Below the API and the HTTP server, so both can use
+//! it; above everything it holds.
+
+pub mod caller;
+pub mod summaries;
+
 use crate::auth::rate_limit::SignInLimits;
+use crate::config::Config;
 use crate::crypto::Keyring;
 use crate::inbound::directory::Directory;
 use crate::ingest::owners::OwnerCache;
@@ -10,6 +18,10 @@ use leptos::config::LeptosOptions;
 use sqlx::PgPool;
 use std::sync::Arc;
 use std::time::Duration;
+
+/// The fan-out to open dashboards: organization ids whose calls changed.
+/// `Uuid::nil()` means "anything may have changed" (the listener reconnected).
+pub type LiveChanges = tokio::sync::broadcast::Sender<uuid::Uuid>;
 
 /// Everything a request handler or server function may need, provided to
 /// axum as state and to Leptos as context.
@@ -24,12 +36,12 @@ pub struct AppState {
     pub voice: Client,
     pub owners: Arc<OwnerCache>,
     pub inbound: Arc<Directory>,
-    pub hosts: Arc<super::host::HostCache>,
+    pub hosts: Arc<crate::tenancy::HostCache>,
     /// Fetches call recordings for the proxy route, only from the recording
-    /// store's hosts (`server::media`).
-    pub media: super::media::MediaClient,
+    /// store's hosts (`media`).
+    pub media: crate::media::MediaClient,
     /// Organizations whose calls changed, for open dashboards (`server::live`).
-    pub live: super::live::Changes,
+    pub live: LiveChanges,
     /// Organizations whose calls ingestion changed, told to every process
     /// after commit (`db::notify::CallChanges`).
     pub call_changes: crate::db::notify::CallChanges,
@@ -37,11 +49,15 @@ pub struct AppState {
     /// one transaction (`ingest::batch`).
     pub ingest: Arc<crate::ingest::batch::Batcher>,
     /// Dashboard summaries, shared by everyone watching one organization.
-    pub summaries: Arc<super::summaries::SummaryCache<crate::domain::Dashboard>>,
+    pub summaries: Arc<summaries::SummaryCache<crate::domain::Dashboard>>,
     /// The first page of the calls table, likewise.
-    pub first_pages: Arc<super::summaries::SummaryCache<crate::domain::CallsPage>>,
+    pub first_pages: Arc<summaries::SummaryCache<crate::domain::CallsPage>>,
     /// When this process started (the console's health page).
     pub started_at: chrono::DateTime<chrono::Utc>,
+    /// Drops what this process cached about an organization; registered
+    /// with `db::notify::commit_config`, so every committed change to an
+    /// organization's configuration calls it.
+    forget: Arc<crate::db::notify::Forget>,
 }
 
 impl AppState {
@@ -54,6 +70,33 @@ impl AppState {
         let leptos_options = leptos_options(&config);
         let call_changes = crate::db::notify::CallChanges::start(pool.clone());
         let metrics = Metrics::default();
+        let owners = Arc::new(OwnerCache::new(Duration::from_millis(
+            config.webhook_cache_ms,
+        )));
+        let inbound = Arc::new(Directory::new(Duration::from_millis(
+            config.webhook_cache_ms,
+        )));
+        let hosts = Arc::new(crate::tenancy::HostCache::new(Duration::from_millis(
+            config.host_cache_ms,
+        )));
+        let summaries = Arc::new(summaries::SummaryCache::new(Duration::from_millis(
+            config.summary_cache_ms,
+        )));
+        let first_pages = Arc::new(summaries::SummaryCache::new(Duration::from_millis(
+            config.summary_cache_ms,
+        )));
+        let forget: Arc<crate::db::notify::Forget> = {
+            let (owners, inbound, hosts) = (owners.clone(), inbound.clone(), hosts.clone());
+            let (summaries, first_pages) = (summaries.clone(), first_pages.clone());
+            Arc::new(move |org_id| {
+                owners.forget_org(org_id);
+                inbound.forget_org(org_id);
+                hosts.forget_org(org_id);
+                summaries.forget_org(org_id);
+                first_pages.forget_org(org_id);
+            })
+        };
+        crate::db::notify::on_config_change(&forget);
         let ingest = Arc::new(crate::ingest::batch::Batcher::new(
             pool.clone(),
             call_changes.clone(),
@@ -73,38 +116,26 @@ impl AppState {
             )),
             metrics,
             voice: Client::new(&config.retell_api_base),
-            owners: Arc::new(OwnerCache::new(Duration::from_millis(
-                config.webhook_cache_ms,
-            ))),
-            inbound: Arc::new(Directory::new(Duration::from_millis(
-                config.webhook_cache_ms,
-            ))),
-            hosts: Arc::new(super::host::HostCache::new(Duration::from_millis(
-                config.host_cache_ms,
-            ))),
-            media: super::media::MediaClient::new(config.recording.clone())
+            owners,
+            inbound,
+            hosts,
+            media: crate::media::MediaClient::new(config.recording.clone())
                 .expect("the recording CA file holds a certificate (checked at start)"),
-            live: super::live::channel(),
+            live: tokio::sync::broadcast::channel(1024).0,
             call_changes,
             ingest,
-            summaries: Arc::new(super::summaries::SummaryCache::new(Duration::from_millis(
-                config.summary_cache_ms,
-            ))),
-            first_pages: Arc::new(super::summaries::SummaryCache::new(Duration::from_millis(
-                config.summary_cache_ms,
-            ))),
+            summaries,
+            first_pages,
             started_at: chrono::Utc::now(),
+            forget,
             config: Arc::new(config),
         }
     }
 
     /// Drops what this process cached about an organization (its agents,
-    /// numbers, key or settings changed).
+    /// numbers, key or settings changed, here or in another process).
     pub fn forget_org(&self, org_id: uuid::Uuid) {
-        self.owners.forget_org(org_id);
-        self.inbound.forget_org(org_id);
-        self.hosts.forget_org(org_id);
-        self.forget_calls(org_id);
+        (self.forget)(org_id);
     }
 
     /// Drops the cached dashboard figures of an organization whose calls changed.
