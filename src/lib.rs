@@ -40,6 +40,8 @@ pub mod state;
 pub mod tenancy;
 
 #[cfg(feature = "hydrate")]
+// wasm-bindgen exports it under its own name, which Rust counts as unsafe.
+#[allow(unsafe_code)]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();

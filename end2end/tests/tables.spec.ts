@@ -40,6 +40,9 @@ async function checkAt(page: Page, url: string, width: number) {
 }
 
 test("tables fit their cards from 1,280 px and scroll only inside their frame on a phone", async ({ browser }) => {
+  // Thirty page loads (ten pages at three widths): more than the default
+  // minute on a busy two-core machine.
+  test.setTimeout(180_000);
   const { slug, name, email, password } = orgWithACall("Tables");
   // A long e-mail and company name, the kind that pushed tables wide.
   const long = `a.very.long.address.for.${slug}@an-unusually-long-domain-name.example.com`;

@@ -9,7 +9,7 @@ use crate::components::gate::{Gate, Need};
 use crate::components::layout::Frame;
 use crate::components::status::{Badge, Empty, ErrorNotice, Loading};
 use crate::domain::activity::ActivityEntry;
-use crate::domain::dashboard::query_escape;
+use crate::domain::dashboard::query_string;
 use crate::domain::Period;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -40,11 +40,11 @@ fn ActivityView(platform: bool) -> impl IntoView {
     let params = use_query_map();
     let query = Signal::derive(move || {
         params.with(|q| {
-            ["period", "from", "to", "actor", "action", "org"]
-                .iter()
-                .filter_map(|k| q.get(k).map(|v| format!("{k}={}", query_escape(&v))))
-                .collect::<Vec<_>>()
-                .join("&")
+            let pairs: Vec<(&str, String)> = ["period", "from", "to", "actor", "action", "org"]
+                .into_iter()
+                .filter_map(|k| Some((k, q.get(k)?)))
+                .collect();
+            query_string(pairs.iter().map(|(k, v)| (*k, v.as_str())))
         })
     });
     let entries = Resource::new(
