@@ -12,7 +12,8 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 use uuid::Uuid;
 
-/// One declaration of the columns a merge writes and reads back: for each,
+/// One declaration of the columns a merge writes and reads back (which merge
+/// field goes in which column is `ingest::fields`'s one declaration): for each,
 /// its SQL type, the expression around the value when written (`{}`), and
 /// the expression it is read as. It makes [`MergedRow`] (one typed field
 /// per column), the statements' column lists and `unnest` arrays, the binds

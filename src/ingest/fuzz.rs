@@ -4,7 +4,7 @@
 //! forever). 10,000 cases each; the end-to-end half, through the real server
 //! and database, is `tests/ingest_fuzz.rs`.
 
-use super::merge::{billed_minutes, Merged, MAX_DURATION_MS};
+use super::merge::{billed_minutes, Field, Merged, MAX_DURATION_MS};
 use super::parse::{parse, Parsed};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
@@ -139,14 +139,14 @@ fn storable(m: &Merged) -> Result<(), String> {
     }
     let minutes = billed_minutes(duration);
     i32::try_from(minutes).map_err(|_| format!("minutes {minutes}"))?;
-    for name in ["start_ms", "end_ms"] {
-        if let Some(ms) = m.i64(name) {
-            chrono::DateTime::from_timestamp_millis(ms).ok_or(format!("{name} {ms}"))?;
+    for field in [Field::StartMs, Field::EndMs] {
+        if let Some(ms) = m.i64(field) {
+            chrono::DateTime::from_timestamp_millis(ms).ok_or(format!("{field:?} {ms}"))?;
         }
     }
-    for (name, (_, v)) in &m.fields {
+    for (field, _, v) in m.iter() {
         if super::merge::without_nul(v.clone()) != *v {
-            return Err(format!("{name} holds a NUL"));
+            return Err(format!("{field:?} holds a NUL"));
         }
     }
     Ok(())

@@ -18,8 +18,9 @@
 //! (the duration when only start and end are known) are derived afterwards
 //! from the merged fields, so they share that property.
 
+pub use super::fields::Field;
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// How much an event knows about a call: later stages know more.
 pub fn rank(event: &str) -> u8 {
@@ -36,55 +37,29 @@ pub fn is_lifecycle(event: &str) -> bool {
     rank(event) > 0
 }
 
-/// A call's merged state: field name → (rank, value), and the events seen.
+/// A call's merged state: each field's (rank, value), and the events seen.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Merged {
-    pub fields: BTreeMap<&'static str, (u8, Value)>,
+    /// By [`Field`] (its position in `Field::ALL`).
+    fields: [Option<(u8, Value)>; FIELDS],
     pub events_seen: BTreeSet<String>,
     /// Billing fields a later event tried to change (not stored; counted).
-    pub conflicts: BTreeSet<&'static str>,
+    pub conflicts: BTreeSet<Field>,
 }
 
-/// Set once, by the first event that states it.
-const FIXED: &[&str] = &["call_type"];
-/// Changed only by an event of a higher stage; ties keep what is stored.
-const NO_TIE_BREAK: &[&str] = &["duration_ms"];
+const FIELDS: usize = 21;
+const _: () = assert!(Field::ALL.len() == FIELDS, "FIELDS counts Field::ALL");
 
-/// Our field name, and where it sits in the call object.
-const PATHS: &[(&str, &[&str])] = &[
-    ("provider_agent_id", &["agent_id"]),
-    ("call_type", &["call_type"]),
-    ("direction", &["direction"]),
-    ("from_number", &["from_number"]),
-    ("to_number", &["to_number"]),
-    ("call_status", &["call_status"]),
-    ("start_ms", &["start_timestamp"]),
-    ("end_ms", &["end_timestamp"]),
-    ("duration_ms", &["duration_ms"]),
-    ("disconnection_reason", &["disconnection_reason"]),
-    ("transcript", &["transcript"]),
-    ("transcript_turns", &["transcript_object"]),
-    ("summary", &["call_analysis", "call_summary"]),
-    ("sentiment", &["call_analysis", "user_sentiment"]),
-    ("successful", &["call_analysis", "call_successful"]),
-    ("in_voicemail", &["call_analysis", "in_voicemail"]),
-    (
-        "custom_analysis",
-        &["call_analysis", "custom_analysis_data"],
-    ),
-    ("recording_url", &["recording_url"]),
-    ("cost_cents", &["call_cost", "combined_cost"]),
-    ("metadata", &["metadata"]),
-    ("dynamic_variables", &["retell_llm_dynamic_variables"]),
-];
+impl Field {
+    /// Set once, by the first event that states it.
+    fn fixed(self) -> bool {
+        self == Field::CallType
+    }
 
-/// Every field name the merge knows, in a stable order.
-pub fn field_names() -> impl Iterator<Item = &'static str> {
-    PATHS.iter().map(|(name, _)| *name)
-}
-
-pub fn static_name(name: &str) -> Option<&'static str> {
-    field_names().find(|n| *n == name)
+    /// Changed only by an event of a higher stage; ties keep what is stored.
+    fn no_tie_break(self) -> bool {
+        self == Field::DurationMs
+    }
 }
 
 /// Latest timestamp taken (the year 3000): later ones are nonsense, and far
@@ -98,22 +73,24 @@ pub const MAX_COST_CENTS: f64 = 10_000_000.0;
 /// What type (and range) a field must have; anything else in an event is
 /// ignored, so a surprising payload cannot put a string into a number column
 /// or a number too large for the columns derived from it.
-fn well_typed(name: &str, v: &Value) -> bool {
-    match name {
-        "start_ms" | "end_ms" => v
+fn well_typed(field: Field, v: &Value) -> bool {
+    use Field::*;
+    match field {
+        StartMs | EndMs => v
             .as_i64()
             .is_some_and(|n| (0..=MAX_TIMESTAMP_MS).contains(&n)),
-        "duration_ms" => v
+        DurationMs => v
             .as_i64()
             .is_some_and(|n| (0..=MAX_DURATION_MS).contains(&n)),
-        "cost_cents" => v
+        CostCents => v
             .as_f64()
             .is_some_and(|c| c.is_finite() && (0.0..=MAX_COST_CENTS).contains(&c)),
-        "successful" | "in_voicemail" => v.is_boolean(),
-        "transcript_turns" => v.is_array(),
-        "custom_analysis" | "dynamic_variables" => v.is_object(),
-        "metadata" => !v.is_null(),
-        _ => v.is_string(),
+        Successful | InVoicemail => v.is_boolean(),
+        TranscriptTurns => v.is_array(),
+        CustomAnalysis | DynamicVariables => v.is_object(),
+        Metadata => !v.is_null(),
+        ProviderAgentId | CallType | Direction | FromNumber | ToNumber | CallStatus
+        | DisconnectionReason | Transcript | Summary | Sentiment | RecordingUrl => v.is_string(),
     }
 }
 
@@ -193,78 +170,90 @@ pub fn without_nul(v: Value) -> Value {
 
 impl Merged {
     /// Offers one field value at a rank; keeps whichever wins.
-    pub fn offer(&mut self, name: &'static str, rank: u8, value: Value) {
+    pub fn offer(&mut self, field: Field, rank: u8, value: Value) {
         let value = without_nul(value);
-        if value.is_null() || !well_typed(name, &value) {
+        if value.is_null() || !well_typed(field, &value) {
             return;
         }
-        match self.fields.get_mut(name) {
+        let slot = &mut self.fields[field as usize];
+        match slot {
             // The same value again: only its rank may rise, so that the state
             // (ranks included) is the same in whatever order agreeing events came.
-            Some((r, old)) if FIXED.contains(&name) => {
+            Some((r, old)) if field.fixed() => {
                 if *old != value {
-                    self.conflicts.insert(name);
+                    self.conflicts.insert(field);
                 } else if rank > *r {
                     *r = rank;
                 }
             }
             Some((r, _)) if *r > rank => {}
-            Some((r, old)) if *r == rank && NO_TIE_BREAK.contains(&name) => {
+            Some((r, old)) if *r == rank && field.no_tie_break() => {
                 if *old != value {
-                    self.conflicts.insert(name);
+                    self.conflicts.insert(field);
                 }
             }
             Some((r, old)) if *r == rank && canonical(old) >= canonical(&value) => {}
-            _ => {
-                self.fields.insert(name, (rank, value));
-            }
+            _ => *slot = Some((rank, value)),
         }
     }
 
     /// Merges one event's call object.
     pub fn apply(&mut self, event: &str, call: &Map<String, Value>) {
         let r = rank(event);
-        for (name, path) in PATHS {
-            if let Some(v) = lookup(call, path) {
-                self.offer(name, r, v.clone());
+        for &field in Field::ALL {
+            if let Some(v) = lookup(call, field.path()) {
+                self.offer(field, r, v.clone());
             }
         }
         self.events_seen.insert(event.to_string());
     }
 
-    pub fn str(&self, name: &str) -> Option<&str> {
-        self.fields.get(name).and_then(|(_, v)| v.as_str())
+    /// The fields that hold a value, with their ranks.
+    pub fn iter(&self) -> impl Iterator<Item = (Field, u8, &Value)> {
+        Field::ALL
+            .iter()
+            .zip(&self.fields)
+            .filter_map(|(&f, slot)| slot.as_ref().map(|(r, v)| (f, *r, v)))
     }
 
-    pub fn i64(&self, name: &str) -> Option<i64> {
-        self.fields.get(name).and_then(|(_, v)| v.as_i64())
+    /// Sets a field as read back from storage (merged and checked before).
+    pub(super) fn restore(&mut self, field: Field, rank: u8, value: Value) {
+        self.fields[field as usize] = Some((rank, value));
     }
 
-    pub fn bool(&self, name: &str) -> Option<bool> {
-        self.fields.get(name).and_then(|(_, v)| v.as_bool())
+    pub fn value(&self, field: Field) -> Option<&Value> {
+        self.fields[field as usize].as_ref().map(|(_, v)| v)
     }
 
-    pub fn value(&self, name: &str) -> Option<&Value> {
-        self.fields.get(name).map(|(_, v)| v)
+    pub fn str(&self, field: Field) -> Option<&str> {
+        self.value(field).and_then(Value::as_str)
+    }
+
+    pub fn i64(&self, field: Field) -> Option<i64> {
+        self.value(field).and_then(Value::as_i64)
+    }
+
+    pub fn bool(&self, field: Field) -> Option<bool> {
+        self.value(field).and_then(Value::as_bool)
     }
 
     /// The call's length: as reported, else end − start (when that is a
     /// plausible length), else unknown.
     pub fn duration_ms(&self) -> Option<i64> {
-        self.i64("duration_ms")
-            .or_else(|| match (self.i64("start_ms"), self.i64("end_ms")) {
+        self.i64(Field::DurationMs).or_else(|| {
+            match (self.i64(Field::StartMs), self.i64(Field::EndMs)) {
                 (Some(s), Some(e)) if e >= s && e - s <= MAX_DURATION_MS => Some(e - s),
                 _ => None,
-            })
+            }
+        })
     }
 
     /// `{field: rank}`, stored beside the record so a later event merges
     /// against the same state.
     pub fn ranks(&self) -> Value {
         Value::Object(
-            self.fields
-                .iter()
-                .map(|(k, (r, _))| (k.to_string(), Value::from(*r)))
+            self.iter()
+                .map(|(f, r, _)| (f.name().to_string(), Value::from(r)))
                 .collect(),
         )
     }
@@ -321,11 +310,11 @@ mod tests {
     #[test]
     fn later_stages_win_and_gaps_are_filled() {
         let m = merge_all(&[2, 1, 0, 3]);
-        assert_eq!(m.str("call_status"), Some("ended"));
-        assert_eq!(m.str("transcript"), Some("Agent: hi\n"));
-        assert_eq!(m.str("direction"), Some("inbound"));
-        assert_eq!(m.str("summary"), Some("ok"));
-        assert_eq!(m.value("metadata"), Some(&json!({"x":1})));
+        assert_eq!(m.str(Field::CallStatus), Some("ended"));
+        assert_eq!(m.str(Field::Transcript), Some("Agent: hi\n"));
+        assert_eq!(m.str(Field::Direction), Some("inbound"));
+        assert_eq!(m.str(Field::Summary), Some("ok"));
+        assert_eq!(m.value(Field::Metadata), Some(&json!({"x":1})));
         assert_eq!(m.duration_ms(), Some(154321));
         assert_eq!(m.events_seen.len(), 4);
     }
@@ -333,8 +322,8 @@ mod tests {
     #[test]
     fn wrongly_typed_values_are_ignored() {
         let m = merge_all(&[4]);
-        assert_eq!(m.i64("duration_ms"), None);
-        assert_eq!(m.str("transcript"), Some("Agent: hi there"));
+        assert_eq!(m.i64(Field::DurationMs), None);
+        assert_eq!(m.str(Field::Transcript), Some("Agent: hi there"));
     }
 
     #[test]
@@ -366,20 +355,20 @@ mod tests {
             for (e, c) in order {
                 m.apply(e, c);
             }
-            assert_eq!(m.str("call_type"), Some("phone_call"));
+            assert_eq!(m.str(Field::CallType), Some("phone_call"));
         }
         let mut m = Merged::default();
         m.apply(&phone.0, &phone.1);
         m.apply(&forged.0, &forged.1);
         assert!(
-            m.conflicts.contains("call_type"),
+            m.conflicts.contains(&Field::CallType),
             "the disagreement is noted"
         );
         // A web call stays a web call too: the rule is "first", not "phone".
         let mut m = Merged::default();
         m.apply(&forged.0, &forged.1);
         m.apply(&phone.0, &phone.1);
-        assert_eq!(m.str("call_type"), Some("web_call"));
+        assert_eq!(m.str(Field::CallType), Some("web_call"));
     }
 
     #[test]
@@ -391,14 +380,14 @@ mod tests {
         m.apply(&real.0, &real.1);
         m.apply(&zero.0, &zero.1);
         m.apply(&longer.0, &longer.1);
-        assert_eq!(m.i64("duration_ms"), Some(125_000));
-        assert!(m.conflicts.contains("duration_ms"));
+        assert_eq!(m.i64(Field::DurationMs), Some(125_000));
+        assert!(m.conflicts.contains(&Field::DurationMs));
         // A later stage still corrects an earlier one.
         let early = one("call_started", json!({"duration_ms": 0}));
         let mut m = Merged::default();
         m.apply(&early.0, &early.1);
         m.apply(&real.0, &real.1);
-        assert_eq!(m.i64("duration_ms"), Some(125_000));
+        assert_eq!(m.i64(Field::DurationMs), Some(125_000));
     }
 
     proptest! {

@@ -3,6 +3,7 @@
 //! `server::webhooks::calls`; everything it decides is here.
 
 pub mod batch;
+pub mod fields;
 pub mod merge;
 pub mod owners;
 pub mod parse;
