@@ -36,10 +36,7 @@ pub async fn set_api_key(
                     "Credentials cannot be changed while viewing as an organization.".into(),
                 ));
             }
-            let s = &app;
-            let last4 =
-                crate::services::agents::set_api_key(&s.pool, &s.keys, &who, &api_key).await?;
-            Ok(last4)
+            crate::services::agents::set_api_key(&app.pool, &app.keys, &who, &api_key).await
         }
         .await,
     )
@@ -52,8 +49,7 @@ pub async fn test_connection(
     super::respond(
         async {
             let (app, who) = super::require(super::Need::Agency(org_id)).await?;
-            let s = &app;
-            crate::services::agents::test_connection(&s.pool, &s.keys, &s.voice, &who).await
+            crate::services::agents::test_connection(&app.pool, &app.keys, &app.voice, &who).await
         }
         .await,
     )
