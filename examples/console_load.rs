@@ -28,7 +28,7 @@ async fn main() -> anyhow::Result<()> {
         Arc::new(move |c: &reqwest::Client, _, _| {
             c.post(format!("{b}/api/platform/revenue"))
                 .headers(h.clone())
-                .form(&[("query", "period=30d")])
+                .form(&[("filter[period]", "30d")])
         }),
     )
     .await?;

@@ -468,10 +468,12 @@ async fn revenue_cost_and_margin_equal_hand_computed_values_across_a_rate_change
     let (s, r) = call(
         &c,
         app.platform("/api/platform/revenue"),
-        &[(
-            "query",
-            "period=custom&from=2026-11-09&to=2026-11-10&sort=revenue",
-        )],
+        &[
+            ("filter[period]", "custom"),
+            ("filter[from]", "2026-11-09"),
+            ("filter[to]", "2026-11-10"),
+            ("sort", "revenue"),
+        ],
     )
     .await;
     assert_eq!(s, StatusCode::OK, "{r}");
@@ -520,7 +522,11 @@ async fn revenue_cost_and_margin_equal_hand_computed_values_across_a_rate_change
     let (_, again) = call(
         &c,
         app.platform("/api/platform/revenue"),
-        &[("query", "period=custom&from=2026-11-09&to=2026-11-10")],
+        &[
+            ("filter[period]", "custom"),
+            ("filter[from]", "2026-11-09"),
+            ("filter[to]", "2026-11-10"),
+        ],
     )
     .await;
     assert_eq!(again["total"]["revenue_cents"], t["revenue_cents"]);
@@ -556,14 +562,14 @@ async fn revenue_cost_and_margin_equal_hand_computed_values_across_a_rate_change
         let (s, _) = call(
             &admin,
             app.org("alpha", path),
-            &[("query", "period=30d"), ("id", &f.alpha.id.to_string())],
+            &[("filter[period]", "30d"), ("id", &f.alpha.id.to_string())],
         )
         .await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{path}");
         let (s, _) = call(
             &admin,
             app.platform(path),
-            &[("query", "period=30d"), ("id", &f.alpha.id.to_string())],
+            &[("filter[period]", "30d"), ("id", &f.alpha.id.to_string())],
         )
         .await;
         assert!(
@@ -592,11 +598,18 @@ async fn usage_patterns_and_health_put_problems_first() {
     )
     .await;
     let c = super_admin(&app).await;
-    let q = "period=custom&from=2026-11-09&to=2026-11-15";
+    let q = [
+        ("filter[period]", "custom"),
+        ("filter[from]", "2026-11-09"),
+        ("filter[to]", "2026-11-15"),
+    ];
     let (s, h) = call(
         &c,
         app.platform("/api/platform/usage"),
-        &[("query", q), ("tz", "America/Phoenix")],
+        &q.iter()
+            .copied()
+            .chain([("tz", "America/Phoenix")])
+            .collect::<Vec<_>>(),
     )
     .await;
     assert_eq!(s, StatusCode::OK, "{h}");
@@ -605,14 +618,14 @@ async fn usage_patterns_and_health_put_problems_first() {
     assert_eq!(h["peaks"][0], serde_json::json!([1, 3, 2]));
     assert_eq!(h["trend"], serde_json::json!([0, 2, 0, 1, 0, 0, 0]));
     // One organization only, and another timezone.
+    let bravo = f.bravo.id.to_string();
     let (_, h) = call(
         &c,
         app.platform("/api/platform/usage"),
-        &[
-            ("query", q),
-            ("tz", "UTC"),
-            ("org", &f.bravo.id.to_string()),
-        ],
+        &q.iter()
+            .copied()
+            .chain([("tz", "UTC"), ("org", bravo.as_str())])
+            .collect::<Vec<_>>(),
     )
     .await;
     assert_eq!(h["cells"][3][18], 1);
@@ -620,7 +633,10 @@ async fn usage_patterns_and_health_put_problems_first() {
     let (s, _) = call(
         &c,
         app.platform("/api/platform/usage"),
-        &[("query", q), ("tz", "Mars/Base")],
+        &q.iter()
+            .copied()
+            .chain([("tz", "Mars/Base")])
+            .collect::<Vec<_>>(),
     )
     .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);

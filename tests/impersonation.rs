@@ -6,7 +6,7 @@ mod support;
 
 use reqwest::StatusCode;
 use serde_json::Value;
-use support::{fixture, session_cookie, TestApp, PASSWORD};
+use support::{filter_form, fixture, session_cookie, TestApp, PASSWORD};
 
 async fn post(c: &reqwest::Client, url: String, form: &[(&str, String)]) -> (StatusCode, Value) {
     let res = c.post(url).form(form).send().await.unwrap();
@@ -83,7 +83,7 @@ async fn a_super_admin_views_as_an_organization_with_every_write_recorded() {
     let (s, _) = post(
         &root,
         app.platform("/api/dashboard/calls"),
-        &[("query", "period=30d".into())],
+        &filter_form("period=30d"),
     )
     .await;
     assert_eq!(s, StatusCode::OK);
@@ -119,7 +119,7 @@ async fn a_super_admin_views_as_an_organization_with_every_write_recorded() {
     let (s, log) = post(
         &admin,
         app.org("alpha", "/api/org/activity"),
-        &[("query", "period=today".into())],
+        &filter_form("period=today"),
     )
     .await;
     assert_eq!(s, StatusCode::OK, "{log}");
@@ -138,7 +138,7 @@ async fn a_super_admin_views_as_an_organization_with_every_write_recorded() {
     let (_, probe) = post(
         &admin,
         app.org("alpha", "/api/org/activity"),
-        &[("query", "period=today&actor=root%40callboard".into())],
+        &filter_form("period=today&actor=root%40callboard"),
     )
     .await;
     assert_eq!(probe.as_array().unwrap().len(), 0, "{probe}");
@@ -174,7 +174,7 @@ async fn a_super_admin_views_as_an_organization_with_every_write_recorded() {
     let (_, all) = post(
         &root,
         app.platform("/api/platform/activity"),
-        &[("query", "period=today".into())],
+        &filter_form("period=today"),
     )
     .await;
     assert!(
@@ -184,14 +184,14 @@ async fn a_super_admin_views_as_an_organization_with_every_write_recorded() {
     let (s, _) = post(
         &root,
         app.platform("/api/dashboard/calls"),
-        &[("query", "period=30d".into())],
+        &filter_form("period=30d"),
     )
     .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (_, log) = post(
         &admin,
         app.org("alpha", "/api/org/activity"),
-        &[("query", "period=today&action=impersonation".into())],
+        &filter_form("period=today&action=impersonation"),
     )
     .await;
     assert_eq!(log.as_array().unwrap().len(), 2, "start and stop: {log}");
@@ -225,7 +225,7 @@ async fn an_expired_view_stops_working() {
     let (s, _) = post(
         &root,
         app.platform("/api/dashboard/calls"),
-        &[("query", "period=30d".into())],
+        &filter_form("period=30d"),
     )
     .await;
     assert_eq!(s, StatusCode::FORBIDDEN);

@@ -772,7 +772,7 @@ async fn only_the_agency_changes_agents_and_org_admins_read_them() {
     // Viewers see calls, though.
     let res = viewer
         .post(app.org("alpha", "/api/dashboard/calls"))
-        .form(&[("query", "period=30d")])
+        .form(&[("filter[period]", "30d")])
         .send()
         .await
         .unwrap();

@@ -105,7 +105,7 @@ fn args(uuid: &str) -> Vec<(&'static str, String)> {
         ("primary_color", "#112233"),
         ("secondary_color", "#445566"),
         ("form[company_name]", "Probe"),
-        ("query", "period=30d"),
+        ("filter[period]", "30d"),
         ("cogs", "0.20"),
         ("billing", ""),
         ("tz", "UTC"),

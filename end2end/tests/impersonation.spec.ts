@@ -97,7 +97,7 @@ test("an expired view stops working", async ({ page }) => {
       const res = await fetch("/api/dashboard/calls", {
         method: "POST",
         headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
-        body: new URLSearchParams({ query: "period=30d" }),
+        body: new URLSearchParams({ "filter[period]": "30d" }),
       });
       return res.status;
     });

@@ -1,25 +1,20 @@
 //! Server functions for the organization dashboard (any member; admins may
 //! ask for a call's billing to be reviewed, and the agency viewing as the
-//! organization may change it, in `api::agents`). The filter travels
-//! as the page's own query string, so what the URL says is what is shown.
+//! organization may change it, in `api::agents`). The filter arrives
+//! typed and already checked (`domain::dashboard::filter`), written as the
+//! page's URL writes it: `filter[period]=custom&filter[from]=…`.
 
-use crate::domain::{CallDetail, CallsPage, Dashboard};
+use crate::domain::{CallDetail, CallFilter, CallsPage, Dashboard};
 use crate::error::AppError;
 use leptos::prelude::*;
 use uuid::Uuid;
 
-#[cfg(feature = "ssr")]
-fn filter(query: &str) -> Result<crate::domain::CallFilter, AppError> {
-    crate::domain::CallFilter::from_query_string(query).map_err(|m| AppError::field("period", m))
-}
-
-/// Totals, chart and agent breakdown for the filter in `query`.
+/// Totals, chart and agent breakdown for `filter`.
 #[server(prefix = "/api", endpoint = "dashboard")]
-pub async fn load_dashboard(query: String) -> Result<Dashboard, AppError> {
+pub async fn load_dashboard(filter: CallFilter) -> Result<Dashboard, AppError> {
     super::respond(
         async {
             let (app, who) = super::require(super::Need::Member).await?;
-            let filter = filter(&query)?;
             // Shared by everyone watching this organization (state::summaries).
             let (org, key) = (who.org_id(), filter.to_query());
             let compute =
@@ -35,13 +30,12 @@ pub async fn load_dashboard(query: String) -> Result<Dashboard, AppError> {
 /// One page of the calls table, newest first, after the cursor `after`.
 #[server(prefix = "/api", endpoint = "dashboard/calls")]
 pub async fn load_calls(
-    query: String,
+    filter: CallFilter,
     #[server(default)] after: Option<String>,
 ) -> Result<CallsPage, AppError> {
     super::respond(
         async {
             let (app, who) = super::require(super::Need::Member).await?;
-            let filter = filter(&query)?;
             // The first page is what every open dashboard shows: shared like
             // the summary. Later pages are read as asked.
             let (org, key) = (who.org_id(), filter.to_query());

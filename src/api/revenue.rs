@@ -2,22 +2,23 @@
 //! rates (super admins, platform domain; see `api::platform`).
 
 use crate::domain::revenue::{Rates, Revenue};
+use crate::domain::CallFilter;
 use crate::error::AppError;
 use leptos::prelude::*;
 use uuid::Uuid;
 
-/// Revenue, COGS and margin across organizations. `period` as on the
-/// dashboard (`today`, `7d`, `30d`, `month`, `custom` with `from`/`to`),
-/// in whole UTC days; `sort` names a column of the comparison.
+/// Revenue, COGS and margin across organizations over the filter's period
+/// (as on the dashboard, in whole UTC days); `sort` names a column of the
+/// comparison (revenue when not given).
 #[server(prefix = "/api", endpoint = "platform/revenue")]
-pub async fn load_revenue(query: String) -> Result<Revenue, AppError> {
+pub async fn load_revenue(
+    filter: CallFilter,
+    #[server(default)] sort: Option<String>,
+) -> Result<Revenue, AppError> {
     super::respond(
         async {
             let (app, sa) = super::require_super_admin().await?;
-            let filter = crate::domain::CallFilter::from_query_string(&query)
-                .map_err(|m| AppError::field("period", m))?;
-            let sort = crate::domain::dashboard::query_value(&query, "sort")
-                .unwrap_or_else(|| "revenue".into());
+            let sort = sort.unwrap_or_else(|| "revenue".into());
             crate::services::revenue::revenue(
                 &app.pool,
                 sa.platform(),

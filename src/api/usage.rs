@@ -2,23 +2,22 @@
 //! platform domain).
 
 use crate::domain::usage::Heatmap;
+use crate::domain::CallFilter;
 use crate::error::AppError;
 use leptos::prelude::*;
 use uuid::Uuid;
 
-/// Calls by weekday and hour in `tz` over the period in `query`, for the
+/// Calls by weekday and hour in `tz` over the filter's period, for the
 /// organization `org` or all.
 #[server(prefix = "/api", endpoint = "platform/usage")]
 pub async fn load_usage(
-    query: String,
+    filter: CallFilter,
     tz: String,
     #[server(default)] org: Option<Uuid>,
 ) -> Result<Heatmap, AppError> {
     super::respond(
         async {
             let (app, sa) = super::require_super_admin().await?;
-            let filter = crate::domain::CallFilter::from_query_string(&query)
-                .map_err(|m| AppError::field("period", m))?;
             crate::services::usage::usage(
                 &app.pool,
                 sa.platform(),

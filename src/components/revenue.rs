@@ -142,8 +142,8 @@ pub fn RevenueOverview() -> impl IntoView {
     });
     let live = use_live();
     let revenue = Resource::new(
-        move || (query.get(), sort.get(), live.get()),
-        |(q, s, _)| load_revenue(format!("{q}&sort={s}")),
+        move || (filter.get(), sort.get(), live.get()),
+        |(f, s, _)| load_revenue(f, Some(s)),
     );
     let period = Signal::derive(move || filter.with(|f| f.period));
     view! {

@@ -6,7 +6,7 @@ use crate::components::dashboard::live::use_live;
 use crate::components::status::{clock, ErrorNotice, Loading};
 use crate::domain::dashboard::thousands;
 use crate::domain::usage::{Heatmap, WEEKDAYS};
-use crate::domain::{CallFilter, Period};
+use crate::domain::Period;
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
@@ -17,7 +17,6 @@ use uuid::Uuid;
 pub fn UsageView() -> impl IntoView {
     let params = use_query_map();
     let filter = url_filter();
-    let query = Signal::derive(move || filter.with(|f| f.to_query()));
     let default_zone = clock().zone;
     let tz = Signal::derive(move || {
         params
@@ -33,15 +32,15 @@ pub fn UsageView() -> impl IntoView {
     });
     let live = use_live();
     let usage = Resource::new(
-        move || (query.get(), tz.get(), org.get(), live.get()),
-        |(q, tz, org, _)| load_usage(q, tz, org),
+        move || (filter.get(), tz.get(), org.get(), live.get()),
+        |(f, tz, org, _)| load_usage(f, tz, org),
     );
     view! {
         <Transition fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {
                 match usage.await {
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                    Ok(h) => view! { <UsageFilters h=h.clone() period=CallFilter::from_query_string(&query.get_untracked()).unwrap_or_default().period/><HeatmapTable h/> }.into_any(),
+                    Ok(h) => view! { <UsageFilters h=h.clone() period=filter.get_untracked().period/><HeatmapTable h/> }.into_any(),
                 }
             })}
         </Transition>

@@ -26,10 +26,19 @@ pub struct ActivityFilter {
 
 impl ActivityFilter {
     pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Self {
+        ActivityFilter {
+            actor: get("actor"),
+            action: get("action"),
+        }
+        .cleaned()
+    }
+
+    /// Without surrounding spaces; an empty value is no filter.
+    pub fn cleaned(self) -> Self {
         let clean = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
         ActivityFilter {
-            actor: clean(get("actor")),
-            action: clean(get("action")),
+            actor: clean(self.actor),
+            action: clean(self.action),
         }
     }
 }

@@ -8,9 +8,9 @@ use crate::components::context::use_host;
 use crate::components::gate::{Gate, Need};
 use crate::components::layout::Frame;
 use crate::components::status::{Badge, Empty, ErrorNotice, Loading};
-use crate::domain::activity::ActivityEntry;
-use crate::domain::dashboard::query_string;
-use crate::domain::Period;
+use crate::domain::activity::{ActivityEntry, ActivityFilter};
+use crate::domain::{CallFilter, Period};
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -38,22 +38,25 @@ pub fn ActivityPage() -> impl IntoView {
 #[component]
 fn ActivityView(platform: bool) -> impl IntoView {
     let params = use_query_map();
-    let query = Signal::derive(move || {
+    let asked = Signal::derive(move || {
         params.with(|q| {
-            let pairs: Vec<(&str, String)> = ["period", "from", "to", "actor", "action", "org"]
-                .into_iter()
-                .filter_map(|k| Some((k, q.get(k)?)))
-                .collect();
-            query_string(pairs.iter().map(|(k, v)| (*k, v.as_str())))
+            let get = |k: &str| q.get(k);
+            (
+                CallFilter::from_query(get),
+                ActivityFilter::from_query(get),
+                get("org").and_then(|o| uuid::Uuid::parse_str(&o).ok()),
+            )
         })
     });
     let entries = Resource::new(
-        move || query.get(),
-        move |q| async move {
+        move || asked.get(),
+        move |(filter, activity, org)| async move {
+            // A broken period is explained here; the server never sees it.
+            let filter = filter.map_err(|m| AppError::field("period", m))?;
             if platform {
-                platform_activity(q).await
+                platform_activity(filter, activity, org).await
             } else {
-                org_activity(q).await
+                org_activity(filter, activity).await
             }
         },
     );
@@ -63,7 +66,7 @@ fn ActivityView(platform: bool) -> impl IntoView {
     let get = move |k: &str| params.with_untracked(|q| q.get(k)).unwrap_or_default();
     let period = get("period");
     let chosen = if period.is_empty() {
-        "7d".to_string()
+        "30d".to_string()
     } else {
         period
     };

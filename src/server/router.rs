@@ -47,6 +47,28 @@ async fn shed_load(
     }
 }
 
+/// A server function whose arguments do not decode (a filter that does not
+/// check out, a malformed id) is answered by the framework before our code
+/// runs, as a 500. It is the caller's mistake: answer 400, with the same
+/// body (an `AppError` the page knows how to show).
+async fn malformed_arguments(req: Request<axum::body::Body>, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let from_framework = res
+        .headers()
+        .contains_key(leptos::server_fn::error::SERVER_FN_ERROR_HEADER);
+    if from_framework && res.status() == StatusCode::INTERNAL_SERVER_ERROR {
+        let (mut parts, body) = res.into_parts();
+        let bytes = axum::body::to_bytes(body, SMALL_BODY_BYTES)
+            .await
+            .unwrap_or_default();
+        if let Ok(e) = serde_json::from_slice::<crate::error::AppError>(&bytes) {
+            parts.status = StatusCode::from_u16(e.status()).unwrap_or(parts.status);
+        }
+        res = Response::from_parts(parts, axum::body::Body::from(bytes));
+    }
+    res
+}
+
 /// Sessions end after 12 hours without activity.
 const SESSION_IDLE_HOURS: i64 = 12;
 
@@ -85,6 +107,7 @@ pub fn build(state: AppState) -> Router {
         .route("/calls/export.csv", get(super::export::calls_csv))
         .route("/events", get(super::live::events))
         .layer(RequestBodyLimitLayer::new(SMALL_BODY_BYTES))
+        .layer(axum::middleware::from_fn(malformed_arguments))
         .route(
             "/console/orgs/{org}/brand/{kind}",
             post(super::brand::upload).layer(DefaultBodyLimit::max(super::brand::MAX_UPLOAD_BYTES)),

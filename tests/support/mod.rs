@@ -363,3 +363,32 @@ pub fn operator_scope(org: Uuid) -> callboard::auth::Principal {
 pub fn keyring() -> callboard::crypto::Keyring {
     callboard::crypto::Keyring::new([7; 32], vec![])
 }
+
+/// A page's query string (`period=custom&from=…&actor=…`) as the server
+/// functions take it: the call filter's parameters under `filter[…]`, the
+/// activity log's under `activity[…]`, the rest as they are.
+pub fn filter_form(query: &str) -> Vec<(&'static str, String)> {
+    form_urlencoded::parse(query.as_bytes())
+        .map(|(k, v)| {
+            let key = match &*k {
+                "period" => "filter[period]",
+                "from" => "filter[from]",
+                "to" => "filter[to]",
+                "agent" => "filter[agent]",
+                "type" => "filter[type]",
+                "direction" => "filter[direction]",
+                "status" => "filter[status]",
+                "sentiment" => "filter[sentiment]",
+                "phone" => "filter[phone]",
+                "actor" => "activity[actor]",
+                "action" => "activity[action]",
+                "sort" => "sort",
+                "org" => "org",
+                "tz" => "tz",
+                "after" => "after",
+                other => panic!("not a filter parameter: {other}"),
+            };
+            (key, v.into_owned())
+        })
+        .collect()
+}

@@ -7,7 +7,7 @@ use crate::api::dashboard::load_calls;
 use crate::components::review::RequestReview;
 use crate::components::status::{Badge, Empty, ErrorNotice, Loading};
 use crate::domain::dashboard::{duration, money, status_label};
-use crate::domain::{CallLine, CallsPage};
+use crate::domain::{CallFilter, CallLine, CallsPage};
 use leptos::prelude::*;
 
 fn sentiment_tone(s: &str) -> &'static str {
@@ -20,8 +20,8 @@ fn sentiment_tone(s: &str) -> &'static str {
 
 #[component]
 pub fn CallsTable(
-    /// The filter as a query string (`CallFilter::to_query`).
-    query: Signal<String>,
+    /// Which calls (from the page's URL).
+    filter: Signal<CallFilter>,
     /// The cursor of this page, if not the newest.
     after: Signal<Option<String>>,
     live: ReadSignal<u32>,
@@ -30,15 +30,15 @@ pub fn CallsTable(
     let page = Resource::new(
         move || {
             let tick = if after.get().is_none() { live.get() } else { 0 };
-            (query.get(), after.get(), tick, billable.version().get())
+            (filter.get(), after.get(), tick, billable.version().get())
         },
-        |(q, after, _, _)| load_calls(q, after),
+        |(f, after, _, _)| load_calls(f, after),
     );
     view! {
         <section class="card calls-card" id="calls" aria-labelledby="calls-title">
             <div class="card-head">
                 <h2 id="calls-title">"Calls"</h2>
-                <a class="button button-small" href=move || format!("/calls/export.csv?{}", query.get()) download="">
+                <a class="button button-small" href=move || format!("/calls/export.csv?{}", filter.with(|f| f.to_query())) download="">
                     "Export CSV"
                 </a>
             </div>
@@ -53,7 +53,7 @@ pub fn CallsTable(
                                 view! { <Empty title="No calls yet" hint="Once your voice agent is connected, every call it takes appears here within a second. Ask your account manager to connect your agent."/> }.into_any()
                             }
                         }
-                        Ok(p) => view! { <Lines page=p query=query.get_untracked() billable/> }.into_any(),
+                        Ok(p) => view! { <Lines page=p query=filter.with_untracked(|f| f.to_query()) billable/> }.into_any(),
                     }
                 })}
             </Transition>

@@ -1,7 +1,10 @@
 //! Which calls: the filter a dashboard, a calls page or an export covers,
 //! and its form in the page's URL (so every view can be bookmarked and works
-//! without JavaScript). The query string is read and written with
-//! `form_urlencoded`, the URL standard's own encoding.
+//! without JavaScript). [`FilterParams`] is that form, field by field; a
+//! [`CallFilter`] is read from it (checked) and written to it, in the URL
+//! (with `form_urlencoded`, the URL standard's own encoding) and on the wire
+//! to server functions alike (serde), so a server function takes the typed
+//! filter and can never receive one that does not check out.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -144,8 +147,70 @@ fn pick(value: Option<&str>, allowed: &[(&str, &str)]) -> Option<String> {
         .map(|(k, _)| k.to_string())
 }
 
+/// A filter as the URL writes it: each parameter as given, by its URL name.
+/// Serde reads and writes a [`CallFilter`] through this form, so a server
+/// function's `filter` argument arrives as `filter[period]=custom&filter[from]=…`
+/// and is checked on the way in.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FilterParams {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agent: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sentiment: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+}
+
+impl FilterParams {
+    /// From any source of URL parameters (the router's query map, axum's).
+    pub fn from_query(get: impl Fn(&str) -> Option<String>) -> FilterParams {
+        FilterParams {
+            period: get("period"),
+            from: get("from"),
+            to: get("to"),
+            agent: get("agent"),
+            kind: get("type"),
+            direction: get("direction"),
+            status: get("status"),
+            sentiment: get("sentiment"),
+            phone: get("phone"),
+        }
+    }
+
+    /// The parameters that are set, by URL name, in a fixed order.
+    pub fn pairs(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        [
+            ("period", &self.period),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("agent", &self.agent),
+            ("type", &self.kind),
+            ("direction", &self.direction),
+            ("status", &self.status),
+            ("sentiment", &self.sentiment),
+            ("phone", &self.phone),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| Some((k, v.as_deref()?)))
+    }
+}
+
 /// Which calls a dashboard, a calls page or an export covers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(try_from = "FilterParams", into = "FilterParams")]
 pub struct CallFilter {
     pub period: Period,
     pub agent: Option<Uuid>,
@@ -161,54 +226,12 @@ impl CallFilter {
     /// From the URL's query parameters. Unknown values are ignored; only a
     /// broken custom range is an error (the page says what to fix).
     pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Result<CallFilter, String> {
-        let period = Period::parse(
-            get("period").as_deref(),
-            get("from").as_deref(),
-            get("to").as_deref(),
-        )?;
-        let phone = get("phone")
-            .map(|p| p.chars().filter(|c| c.is_ascii_digit()).collect::<String>())
-            .filter(|p| !p.is_empty());
-        Ok(CallFilter {
-            period,
-            agent: get("agent").and_then(|a| Uuid::parse_str(a.trim()).ok()),
-            kind: CallKind::parse(get("type").as_deref()),
-            direction: pick(get("direction").as_deref(), &DIRECTIONS),
-            status: pick(get("status").as_deref(), &STATUSES),
-            sentiment: pick(get("sentiment").as_deref(), &SENTIMENTS),
-            phone,
-        })
-    }
-
-    /// From a query string as [`CallFilter::to_query`] writes it.
-    pub fn from_query_string(q: &str) -> Result<CallFilter, String> {
-        let pairs: Vec<(String, String)> =
-            form_urlencoded::parse(q.trim_start_matches('?').as_bytes())
-                .into_owned()
-                .collect();
-        CallFilter::from_query(|k| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()))
+        CallFilter::try_from(FilterParams::from_query(get))
     }
 
     /// The query string that reproduces this filter (without `?`).
     pub fn to_query(&self) -> String {
-        let (from, to) = match self.period {
-            Period::Custom { from, to } => (Some(from.to_string()), Some(to.to_string())),
-            _ => (None, None),
-        };
-        let agent = self.agent.map(|a| a.to_string());
-        let kind = (self.kind != CallKind::All).then(|| self.kind.key());
-        let pairs = [
-            ("period", Some(self.period.key())),
-            ("from", from.as_deref()),
-            ("to", to.as_deref()),
-            ("agent", agent.as_deref()),
-            ("type", kind),
-            ("direction", self.direction.as_deref()),
-            ("status", self.status.as_deref()),
-            ("sentiment", self.sentiment.as_deref()),
-            ("phone", self.phone.as_deref()),
-        ];
-        query_string(pairs.into_iter().filter_map(|(k, v)| Some((k, v?))))
+        query_string(FilterParams::from(self.clone()).pairs())
     }
 
     /// Whether the hourly rollups can answer: they are kept per agent and
@@ -221,15 +244,49 @@ impl CallFilter {
     }
 }
 
-/// One value of a query string (`a=1&b=x+y`), decoded.
-pub fn query_value(q: &str, key: &str) -> Option<String> {
-    form_urlencoded::parse(q.trim_start_matches('?').as_bytes())
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.into_owned())
+impl TryFrom<FilterParams> for CallFilter {
+    type Error = String;
+
+    fn try_from(p: FilterParams) -> Result<CallFilter, String> {
+        let period = Period::parse(p.period.as_deref(), p.from.as_deref(), p.to.as_deref())?;
+        let phone = p
+            .phone
+            .map(|p| p.chars().filter(|c| c.is_ascii_digit()).collect::<String>())
+            .filter(|p| !p.is_empty());
+        Ok(CallFilter {
+            period,
+            agent: p.agent.and_then(|a| Uuid::parse_str(a.trim()).ok()),
+            kind: CallKind::parse(p.kind.as_deref()),
+            direction: pick(p.direction.as_deref(), &DIRECTIONS),
+            status: pick(p.status.as_deref(), &STATUSES),
+            sentiment: pick(p.sentiment.as_deref(), &SENTIMENTS),
+            phone,
+        })
+    }
+}
+
+impl From<CallFilter> for FilterParams {
+    fn from(f: CallFilter) -> FilterParams {
+        let (from, to) = match f.period {
+            Period::Custom { from, to } => (Some(from.to_string()), Some(to.to_string())),
+            _ => (None, None),
+        };
+        FilterParams {
+            period: Some(f.period.key().to_string()),
+            from,
+            to,
+            agent: f.agent.map(|a| a.to_string()),
+            kind: (f.kind != CallKind::All).then(|| f.kind.key().to_string()),
+            direction: f.direction,
+            status: f.status,
+            sentiment: f.sentiment,
+            phone: f.phone,
+        }
+    }
 }
 
 /// A query string of these pairs, each value escaped.
-pub fn query_string<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+pub fn query_string<'a, 'b>(pairs: impl IntoIterator<Item = (&'a str, &'b str)>) -> String {
     form_urlencoded::Serializer::new(String::new())
         .extend_pairs(pairs)
         .finish()
@@ -294,12 +351,39 @@ mod tests {
     }
 
     #[test]
-    fn query_values_round_trip() {
+    fn query_strings_escape_their_values() {
         let v = "a+b@x.com & 50% = ünïcode";
-        let q = format!("x=1&{}&y=2", query_string([("actor", v)]));
-        assert_eq!(query_value(&q, "actor").as_deref(), Some(v));
-        assert_eq!(query_value("period=30d", "period").as_deref(), Some("30d"));
-        assert_eq!(query_value("period=30d", "sort"), None);
-        assert_eq!(query_value("a=100%", "a").as_deref(), Some("100%"));
+        let q = query_string([("actor", v), ("x", "1")]);
+        let back: Vec<(String, String)> =
+            form_urlencoded::parse(q.as_bytes()).into_owned().collect();
+        assert_eq!(
+            back,
+            vec![("actor".into(), v.into()), ("x".into(), "1".into())]
+        );
+    }
+
+    #[test]
+    fn a_filter_on_the_wire_is_checked_on_the_way_in() {
+        let f = CallFilter {
+            period: Period::Custom {
+                from: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+                to: NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
+            },
+            kind: CallKind::Billable,
+            ..CallFilter::default()
+        };
+        let json = serde_json::to_value(&f).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"period": "custom", "from": "2026-11-01", "to": "2026-11-02", "type": "billable"})
+        );
+        assert_eq!(serde_json::from_value::<CallFilter>(json).unwrap(), f);
+        let backwards =
+            serde_json::json!({"period": "custom", "from": "2026-11-05", "to": "2026-11-01"});
+        let err = serde_json::from_value::<CallFilter>(backwards).unwrap_err();
+        assert!(err.to_string().contains("end date"), "{err}");
+        // Nothing given is the default filter, as an empty URL is.
+        let empty: CallFilter = serde_json::from_value(serde_json::json!({})).unwrap();
+        assert_eq!(empty, CallFilter::default());
     }
 }

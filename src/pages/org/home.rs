@@ -33,7 +33,7 @@ pub fn OrgHomePage() -> impl IntoView {
 fn DashboardView() -> impl IntoView {
     let params = use_query_map();
     let parsed = Memo::new(move |_| params.with(|q| CallFilter::from_query(|k| q.get(k))));
-    let query = Signal::derive(move || parsed.get().unwrap_or_default().to_query());
+    let filter = Signal::derive(move || parsed.get().unwrap_or_default());
     let after = Signal::derive(move || params.with(|q| q.get("after")).filter(|a| !a.is_empty()));
     let typed = move || {
         params.with(|q| {
@@ -46,8 +46,8 @@ fn DashboardView() -> impl IntoView {
     };
     let live = use_live();
     let dash = Resource::new(
-        move || (query.get(), live.get()),
-        |(q, _)| load_dashboard(q),
+        move || (filter.get(), live.get()),
+        |(f, _)| load_dashboard(f),
     );
     view! {
         <Transition fallback=|| view! { <Loading/> }>
@@ -82,6 +82,6 @@ fn DashboardView() -> impl IntoView {
                 }
             })}
         </Transition>
-        <CallsTable query after live/>
+        <CallsTable filter after live/>
     }
 }
