@@ -234,9 +234,22 @@ start_e2e_server() {
   export E2E_ADMIN_EMAIL=e2e-admin@callboard.localhost
   export E2E_ADMIN_PASSWORD; E2E_ADMIN_PASSWORD="e2e-$(new_key | tr -dc 'a-zA-Z0-9' | head -c 20)"
   "$bin" create-super-admin --email "$E2E_ADMIN_EMAIL" --password "$E2E_ADMIN_PASSWORD" >/dev/null
+  # The voice platform, faked (FAKE_PLATFORM_BIN: examples/fake_platform):
+  # the server and the tests' CLI calls both talk to it.
+  E2E_FAKE_PID=
+  if [ -n "${FAKE_PLATFORM_BIN:-}" ]; then
+    local fake_port; fake_port=$(free_port 3190)
+    "$FAKE_PLATFORM_BIN" "127.0.0.1:$fake_port" > "$ROOT/target/fake-platform.log" 2>&1 &
+    E2E_FAKE_PID=$!
+    export RETELL_API_BASE="http://127.0.0.1:$fake_port"
+    for _ in $(seq 1 50); do
+      [ "$(curl -s -o /dev/null -w '%{http_code}' "$RETELL_API_BASE/get-agent/agent_probe")" = 401 ] && break
+      sleep 0.1
+    done
+  fi
   "$bin" serve > "$ROOT/target/e2e-server.log" 2>&1 &
   E2E_SERVER_PID=$!
-  trap 'kill $E2E_SERVER_PID 2>/dev/null || true' EXIT
+  trap 'kill $E2E_SERVER_PID $E2E_FAKE_PID 2>/dev/null || true' EXIT
   local _
   for _ in $(seq 1 150); do
     kill -0 "$E2E_SERVER_PID" 2>/dev/null || { cat "$ROOT/target/e2e-server.log" >&2; die "the server did not start"; }

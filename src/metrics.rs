@@ -6,6 +6,7 @@ use prometheus_client::encoding::text::encode;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
 use std::sync::Arc;
 
@@ -14,8 +15,26 @@ struct OutcomeLabels {
     outcome: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct VoiceApiLabels {
+    endpoint: String,
+    outcome: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct EndpointLabels {
+    endpoint: String,
+}
+
+fn latency_histogram() -> Histogram {
+    // 10 ms to ~20 s: one user action may take up to 10 s with retries.
+    Histogram::new(exponential_buckets(0.01, 2.0, 12))
+}
+
 #[derive(Clone)]
 pub struct Metrics {
+    voice_api: Family<VoiceApiLabels, Counter>,
+    voice_api_seconds: Family<EndpointLabels, Histogram, fn() -> Histogram>,
     registry: Arc<Registry>,
     webhooks: Family<OutcomeLabels, Counter>,
     inbound: Family<OutcomeLabels, Counter>,
@@ -50,7 +69,24 @@ impl Default for Metrics {
             "Sign-in attempts refused by the per-IP or per-account limit (not written to the activity log)",
             sign_in_limited.clone(),
         );
+        let voice_api = Family::<VoiceApiLabels, Counter>::default();
+        registry.register(
+            "voice_api_requests",
+            "Calls to the voice platform's API by endpoint and outcome (ok, bad_key, unknown, conflict, rate_limited, unreachable, server_error, refused), retries included",
+            voice_api.clone(),
+        );
+        let voice_api_seconds =
+            Family::<EndpointLabels, Histogram, fn() -> Histogram>::new_with_constructor(
+                latency_histogram,
+            );
+        registry.register(
+            "voice_api_seconds",
+            "Time each call to the voice platform's API took, retries included, by endpoint",
+            voice_api_seconds.clone(),
+        );
         Metrics {
+            voice_api,
+            voice_api_seconds,
             sign_in_limited,
             registry: Arc::new(registry),
             webhooks,
@@ -87,6 +123,27 @@ impl Metrics {
                 outcome: outcome.to_string(),
             })
             .inc();
+    }
+
+    /// One call to the voice platform (endpoint names are a fixed set; no
+    /// organization, number or agent in the labels).
+    pub fn voice_api(
+        &self,
+        endpoint: &'static str,
+        outcome: &'static str,
+        took: std::time::Duration,
+    ) {
+        self.voice_api
+            .get_or_create(&VoiceApiLabels {
+                endpoint: endpoint.to_string(),
+                outcome: outcome.to_string(),
+            })
+            .inc();
+        self.voice_api_seconds
+            .get_or_create(&EndpointLabels {
+                endpoint: endpoint.to_string(),
+            })
+            .observe(took.as_secs_f64());
     }
 
     pub fn render(&self) -> String {

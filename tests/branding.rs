@@ -288,7 +288,7 @@ async fn nothing_an_org_user_can_reach_names_the_vendor() {
     let agent = callboard::services::agents::create(pool, &scope, "agent_scan", "Front desk")
         .await
         .unwrap();
-    callboard::services::settings::add_number(pool, &scope, "+15205550111")
+    callboard::services::numbers::record(pool, &scope, "+15205550111")
         .await
         .unwrap();
     let url = app.url("127.0.0.1", &format!("/webhooks/agent/{agent}"));

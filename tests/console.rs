@@ -733,7 +733,8 @@ async fn an_organization_with_calls_and_everything_else_deletes_cleanly() {
         callboard::services::agents::set_api_key(pool, &support::keyring(), &scope, &key)
             .await
             .unwrap();
-        let agent = callboard::services::agents::create(pool, &scope, "agent_del", "Desk")
+        // The fixture's events name this agent.
+        let agent = callboard::services::agents::create(pool, &scope, "agent_desert_main", "Desk")
             .await
             .unwrap();
         let url = app.url("127.0.0.1", &format!("/webhooks/agent/{agent}"));
@@ -753,7 +754,7 @@ async fn an_organization_with_calls_and_everything_else_deletes_cleanly() {
         } else {
             "+15205550002"
         };
-        callboard::services::settings::add_number(pool, &scope, number)
+        callboard::services::numbers::record(pool, &scope, number)
             .await
             .unwrap();
         let mut tx = db::tx::tenant(pool, &TenantCtx::without_user(org))

@@ -457,8 +457,9 @@ async fn bodies_up_to_16_mib_are_accepted_and_larger_ones_get_413() {
 async fn one_organizations_key_cannot_feed_another_organizations_agent() {
     let app = TestApp::spawn().await;
     let f = fixture(&app.db.app).await;
-    let (_, url_a) = agent_for(&app, f.alpha.id, KEY_A, "agent_a").await;
-    let (_, url_b) = agent_for(&app, f.bravo.id, KEY_B, "agent_b").await;
+    // Both register the agent the fixture's events name.
+    let (_, url_a) = agent_for(&app, f.alpha.id, KEY_A, "agent_desert_main").await;
+    let (_, url_b) = agent_for(&app, f.bravo.id, KEY_B, "agent_desert_main").await;
     let e = &events()["phone_call_lifecycle"][1];
     // Signed with A's key, sent to B's agent.
     assert_eq!(FakeRetell::send_event(&url_b, KEY_A, e).await, 401);
@@ -609,7 +610,16 @@ async fn keys_are_sealed_at_rest_and_test_connection_asks_the_platform() {
     fake.fail_next(429, Some(50));
     let before = fake.received().len();
     assert_eq!(test(c.clone(), url.clone(), f.alpha.id).await["ok"], true);
-    assert_eq!(fake.received().len(), before + 2);
+    // The list twice (429, then fine), then the registered agent itself.
+    assert_eq!(fake.received().len(), before + 3);
+    let said = test(c.clone(), url.clone(), f.alpha.id).await;
+    assert!(
+        said["message"]
+            .as_str()
+            .unwrap()
+            .contains("known as \u{201c}Front desk\u{201d}, version 1"),
+        "{said}"
+    );
 
     // A wrong key: a clear reason, and no vendor name.
     agents::set_api_key(
@@ -649,9 +659,17 @@ async fn keys_are_sealed_at_rest_and_test_connection_asks_the_platform() {
 
 #[tokio::test]
 async fn only_the_agency_changes_agents_and_org_admins_read_them() {
-    let app = TestApp::spawn().await;
+    let fake = FakeRetell::start().await;
+    fake.add_key(KEY_A);
+    fake.add_agent("agent_night", "Night line");
+    let base = fake.base_url();
+    let app =
+        TestApp::spawn_with(Arc::new(TestDb::new().await), |c| c.retell_api_base = base).await;
     let f = fixture(&app.db.app).await;
     let (bravo_agent, _) = agent_for(&app, f.bravo.id, KEY_B, "agent_b").await;
+    agents::set_api_key(&app.db.app, &keyring(), &scope(f.alpha.id), KEY_A)
+        .await
+        .unwrap();
     let alpha_id = f.alpha.id.to_string();
 
     // The agency registers alpha's agent from the console.
@@ -669,7 +687,25 @@ async fn only_the_agency_changes_agents_and_org_admins_read_them() {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    let night: Uuid = res.json().await.unwrap();
+    let registered: Value = res.json().await.unwrap();
+    // The platform's own name for it, and its version, come back.
+    assert_eq!(registered["platform_name"], "Night line");
+    assert_eq!(registered["version"], 1);
+    let night = Uuid::parse_str(registered["id"].as_str().unwrap()).unwrap();
+    // An id the platform does not know is refused next to the field.
+    let res = root
+        .post(app.platform("/api/agents/create"))
+        .form(&[
+            ("org_id", alpha_id.as_str()),
+            ("name", "Typo"),
+            ("agent_id", "agent_nigth"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let refused: Value = res.json().await.unwrap();
+    assert_eq!(refused["Validation"]["fields"][0]["field"], "agent_id");
     // Duplicate registration: a field error, nothing lost.
     let res = root
         .post(app.platform("/api/agents/create"))

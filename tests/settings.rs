@@ -14,7 +14,6 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use support::fake_retell::FakeRetell;
 use support::{fixture, post_json, Fixture, TestApp};
-use uuid::Uuid;
 
 const KEY_A: &str = "key_alpha_0123456789abcdef";
 const KEY_B: &str = "key_bravo_fedcba9876543210";
@@ -62,7 +61,7 @@ async fn setup(app: &TestApp) -> Fixture {
             .await
             .unwrap();
         settings::save(pool, &scope(org), &form).await.unwrap();
-        settings::add_number(pool, &scope(org), number)
+        callboard::services::numbers::record(pool, &scope(org), number)
             .await
             .unwrap();
     }
@@ -175,7 +174,9 @@ async fn each_number_answers_with_its_own_organization() {
 
     // The first correctly signed call marks each number connected.
     for org in [f.alpha.id, f.bravo.id] {
-        let numbers = settings::numbers(&app.db.app, &scope(org)).await.unwrap();
+        let numbers = callboard::services::numbers::list(&app.db.app, &scope(org))
+            .await
+            .unwrap();
         assert_eq!(
             numbers[0].status,
             callboard::domain::NumberStatus::Connected
@@ -234,7 +235,7 @@ async fn without_a_valid_signature_a_clients_number_looks_like_anyone_elses() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     // None of that counts as a call on the number.
-    let numbers = settings::numbers(&app.db.app, &scope(f.alpha.id))
+    let numbers = callboard::services::numbers::list(&app.db.app, &scope(f.alpha.id))
         .await
         .unwrap();
     assert_eq!(numbers[0].status, callboard::domain::NumberStatus::Pending);
@@ -268,7 +269,7 @@ async fn before_the_first_save_the_defaults_speak_for_the_organization() {
     agents::set_api_key(pool, &keyring(), &scope(f.alpha.id), KEY_A)
         .await
         .unwrap();
-    settings::add_number(pool, &scope(f.alpha.id), NUMBER_A)
+    callboard::services::numbers::record(pool, &scope(f.alpha.id), NUMBER_A)
         .await
         .unwrap();
     let answer: Value = ring(&app, NUMBER_A, Some(KEY_A))
@@ -476,80 +477,6 @@ async fn admins_save_settings_and_viewers_only_read_them() {
     .await
     .unwrap();
     assert_eq!(saves, 1);
-}
-
-#[tokio::test]
-async fn numbers_belong_to_one_organization_and_only_the_agency_records_them() {
-    let app = TestApp::spawn().await;
-    let f = fixture(&app.db.app).await;
-    let (alpha_id, bravo_id) = (f.alpha.id.to_string(), f.bravo.id.to_string());
-    let root = app
-        .signed_in(&app.platform(""), "root@callboard.localhost")
-        .await;
-    let alpha = app
-        .signed_in(&app.org("alpha", ""), "admin@alpha.example")
-        .await;
-    let bravo = app
-        .signed_in(&app.org("bravo", ""), "admin@bravo.example")
-        .await;
-
-    // A client cannot record a number, so cannot squat one another needs.
-    let res = bravo
-        .post(app.org("bravo", "/api/numbers/add"))
-        .form(&[("number", "+1 415 555 0123")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
-
-    let res = root
-        .post(app.platform("/api/numbers/add"))
-        .form(&[("org_id", alpha_id.as_str()), ("number", "+1 415 555 0123")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    let id: Uuid = res.json().await.unwrap();
-
-    // Bravo sees none of alpha's numbers; the agency cannot give it the
-    // same number; bravo cannot remove alpha's.
-    let list: Value = post_json(&bravo, &app.org("bravo", "/api/numbers")).await;
-    assert_eq!(list.as_array().unwrap().len(), 0);
-    let res = root
-        .post(app.platform("/api/numbers/add"))
-        .form(&[("org_id", bravo_id.as_str()), ("number", "+14155550123")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.text().await.unwrap().contains("already registered"));
-    let res = bravo
-        .post(app.org("bravo", "/api/numbers/remove"))
-        .form(&[("id", id.to_string())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
-
-    // Alpha's admin reads its numbers, and cannot remove them either.
-    let list: Value = post_json(&alpha, &app.org("alpha", "/api/numbers")).await;
-    assert_eq!(list[0]["number"], "+14155550123");
-    assert_eq!(list[0]["status"], "pending");
-    let res = alpha
-        .post(app.org("alpha", "/api/numbers/remove"))
-        .form(&[("id", id.to_string())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
-
-    let res = root
-        .post(app.platform("/api/numbers/remove"))
-        .form(&[("org_id", alpha_id), ("id", id.to_string())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
 }
 
 #[tokio::test]

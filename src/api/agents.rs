@@ -60,11 +60,14 @@ pub async fn create_agent(
     #[server(default)] org_id: Option<Uuid>,
     name: String,
     agent_id: String,
-) -> Result<Uuid, AppError> {
+) -> Result<crate::domain::AgentRegistered, AppError> {
     super::respond(
         async {
             let (app, who) = super::require(super::Need::Agency(org_id)).await?;
-            crate::services::agents::create(&app.pool, &who, &agent_id, &name).await
+            crate::services::agents::register(
+                &app.pool, &app.keys, &app.voice, &who, &agent_id, &name,
+            )
+            .await
         }
         .await,
     )

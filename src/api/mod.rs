@@ -7,6 +7,7 @@ pub mod agents;
 pub mod auth;
 pub mod dashboard;
 pub mod impersonation;
+pub mod numbers;
 pub mod org;
 pub mod platform;
 pub mod revenue;

@@ -82,8 +82,14 @@ pub async fn update_org(
     )
 }
 
+/// Suspends or reactivates an organization; suspending may also release its
+/// numbers from the voice platform (`release_numbers`).
 #[server(prefix = "/api", endpoint = "platform/orgs/status")]
-pub async fn set_org_status(id: Uuid, status: String) -> Result<OrgSummary, AppError> {
+pub async fn set_org_status(
+    id: Uuid,
+    status: String,
+    #[server(default)] release_numbers: bool,
+) -> Result<OrgSummary, AppError> {
     use crate::domain::OrgStatus;
     super::respond(
         async {
@@ -98,17 +104,49 @@ pub async fn set_org_status(id: Uuid, status: String) -> Result<OrgSummary, AppE
                 status,
             )
             .await?;
+            if release_numbers && status == OrgStatus::Suspended {
+                let (app, who) = super::require(super::Need::Agency(Some(id))).await?;
+                let kept =
+                    crate::services::numbers::release_all(&app.pool, app.voice_platform(), &who)
+                        .await?;
+                if !kept.is_empty() {
+                    return Err(AppError::Refused(format!(
+                        "The organization is suspended, but the voice platform could not release {}. \
+                         Try again from its phone numbers.",
+                        kept.join(", ")
+                    )));
+                }
+            }
             Ok(org)
         }
         .await,
     )
 }
 
+/// Deletes an organization: its numbers are released from the voice
+/// platform first; if some cannot be, nothing is deleted unless the super
+/// admin confirms `delete_anyway`.
 #[server(prefix = "/api", endpoint = "platform/orgs/delete")]
-pub async fn delete_org(id: Uuid, confirm_slug: String) -> Result<(), AppError> {
+pub async fn delete_org(
+    id: Uuid,
+    confirm_slug: String,
+    #[server(default)] delete_anyway: bool,
+) -> Result<(), AppError> {
     super::respond(
         async {
             let (app, sa) = super::require_super_admin().await?;
+            crate::services::orgs::check_delete(&app.pool, sa.platform(), id, &confirm_slug)
+                .await?;
+            let (_, who) = super::require(super::Need::Agency(Some(id))).await?;
+            let kept = crate::services::numbers::release_all(&app.pool, app.voice_platform(), &who)
+                .await?;
+            if !kept.is_empty() && !delete_anyway {
+                return Err(AppError::Conflict(format!(
+                    "The voice platform could not release {}, so nothing was deleted. Try again, \
+                     or confirm \u{201c}delete anyway\u{201d} to leave them in the platform account.",
+                    kept.join(", ")
+                )));
+            }
             crate::services::orgs::delete(&app.pool, sa.platform(), &sa.actor(), id, &confirm_slug)
                 .await?;
             leptos_axum::redirect("/");

@@ -77,6 +77,22 @@ impl Principal {
         }
     }
 
+    /// The server itself, doing scheduled work for the agency (`what` names
+    /// the job in the activity log).
+    pub fn system(org_id: Uuid, what: &str) -> Self {
+        Principal {
+            tenant: TenantCtx::without_user(org_id),
+            actor: Actor {
+                user_id: None,
+                label: format!("system:{what}"),
+                ip: None,
+            },
+            role: Role::Admin,
+            agency: true,
+            email: String::new(),
+        }
+    }
+
     /// The operator's shell (`callboard …` on the server), acting for the
     /// agency with nobody signed in.
     pub fn operator(org_id: Uuid) -> Self {

@@ -175,12 +175,12 @@ async fn demo_settings(pool: &PgPool, org_id: uuid::Uuid, demo: &DemoOrg) -> any
             .await
             .map_err(explain)?;
     }
-    if services::settings::numbers(pool, &scope)
+    if services::numbers::list(pool, &scope)
         .await
         .map_err(explain)?
         .is_empty()
     {
-        services::settings::add_number(pool, &scope, demo.number)
+        services::numbers::record(pool, &scope, demo.number)
             .await
             .map_err(explain)?;
     }

@@ -7,6 +7,7 @@ mod common;
 mod demo;
 mod ops;
 mod phone;
+mod platform;
 mod voice;
 
 use crate::config::Config;
@@ -55,6 +56,9 @@ enum Command {
     /// Manage the phone numbers callers dial.
     #[command(subcommand)]
     Number(phone::NumberCommand),
+    /// The platform's own settings (the agency's shared voice-platform key).
+    #[command(subcommand)]
+    Platform(platform::PlatformCommand),
     /// Send realistic signed call events for an agent through the webhook route.
     SimulateCalls {
         #[arg(long = "org")]
@@ -97,6 +101,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Agent(cmd) => voice::agent(&config, cmd).await,
         Command::Number(cmd) => phone::number(&config, cmd).await,
         Command::Calls(cmd) => calls::calls(&config, cmd).await,
+        Command::Platform(cmd) => platform::platform(&config, cmd).await,
         Command::SimulateCalls { slug, agent, count } => {
             voice::simulate(&config, &slug, agent, count).await
         }

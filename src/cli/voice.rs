@@ -20,6 +20,10 @@ pub enum AgentCommand {
         agent_id: String,
         #[arg(long)]
         name: String,
+        /// Ask the voice platform first, as the console does, and refuse an
+        /// id it does not know (without it: demo data, load tests).
+        #[arg(long)]
+        check: bool,
     },
     /// List an organization's agents.
     List {
@@ -35,12 +39,23 @@ pub async fn agent(config: &Config, cmd: AgentCommand) -> anyhow::Result<()> {
             slug,
             agent_id,
             name,
+            check,
         } => {
             let org = org_by_slug(&pool, &slug).await?;
-            let id =
-                services::agents::create(&pool, &Principal::operator(org.id), &agent_id, &name)
+            let who = Principal::operator(org.id);
+            let id = if check {
+                let keys = keyring(config)?;
+                let voice = crate::retell::client::Client::new(&config.retell_api_base);
+                let r = services::agents::register(&pool, &keys, &voice, &who, &agent_id, &name)
                     .await
                     .map_err(explain)?;
+                eprintln!("{}", r.describe());
+                r.id
+            } else {
+                services::agents::create(&pool, &who, &agent_id, &name)
+                    .await
+                    .map_err(explain)?
+            };
             println!("{id}");
             println!("{}", services::agents::webhook_url(&config.public_url, id));
         }

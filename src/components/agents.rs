@@ -166,24 +166,20 @@ fn Overview(
 #[component]
 fn Notice(a: Actions) -> impl IntoView {
     move || {
-        let said: Result<&'static str, crate::error::AppError> = match a.last.get()? {
-            Which::Key => a.key.value().get()?.map(|_| "Key saved."),
+        let said: Result<String, crate::error::AppError> = match a.last.get()? {
+            Which::Key => a.key.value().get()?.map(|_| "Key saved.".into()),
             Which::Test => match a.test.value().get()? {
                 Ok(_) => return None,
                 Err(e) => Err(e),
             },
-            Which::Create => a
-                .create
-                .value()
-                .get()?
-                .map(|_| "Agent registered. Copy its webhook URL below."),
-            Which::Rename => a.rename.value().get()?.map(|_| "Agent renamed."),
-            Which::Active => a.active.value().get()?.map(|_| "Agent updated."),
+            Which::Create => a.create.value().get()?.map(|r| r.describe()),
+            Which::Rename => a.rename.value().get()?.map(|_| "Agent renamed.".into()),
+            Which::Active => a.active.value().get()?.map(|_| "Agent updated.".into()),
             Which::Delete => a
                 .delete
                 .value()
                 .get()?
-                .map(|_| "Agent deleted; its calls are kept."),
+                .map(|_| "Agent deleted; its calls are kept.".into()),
         };
         Some(match said {
             Ok(text) => view! { <p class="form-success" role="status">{text}</p> }.into_any(),

@@ -42,11 +42,15 @@ pub fn Field(
     /// The element id; `f-<name>` unless two forms on one page share a field name.
     #[prop(into, optional)]
     id: Option<String>,
+    /// The field the server names in its errors, when the input's name
+    /// differs (`form[number]` is `number`).
+    #[prop(into, optional)]
+    field: Option<String>,
 ) -> impl IntoView {
     let id = id.unwrap_or_else(|| format!("f-{name}"));
     let hint_id = format!("{id}-hint");
     let err_id = format!("{id}-error");
-    let field = name.clone();
+    let field = field.unwrap_or_else(|| name.clone());
     let message = Signal::derive(move || error.get().and_then(|e| e.field_message(&field)));
     view! {
         <div class="field" class:field-invalid=move || message.get().is_some()>

@@ -11,6 +11,7 @@ pub mod numbers;
 pub mod revenue;
 pub mod review;
 pub mod settings;
+pub mod shared_key;
 pub mod status;
 pub mod system;
 pub mod usage;

@@ -113,13 +113,20 @@ fn HealthTables(h: Health) -> impl IntoView {
         </section>
         <section class="card" aria-labelledby="reach">
             <h2 id="reach">"Voice platform reachability"</h2>
-            <p class="hint">"The last “Test connection” of each organization's API key."</p>
+            <p class="hint">
+                "The last \u{201c}Test connection\u{201d} of each organization's API key, and its calls to the "
+                "voice platform's API today (UTC) with the last one that failed."
+            </p>
             <div class="table-wrap table-flat">
                 <table class="table">
-                    <thead><tr><th scope="col">"Organization"</th><th scope="col">"Result"</th><th scope="col">"Tested"</th></tr></thead>
+                    <thead><tr>
+                        <th scope="col">"Organization"</th><th scope="col">"Result"</th><th scope="col">"Tested"</th>
+                        <th scope="col" class="num">"API calls today"</th><th scope="col">"Last API error"</th>
+                    </tr></thead>
                     <tbody>
                         {h.reachability.into_iter().map(|r| {
                             let (label, tone) = match (r.has_key, r.ok) {
+                                (false, _) if r.uses_shared_key => ("Agency's shared key".to_string(), "neutral"),
                                 (false, _) => ("No API key".to_string(), "warn"),
                                 (true, None) => ("Never tested".to_string(), "neutral"),
                                 (true, Some(true)) => ("Reachable".to_string(), "good"),
@@ -130,6 +137,13 @@ fn HealthTables(h: Health) -> impl IntoView {
                                     <td><a href=format!("/orgs/{}", r.org_id)>{r.org_name}</a></td>
                                     <td><Badge text=label tone=tone/></td>
                                     <td>{ago(now, r.checked_at)}</td>
+                                    <td class="num">{r.api_calls_today}</td>
+                                    <td class="small">
+                                        {match (r.api_last_error.clone(), r.api_last_error_at) {
+                                            (Some(e), at) => format!("{e} ({})", ago(now, at)),
+                                            _ => "\u{2014}".to_string(),
+                                        }}
+                                    </td>
                                 </tr>
                             }
                         }).collect_view()}

@@ -114,47 +114,50 @@ pub async fn delete(conn: &mut PgConnection, org_id: Uuid, id: Uuid) -> Result<u
 }
 
 /// Which organization owns the agent in a webhook URL, whether it takes
-/// events, and the organization's sealed API key to verify them with. Runs
-/// on the platform path (the caller is not yet known); the key stays sealed.
+/// events, the platform's id for it (an event must name it), and the key to
+/// verify events with: the organization's own, else the agency's shared one.
+/// Runs on the lookup path (the caller is not yet known); keys stay sealed.
 #[derive(Debug, Clone)]
 pub struct Owner {
     pub org_id: Uuid,
     pub inactive: bool,
-    pub sealed_key: Option<crate::crypto::Sealed>,
+    pub provider_agent_id: String,
+    pub key: Option<crate::db::credentials::VoiceKey>,
 }
 
 pub async fn owner(conn: &mut PgConnection, id: Uuid) -> Result<Option<Owner>, AppError> {
     type OwnerRow = (
         Uuid,
         String,
+        String,
+        Option<String>,
+        Option<Vec<u8>>,
+        Option<Vec<u8>>,
         Option<String>,
         Option<Vec<u8>>,
         Option<Vec<u8>>,
     );
     let row: Option<OwnerRow> = sqlx::query_as(
-        "SELECT a.organization_id, a.status, c.key_id, c.nonce, c.ciphertext
+        "SELECT a.organization_id, a.status, a.provider_agent_id,
+                c.key_id, c.nonce, c.ciphertext, s.key_id, s.nonce, s.ciphertext
            FROM agents a
            LEFT JOIN credentials c
              ON c.organization_id = a.organization_id AND c.kind = 'voice_api_key'
+           LEFT JOIN platform_credentials s ON s.kind = 'voice_api_key'
           WHERE a.id = $1",
     )
     .bind(id)
     .fetch_optional(conn)
     .await?;
-    Ok(
-        row.map(|(org_id, status, key_id, nonce, ciphertext)| Owner {
+    use crate::db::credentials::{sealed_from, VoiceKey};
+    Ok(row.map(
+        |(org_id, status, provider_agent_id, k, n, c, sk, sn, sc)| Owner {
             org_id,
             inactive: status == "inactive",
-            sealed_key: match (key_id, nonce, ciphertext) {
-                (Some(key_id), Some(nonce), Some(ciphertext)) => Some(crate::crypto::Sealed {
-                    key_id,
-                    nonce,
-                    ciphertext,
-                }),
-                _ => None,
-            },
-        }),
-    )
+            provider_agent_id,
+            key: VoiceKey::pick(sealed_from(k, n, c), sealed_from(sk, sn, sc)),
+        },
+    ))
 }
 
 /// How many failed verifications in a row turn an agent to `error`.

@@ -1,7 +1,7 @@
 //! Sealed third-party credentials (a tenant table). Plaintext never reaches
 //! this module: callers seal and open with `crypto::Keyring`.
 
-use crate::crypto::Sealed;
+use crate::crypto::{Keyring, Sealed};
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
@@ -151,4 +151,124 @@ pub async fn all_sealed(conn: &mut PgConnection) -> Result<Vec<(Uuid, String, Se
             )
         })
         .collect())
+}
+
+/// The agency's shared voice-platform key (`platform_credentials`), sealed
+/// for no organization: the nil id and this name are its associated data.
+pub const SHARED_VOICE_API_KEY: &str = "platform_voice_api_key";
+
+/// The key a request from or to the voice platform is checked or made with:
+/// the organization's own, or, when it has none, the agency's shared one.
+#[derive(Debug, Clone)]
+pub enum VoiceKey {
+    Own(Sealed),
+    Shared(Sealed),
+}
+
+impl VoiceKey {
+    /// Prefers the organization's own key.
+    pub fn pick(own: Option<Sealed>, shared: Option<Sealed>) -> Option<VoiceKey> {
+        own.map(VoiceKey::Own).or(shared.map(VoiceKey::Shared))
+    }
+
+    pub fn open(&self, keys: &Keyring, org_id: Uuid) -> Result<String, crate::crypto::CryptoError> {
+        match self {
+            VoiceKey::Own(s) => keys.open(org_id, VOICE_API_KEY, s),
+            VoiceKey::Shared(s) => keys.open(Uuid::nil(), SHARED_VOICE_API_KEY, s),
+        }
+    }
+
+    pub fn is_shared(&self) -> bool {
+        matches!(self, VoiceKey::Shared(_))
+    }
+}
+
+/// Three nullable columns of a sealed value, as a `LEFT JOIN` reads them.
+pub fn sealed_from(
+    key_id: Option<String>,
+    nonce: Option<Vec<u8>>,
+    ciphertext: Option<Vec<u8>>,
+) -> Option<Sealed> {
+    match (key_id, nonce, ciphertext) {
+        (Some(key_id), Some(nonce), Some(ciphertext)) => Some(Sealed {
+            key_id,
+            nonce,
+            ciphertext,
+        }),
+        _ => None,
+    }
+}
+
+/// The shared key, sealed, with its last four characters and when it was
+/// stored (platform or lookup path).
+pub async fn shared_get(
+    conn: &mut PgConnection,
+) -> Result<Option<(Sealed, String, DateTime<Utc>)>, AppError> {
+    type SharedRow = (String, Vec<u8>, Vec<u8>, String, DateTime<Utc>);
+    let row: Option<SharedRow> = sqlx::query_as(
+        "SELECT key_id, nonce, ciphertext, last4, updated_at FROM platform_credentials
+          WHERE kind = 'voice_api_key'",
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|(key_id, nonce, ciphertext, last4, at)| {
+        (
+            Sealed {
+                key_id,
+                nonce,
+                ciphertext,
+            },
+            last4,
+            at,
+        )
+    }))
+}
+
+/// The shared key alone, for checking and making requests (lookup path: the
+/// role reads only the sealed columns).
+pub async fn shared_sealed(conn: &mut PgConnection) -> Result<Option<Sealed>, AppError> {
+    let row: Option<(String, Vec<u8>, Vec<u8>)> = sqlx::query_as(
+        "SELECT key_id, nonce, ciphertext FROM platform_credentials WHERE kind = 'voice_api_key'",
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|(key_id, nonce, ciphertext)| Sealed {
+        key_id,
+        nonce,
+        ciphertext,
+    }))
+}
+
+pub async fn shared_put(
+    conn: &mut PgConnection,
+    sealed: &Sealed,
+    last4: &str,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO platform_credentials (kind, key_id, nonce, ciphertext, last4)
+         VALUES ('voice_api_key', $1, $2, $3, $4)
+         ON CONFLICT (kind) DO UPDATE SET key_id = EXCLUDED.key_id, nonce = EXCLUDED.nonce,
+           ciphertext = EXCLUDED.ciphertext, last4 = EXCLUDED.last4, updated_at = now()",
+    )
+    .bind(&sealed.key_id)
+    .bind(&sealed.nonce)
+    .bind(&sealed.ciphertext)
+    .bind(last4)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Re-seals the shared key in place (key rotation).
+pub async fn shared_reseal(conn: &mut PgConnection, sealed: &Sealed) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE platform_credentials SET key_id = $1, nonce = $2, ciphertext = $3
+          WHERE kind = 'voice_api_key'",
+    )
+    .bind(&sealed.key_id)
+    .bind(&sealed.nonce)
+    .bind(&sealed.ciphertext)
+    .execute(conn)
+    .await?;
+    Ok(())
 }

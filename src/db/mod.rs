@@ -23,6 +23,7 @@ pub mod system;
 pub mod tx;
 pub mod usage;
 pub mod users;
+pub mod voice_usage;
 pub mod webhooks;
 
 pub use tx::{PlatformAccess, TenantCtx, Tx};

@@ -2,7 +2,8 @@
 //! writing transaction, so listeners hear only committed changes. Kinds:
 //! `calls` (live views) and `config` (settings, agents, keys, numbers or the
 //! organization itself changed: every server process drops what it cached
-//! for the organization).
+//! for the organization; for the nil id, the platform's own configuration
+//! changed, e.g. the agency's shared key, and what every organization uses).
 //!
 //! A change to an organization's configuration is committed through
 //! [`commit_config`], which also tells this process's caches at once (the

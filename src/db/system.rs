@@ -72,9 +72,18 @@ pub async fn agents(conn: &mut PgConnection) -> Result<Vec<AgentHealth>, AppErro
 pub async fn reachability(conn: &mut PgConnection) -> Result<Vec<Reachability>, AppError> {
     let rows = sqlx::query(
         "SELECT o.id, o.name, c.organization_id IS NOT NULL AS has_key, c.checked_at, c.check_ok,
-                c.check_message
+                c.check_message,
+                EXISTS (SELECT 1 FROM platform_credentials s WHERE s.kind = 'voice_api_key')
+                  AS shared_key,
+                coalesce((SELECT u.calls FROM voice_api_usage u WHERE u.organization_id = o.id
+                            AND u.day = (now() AT TIME ZONE 'UTC')::date), 0)::bigint AS api_calls_today,
+                e.last_error AS api_last_error, e.last_error_at AS api_last_error_at
            FROM organizations o
            LEFT JOIN credentials c ON c.organization_id = o.id AND c.kind = 'voice_api_key'
+           LEFT JOIN LATERAL (
+             SELECT u.last_error, u.last_error_at FROM voice_api_usage u
+              WHERE u.organization_id = o.id AND u.last_error_at IS NOT NULL
+              ORDER BY u.last_error_at DESC LIMIT 1) e ON true
           ORDER BY o.name",
     )
     .fetch_all(conn)
@@ -88,6 +97,11 @@ pub async fn reachability(conn: &mut PgConnection) -> Result<Vec<Reachability>, 
                 checked_at: r.try_get("checked_at")?,
                 ok: r.try_get("check_ok")?,
                 message: r.try_get("check_message")?,
+                uses_shared_key: !r.try_get::<bool, _>("has_key")?
+                    && r.try_get::<bool, _>("shared_key")?,
+                api_calls_today: r.try_get("api_calls_today")?,
+                api_last_error: r.try_get("api_last_error")?,
+                api_last_error_at: r.try_get("api_last_error_at")?,
             })
         })
         .collect::<Result<_, sqlx::Error>>()

@@ -177,6 +177,17 @@ impl PlatformAccess {
         }
     }
 
+    /// Calling the voice platform for an organization: the agency's shared
+    /// key when the organization has none, and whether any organization
+    /// already holds a number about to be imported.
+    pub fn voice_platform() -> Self {
+        PlatformAccess {
+            actor: None,
+            purpose: "voice-platform",
+            role: LOOKUP,
+        }
+    }
+
     /// Checking a password at sign-in (`app.sign_in_credentials`), the
     /// member's role, and recording the attempt (`app.record_auth`).
     pub fn sign_in() -> Self {

@@ -63,7 +63,31 @@ pub fn rejection_reason(outcome: &str) -> &'static str {
         "rejected_malformed" => "unreadable signature",
         "rejected_no_key" => "no API key stored",
         "rejected_inactive" => "agent switched off",
+        "rejected_wrong_agent" => "another agent's call",
         _ => "other",
+    }
+}
+
+/// A newly registered agent: our id, and what the voice platform says of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentRegistered {
+    pub id: Uuid,
+    pub platform_name: Option<String>,
+    pub version: Option<i64>,
+}
+
+impl AgentRegistered {
+    pub fn describe(&self) -> String {
+        let name = self
+            .platform_name
+            .as_deref()
+            .map(|n| format!(" as \u{201c}{n}\u{201d}"))
+            .unwrap_or_default();
+        let version = self
+            .version
+            .map(|v| format!(", version {v}"))
+            .unwrap_or_default();
+        format!("Agent registered. The voice platform knows it{name}{version}. Copy its webhook URL below.")
     }
 }
 

@@ -5,6 +5,7 @@ pub mod activity;
 pub mod agents;
 pub mod branding;
 pub mod dashboard;
+pub mod numbers;
 pub mod revenue;
 pub mod routing;
 pub mod settings;

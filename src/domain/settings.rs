@@ -191,16 +191,20 @@ pub struct SettingsPage {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NumberStatus {
-    /// Recorded; no call has come in on it yet.
+    /// Recorded before numbers were connected through Callboard, and not
+    /// checked with the voice platform since.
     Pending,
-    /// A correctly signed inbound call has arrived for it.
+    /// The voice platform has it, pointed at us (at import or the last check).
     Connected,
+    /// The last check or change failed; `last_error` says why.
+    Error,
 }
 
 impl NumberStatus {
     pub fn parse(s: &str) -> Self {
         match s {
             "connected" => NumberStatus::Connected,
+            "error" => NumberStatus::Error,
             _ => NumberStatus::Pending,
         }
     }
@@ -209,6 +213,7 @@ impl NumberStatus {
         match self {
             NumberStatus::Pending => "Waiting for the first call",
             NumberStatus::Connected => "Connected",
+            NumberStatus::Error => "Error",
         }
     }
 
@@ -217,6 +222,7 @@ impl NumberStatus {
         match self {
             NumberStatus::Pending => "neutral",
             NumberStatus::Connected => "good",
+            NumberStatus::Error => "bad",
         }
     }
 }
@@ -228,6 +234,21 @@ pub struct PhoneNumber {
     pub status: NumberStatus,
     pub last_inbound_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// Where the voice platform sends calls out to the phone company (SIP).
+    pub termination_uri: Option<String>,
+    pub provider: Carrier,
+    pub sip_username: Option<String>,
+    /// Whether a SIP password is stored; the password itself never leaves
+    /// the server.
+    pub has_sip_password: bool,
+    /// The organization's agent that answers it.
+    pub agent_id: Option<Uuid>,
+    pub agent_name: Option<String>,
+    /// The platform's own rendering of the number.
+    pub platform_label: Option<String>,
+    pub checked_at: Option<DateTime<Utc>>,
+    /// What went wrong last, in plain words.
+    pub last_error: Option<String>,
 }
 
 /// "12 AM", "6 AM", "12 PM", "10 PM" for an hour 0–23.

@@ -53,6 +53,12 @@ pub struct Reachability {
     pub checked_at: Option<DateTime<Utc>>,
     pub ok: Option<bool>,
     pub message: Option<String>,
+    /// No key of its own: the agency's shared key serves it.
+    pub uses_shared_key: bool,
+    /// Calls to the voice platform's API today (UTC), and the last failure.
+    pub api_calls_today: i64,
+    pub api_last_error: Option<String>,
+    pub api_last_error_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

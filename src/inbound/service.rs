@@ -88,7 +88,7 @@ pub async fn answer(
     let verdict = crate::retell::verify::verify(
         keys,
         org_id,
-        line.owner.sealed_key.as_ref(),
+        line.owner.key.as_ref(),
         body,
         signature,
         chrono::Utc::now().timestamp_millis(),

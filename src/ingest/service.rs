@@ -31,6 +31,11 @@ pub enum Outcome {
     Inactive,
     /// Signature missing, wrong or stale, or no key to check it with (401).
     Rejected(Refusal),
+    /// Signed correctly, but about a call of another agent than the one whose
+    /// URL it came to (409); counted, nothing stored. With one key for many
+    /// agents (the agency's shared key), one agent's URL must not file
+    /// another agent's calls.
+    WrongAgent,
 }
 
 impl Outcome {
@@ -44,6 +49,7 @@ impl Outcome {
             Outcome::UnknownAgent => "unknown_agent",
             Outcome::Inactive => "rejected_inactive",
             Outcome::Rejected(refusal) => refusal.as_str(),
+            Outcome::WrongAgent => "rejected_wrong_agent",
         }
     }
 }
@@ -129,7 +135,7 @@ pub async fn prepare_for(
     let verdict = verify(
         keys,
         org_id,
-        owner.sealed_key.as_ref(),
+        owner.key.as_ref(),
         d.body,
         d.signature,
         d.now_ms,
@@ -147,6 +153,15 @@ pub async fn prepare_for(
     // Hash and parse before taking a connection: a long call's body is large.
     let digest = Sha256::digest(d.body).to_vec();
     let parsed = parse(d.body);
+    if let Parsed::Call { call, .. } = &parsed {
+        let named = call.get("agent_id").and_then(serde_json::Value::as_str);
+        if named.is_some_and(|a| a != owner.provider_agent_id) {
+            let mut tx = db::tx::tenant(pool, &ctx).await?;
+            db::webhooks::count(&mut tx, org_id, d.agent_id, Outcome::WrongAgent.label()).await?;
+            tx.commit().await?;
+            return Ok(Prepared::Done(Outcome::WrongAgent));
+        }
+    }
     let outcome = match &parsed {
         Parsed::Malformed(why) => Outcome::Malformed(why.clone()),
         Parsed::Call { .. } => Outcome::Merged,

@@ -4,8 +4,8 @@
 //! refusal stays typed from here to the counters and the agent's status.
 
 use super::signature::{self, Rejection};
-use crate::crypto::{Keyring, Sealed};
-use crate::db;
+use crate::crypto::Keyring;
+use crate::db::credentials::VoiceKey;
 use uuid::Uuid;
 
 /// Why a signed request was refused.
@@ -49,17 +49,18 @@ impl Refusal {
     }
 }
 
-/// Checks `header` over `body` with `org_id`'s sealed key, at `now_ms`.
+/// Checks `header` over `body` with the key `org_id` uses (its own, or the
+/// agency's shared one), at `now_ms`.
 pub fn verify(
     keys: &Keyring,
     org_id: Uuid,
-    sealed: Option<&Sealed>,
+    key: Option<&VoiceKey>,
     body: &[u8],
     header: Option<&str>,
     now_ms: i64,
 ) -> Result<(), Refusal> {
-    let key = sealed
-        .and_then(|s| keys.open(org_id, db::credentials::VOICE_API_KEY, s).ok())
+    let key = key
+        .and_then(|k| k.open(keys, org_id).ok())
         .ok_or(Refusal::NoKey)?;
     signature::verify(&key, body, header, now_ms).map_err(Refusal::Signature)
 }
@@ -68,11 +69,36 @@ pub fn verify(
 mod tests {
     use super::*;
 
+    use crate::db::credentials::{SHARED_VOICE_API_KEY, VOICE_API_KEY};
+
+    #[test]
+    fn the_shared_key_verifies_for_an_organization_without_its_own() {
+        let keys = Keyring::new([3; 32], vec![]);
+        let shared =
+            VoiceKey::Shared(keys.seal(Uuid::nil(), SHARED_VOICE_API_KEY, "key_agency_9876"));
+        let now = 1_764_000_000_000;
+        let body = br#"{"event":"call_ended"}"#;
+        let sig = signature::sign("key_agency_9876", body, now);
+        for org in [Uuid::new_v4(), Uuid::new_v4()] {
+            assert_eq!(
+                verify(&keys, org, Some(&shared), body, Some(&sig), now),
+                Ok(())
+            );
+        }
+        // An organization's own key sealed as if shared does not open.
+        let own = keys.seal(Uuid::new_v4(), VOICE_API_KEY, "key_agency_9876");
+        let posing = VoiceKey::Shared(own);
+        assert_eq!(
+            verify(&keys, Uuid::new_v4(), Some(&posing), body, Some(&sig), now),
+            Err(Refusal::NoKey)
+        );
+    }
+
     #[test]
     fn a_request_is_refused_without_a_key_and_with_a_wrong_one() {
         let keys = Keyring::new([3; 32], vec![]);
         let org = Uuid::new_v4();
-        let sealed = keys.seal(org, db::credentials::VOICE_API_KEY, "key_fictional_0123");
+        let sealed = VoiceKey::Own(keys.seal(org, VOICE_API_KEY, "key_fictional_0123"));
         let now = 1_764_000_000_000;
         let body = br#"{"event":"call_ended"}"#;
         let good = signature::sign("key_fictional_0123", body, now);

@@ -6,11 +6,11 @@ use crate::auth::Principal;
 use crate::crypto::{self, Keyring};
 use crate::db::{self, audit::Entry, credentials::VOICE_API_KEY};
 use crate::domain::{
-    validate::Checks, Agent, AgentStatus, AgentsOverview, ApiKeyStatus, ConnectionCheck,
-    DeliveryCounts,
+    validate::Checks, Agent, AgentRegistered, AgentStatus, AgentsOverview, ApiKeyStatus,
+    ConnectionCheck, DeliveryCounts,
 };
 use crate::error::{violated_constraint, AppError};
-use crate::retell::client::Client;
+use crate::retell::client::{Client, ClientError};
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
@@ -94,7 +94,7 @@ pub async fn overview(
     })
 }
 
-fn check_key(key: &str) -> Result<(), String> {
+pub(crate) fn check_key(key: &str) -> Result<(), String> {
     if key.is_empty() {
         Err("Paste the API key.".into())
     } else if key.len() > 200 || key.chars().any(|c| c.is_whitespace() || c.is_control()) {
@@ -130,7 +130,9 @@ pub async fn set_api_key(
     Ok(last4)
 }
 
-/// Asks the platform whether the stored key works, and remembers the answer.
+/// Asks the platform whether the key this organization uses works (its own,
+/// or the agency's shared one), and whether it knows each registered agent;
+/// remembers the answer when the organization has a key of its own.
 pub async fn test_connection(
     pool: &PgPool,
     keys: &Keyring,
@@ -140,42 +142,69 @@ pub async fn test_connection(
     let org_id = who.org_id();
     let mut tx = db::tx::tenant(pool, &who.tenant).await?;
     ensure_org(&mut tx, org_id).await?;
-    let stored = db::credentials::get(&mut tx, org_id, VOICE_API_KEY).await?;
+    let own = db::credentials::get(&mut tx, org_id, VOICE_API_KEY).await?;
+    let registered = db::agents::list(&mut tx, org_id).await?;
     tx.commit().await?;
-    let Some(stored) = stored else {
-        return Ok(ConnectionCheck {
-            ok: false,
-            message: "No API key is stored yet.".into(),
-        });
+    let key = match super::shared_key::key_for(pool, keys, who).await {
+        Ok(key) => key,
+        Err(AppError::Refused(why)) => {
+            return Ok(ConnectionCheck {
+                ok: false,
+                message: why,
+            })
+        }
+        Err(e) => return Err(e),
     };
-    let key = keys
-        .open(org_id, VOICE_API_KEY, &stored.sealed)
-        .map_err(|e| {
-            tracing::error!(%org_id, error = %e, "cannot open the stored API key");
-            AppError::Refused(
-                "The stored key cannot be read with this server's encryption key. Store it again."
-                    .into(),
-            )
-        })?;
     // No transaction is held while waiting on the network.
-    let check = match client.list_agents(&key).await {
-        Ok(agents) => ConnectionCheck {
-            ok: true,
-            message: format!(
+    let listed = client.list_agents(&key).await;
+    super::shared_key::note(pool, who, &listed).await;
+    let check = match listed {
+        Ok(agents) => {
+            let mut message = format!(
                 "Connected. The key works and sees {} agent{}.",
                 agents.len(),
                 if agents.len() == 1 { "" } else { "s" }
-            ),
-        },
+            );
+            let mut ok = true;
+            for a in &registered {
+                let answer = client.get_agent(&key, &a.provider_agent_id).await;
+                super::shared_key::note(pool, who, &answer).await;
+                let said = match answer {
+                    Ok(info) => platform_words(&info),
+                    Err(e) => {
+                        ok = false;
+                        e.to_string()
+                    }
+                };
+                message.push_str(&format!(" {}: {said}", a.name));
+            }
+            ConnectionCheck { ok, message }
+        }
         Err(e) => ConnectionCheck {
             ok: false,
             message: e.to_string(),
         },
     };
-    let mut tx = db::tx::tenant(pool, &who.tenant).await?;
-    db::credentials::record_check(&mut tx, org_id, VOICE_API_KEY, check.ok, &check.message).await?;
-    tx.commit().await?;
+    if own.is_some() {
+        let mut tx = db::tx::tenant(pool, &who.tenant).await?;
+        db::credentials::record_check(&mut tx, org_id, VOICE_API_KEY, check.ok, &check.message)
+            .await?;
+        tx.commit().await?;
+    }
     Ok(check)
+}
+
+/// "known as “Front desk”, version 3."
+fn platform_words(info: &crate::retell::client::AgentInfo) -> String {
+    let name = info
+        .agent_name
+        .as_deref()
+        .map(|n| format!("known as \u{201c}{n}\u{201d}"))
+        .unwrap_or_else(|| "known".into());
+    match info.version {
+        Some(v) => format!("{name}, version {v}."),
+        None => format!("{name}."),
+    }
 }
 
 /// The organization's API key in plain text, for signing simulated events
@@ -213,7 +242,50 @@ fn check_name(name: &str) -> Result<(), String> {
     }
 }
 
-/// Registers an agent; returns its id (the path of its webhook URL).
+/// Registers an agent after asking the voice platform about it (with the key
+/// the organization uses): an id the platform does not know is refused next
+/// to the field, and nothing is stored when the platform cannot be asked.
+pub async fn register(
+    pool: &PgPool,
+    keys: &Keyring,
+    client: &Client,
+    who: &Principal,
+    provider_agent_id: &str,
+    name: &str,
+) -> Result<AgentRegistered, AppError> {
+    let (provider_agent_id, name) = (provider_agent_id.trim(), name.trim());
+    Checks::new()
+        .check("name", check_name(name))
+        .check("agent_id", check_agent_id(provider_agent_id))
+        .finish()?;
+    let key = super::shared_key::key_for(pool, keys, who).await?;
+    let info = client.get_agent(&key, provider_agent_id).await;
+    super::shared_key::note(pool, who, &info).await;
+    let info =
+        match info {
+            Ok(info) => info,
+            Err(ClientError::UnknownAgent) => return Err(AppError::field(
+                "agent_id",
+                "The voice platform has no agent with this id in this account. Copy it from the \
+                 agent's page there.",
+            )),
+            Err(e) => {
+                return Err(AppError::Refused(format!(
+                    "{e} The agent was not registered."
+                )))
+            }
+        };
+    let id = create(pool, who, provider_agent_id, name).await?;
+    Ok(AgentRegistered {
+        id,
+        platform_name: info.agent_name,
+        version: info.version,
+    })
+}
+
+/// Stores an agent's registration (the platform was asked by [`register`],
+/// or the caller is the operator's seeding); returns its id (the path of its
+/// webhook URL).
 pub async fn create(
     pool: &PgPool,
     who: &Principal,

@@ -36,6 +36,38 @@ pub async fn rotate(
         db::credentials::reseal(&mut tx, org_id, &kind, &keys.seal(org_id, &kind, &plain)).await?;
         report.resealed += 1;
     }
+    // Phone numbers' SIP passwords, sealed with the number's id.
+    for (org_id, id, sealed) in db::numbers::all_sip_passwords(&mut tx).await? {
+        if !keys.is_stale(&sealed) {
+            report.already_current += 1;
+            continue;
+        }
+        let column = db::numbers::sip_column(id);
+        let plain = keys.open(org_id, &column, &sealed).map_err(|e| {
+            AppError::Refused(format!(
+                "The SIP password of number {id} cannot be opened ({e}). Add the key that sealed it to CALLBOARD_ENCRYPTION_KEY_PREVIOUS."
+            ))
+        })?;
+        let resealed = keys.seal(org_id, &column, &plain);
+        db::numbers::reseal_sip_password(&mut tx, org_id, id, &resealed).await?;
+        report.resealed += 1;
+    }
+    // The agency's shared key.
+    if let Some((sealed, _, _)) = db::credentials::shared_get(&mut tx).await? {
+        use db::credentials::SHARED_VOICE_API_KEY as SHARED;
+        if keys.is_stale(&sealed) {
+            let nil = uuid::Uuid::nil();
+            let plain = keys.open(nil, SHARED, &sealed).map_err(|e| {
+                AppError::Refused(format!(
+                    "The agency's shared key cannot be opened ({e}). Add the key that sealed it to CALLBOARD_ENCRYPTION_KEY_PREVIOUS."
+                ))
+            })?;
+            db::credentials::shared_reseal(&mut tx, &keys.seal(nil, SHARED, &plain)).await?;
+            report.resealed += 1;
+        } else {
+            report.already_current += 1;
+        }
+    }
     tx.commit().await?;
     Ok(report)
 }

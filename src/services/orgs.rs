@@ -182,8 +182,33 @@ pub async fn set_status(
     Ok(org)
 }
 
-/// Deletes an organization and its memberships. The caller must type the
-/// slug, so a slip of the mouse cannot delete a client.
+/// The caller must type the slug, so a slip of the mouse cannot delete a
+/// client.
+fn confirmed(org: &OrgSummary, confirm_slug: &str) -> Result<(), AppError> {
+    if confirm_slug.trim() == org.slug {
+        Ok(())
+    } else {
+        Err(AppError::field(
+            "confirm_slug",
+            format!("Type {} to confirm.", org.slug),
+        ))
+    }
+}
+
+/// Whether [`delete`] would go ahead (the organization exists and the slug
+/// is typed right), before anything is released or removed.
+pub async fn check_delete(
+    pool: &PgPool,
+    access: PlatformAccess,
+    id: Uuid,
+    confirm_slug: &str,
+) -> Result<(), AppError> {
+    let mut tx = db::tx::platform(pool, access).await?;
+    let org = db::orgs::get(&mut tx, id).await?;
+    tx.commit().await?;
+    confirmed(&org, confirm_slug)
+}
+
 /// Rows one deletion step removes (of each kind). Each step is its own short
 /// transaction, so deleting an organization of any size never holds its
 /// locks for long, and nobody else's work waits on it.
@@ -204,12 +229,7 @@ pub async fn delete(
 ) -> Result<(), AppError> {
     let mut tx = db::tx::platform(pool, access).await?;
     let org = db::orgs::get(&mut tx, id).await?;
-    if confirm_slug.trim() != org.slug {
-        return Err(AppError::field(
-            "confirm_slug",
-            format!("Type {} to confirm.", org.slug),
-        ));
-    }
+    confirmed(&org, confirm_slug)?;
     db::orgs::set_status(&mut tx, id, crate::domain::OrgStatus::Suspended).await?;
     db::orgs::switch_off_agents(&mut tx, id).await?;
     db::notify::commit_config(tx, id).await?;

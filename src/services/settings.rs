@@ -1,18 +1,17 @@
-//! Agent settings and phone numbers. Every query runs in the organization's
+//! Agent settings. Every query runs in the organization's
 //! tenant transaction; every change is audited and announced (`config`
 //! notification) so every server process answers the next call with it.
 
 use crate::auth::Principal;
 use crate::db::{self, audit::Entry};
 use crate::domain::{
-    e164, validate, AgentSettings, Carrier, ForwardingMode, PhoneNumber, SettingsForm,
-    SettingsPage, MAX_MESSAGE_CHARS,
+    e164, validate, AgentSettings, Carrier, ForwardingMode, SettingsForm, SettingsPage,
+    MAX_MESSAGE_CHARS,
 };
-use crate::error::{violated_constraint, AppError, FieldError};
+use crate::error::{AppError, FieldError};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::PgPool;
-use uuid::Uuid;
 
 /// The settings page for any member; `can_edit` for admins. Before the first
 /// save it shows the defaults, made from the organization's name and the
@@ -217,58 +216,6 @@ pub async fn save(
         .ok_or(AppError::Internal)?;
     db::notify::commit_config(tx, org_id).await?;
     Ok(saved_at)
-}
-
-pub async fn numbers(pool: &PgPool, who: &Principal) -> Result<Vec<PhoneNumber>, AppError> {
-    let mut tx = db::tx::tenant(pool, &who.tenant).await?;
-    let list = db::numbers::list(&mut tx, who.org_id()).await?;
-    tx.commit().await?;
-    Ok(list)
-}
-
-/// Records a number callers dial for this organization. A number can belong
-/// to only one organization on the whole platform.
-pub async fn add_number(pool: &PgPool, who: &Principal, number: &str) -> Result<Uuid, AppError> {
-    let number = e164(number).map_err(|m| AppError::field("number", m))?;
-    let org_id = who.org_id();
-    let mut tx = db::tx::tenant(pool, &who.tenant).await?;
-    super::agents::ensure_org(&mut tx, org_id).await?;
-    let id = match db::numbers::insert(&mut tx, org_id, &number).await {
-        Ok(id) => id,
-        Err(e) if violated_constraint(&e) == Some("phone_numbers_number_key") => {
-            return Err(AppError::field(
-                "number",
-                "This number is already registered. Each number can belong to one organization.",
-            ))
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let entry = Entry {
-        org_id: Some(org_id),
-        action: "phone_number.add",
-        target: Some(id.to_string()),
-        metadata: json!({ "number": number }),
-    };
-    db::audit::record(&mut tx, &who.actor, entry).await?;
-    db::notify::commit_config(tx, org_id).await?;
-    Ok(id)
-}
-
-pub async fn remove_number(pool: &PgPool, who: &Principal, id: Uuid) -> Result<(), AppError> {
-    let org_id = who.org_id();
-    let mut tx = db::tx::tenant(pool, &who.tenant).await?;
-    let number = db::numbers::delete(&mut tx, org_id, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let entry = Entry {
-        org_id: Some(org_id),
-        action: "phone_number.remove",
-        target: Some(id.to_string()),
-        metadata: json!({ "number": number }),
-    };
-    db::audit::record(&mut tx, &who.actor, entry).await?;
-    db::notify::commit_config(tx, org_id).await?;
-    Ok(())
 }
 
 #[cfg(test)]

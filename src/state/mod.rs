@@ -89,6 +89,12 @@ impl AppState {
             let (owners, inbound, hosts) = (owners.clone(), inbound.clone(), hosts.clone());
             let (summaries, first_pages) = (summaries.clone(), first_pages.clone());
             Arc::new(move |org_id| {
+                // The nil organization is the platform's own configuration
+                // (the shared key): every organization's cached key goes.
+                if org_id.is_nil() {
+                    owners.clear();
+                    inbound.clear();
+                }
                 owners.forget_org(org_id);
                 inbound.forget_org(org_id);
                 hosts.forget_org(org_id);
@@ -103,6 +109,12 @@ impl AppState {
             metrics.clone(),
             config.ingest_transactions as usize,
         ));
+        let voice = {
+            let metrics = metrics.clone();
+            Client::new(&config.retell_api_base).observed(Arc::new(
+                move |endpoint, outcome, took| metrics.voice_api(endpoint, outcome, took),
+            ))
+        };
         AppState {
             leptos_options,
             pool,
@@ -115,7 +127,7 @@ impl AppState {
                 config.previous_encryption_keys.clone(),
             )),
             metrics,
-            voice: Client::new(&config.retell_api_base),
+            voice,
             owners,
             inbound,
             hosts,
@@ -132,6 +144,15 @@ impl AppState {
         }
     }
 
+    /// What the numbers service needs to call the voice platform.
+    pub fn voice_platform(&self) -> crate::services::numbers::Platform<'_> {
+        crate::services::numbers::Platform {
+            keys: &self.keys,
+            voice: &self.voice,
+            public_url: &self.config.public_url,
+        }
+    }
+
     /// Drops what this process cached about an organization (its agents,
     /// numbers, key or settings changed, here or in another process).
     pub fn forget_org(&self, org_id: uuid::Uuid) {
@@ -145,8 +166,23 @@ impl AppState {
     }
 
     /// Background chores: fold past hours' rollups, forget recovered
-    /// rate-limit keys, delete expired sessions.
+    /// rate-limit keys, delete expired sessions, check phone numbers with
+    /// the voice platform.
     pub fn spawn_housekeeping(&self) {
+        let state = self.clone();
+        tokio::spawn(async move {
+            // Every quarter hour, jittered so that several processes (and
+            // several deployments on one platform account) spread out.
+            loop {
+                let jitter = rand::random::<u64>() % 120;
+                tokio::time::sleep(Duration::from_secs(14 * 60 + jitter)).await;
+                let p = state.voice_platform();
+                match crate::services::numbers::check_due(&state.pool, p, 500, 4).await {
+                    Ok(n) => tracing::debug!(checked = n, "checked phone numbers"),
+                    Err(e) => tracing::warn!(error = ?e, "could not check phone numbers"),
+                }
+            }
+        });
         let pool = self.pool.clone();
         tokio::spawn(async move {
             // Every past hour at start (another process may have been down

@@ -7,7 +7,7 @@
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, patch, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 use std::collections::VecDeque;
@@ -19,6 +19,8 @@ pub struct Received {
     pub method: String,
     pub path: String,
     pub authorization: Option<String>,
+    /// The JSON body, for requests that carry one.
+    pub body: Option<Value>,
 }
 
 #[derive(Default)]
@@ -26,6 +28,12 @@ struct Inner {
     keys: Vec<String>,
     agents: Vec<(String, String)>,
     calls: Vec<Value>,
+    /// Imported numbers: the key (account) that imported each, and the
+    /// number as the platform keeps it (with the password, never returned).
+    numbers: Vec<(String, Value)>,
+    /// For the browser tests' stand-alone fake: every key that starts with
+    /// `key_` is an account, every id that starts with `agent_` an agent in it.
+    lenient: bool,
     /// Statuses to answer the next requests with, before normal service.
     failures: VecDeque<(u16, Option<u64>)>,
     received: Vec<Received>,
@@ -47,6 +55,11 @@ fn error(status: u16, message: &str) -> Response {
 
 impl FakeRetell {
     pub async fn start() -> Self {
+        Self::start_on("127.0.0.1:0").await
+    }
+
+    /// Serves on `addr` (the stand-alone fake picks its port).
+    pub async fn start_on(addr: &str) -> Self {
         let inner = Arc::new(Mutex::new(Inner::default()));
         let router = Router::new()
             .route("/get-agent/{id}", get(get_agent))
@@ -55,13 +68,23 @@ impl FakeRetell {
             .route("/v2/get-call/{id}", get(get_call))
             .route("/v3/list-calls", post(list_calls))
             .route("/recordings/{name}", get(recording))
+            .route("/import-phone-number", post(import_number))
+            .route("/update-phone-number/{number}", patch(update_number))
+            .route("/delete-phone-number/{number}", delete(delete_number))
+            .route("/get-phone-number/{number}", get(get_number))
             .with_state(inner.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move {
             axum::serve(listener, router).await.unwrap();
         });
         FakeRetell { inner, addr }
+    }
+
+    /// Accepts any `key_…` key and knows any `agent_…` agent (the browser
+    /// tests' server, where keys and agents are typed in by the tests).
+    pub fn lenient(&self) {
+        self.inner.lock().unwrap().lenient = true;
     }
 
     pub fn base_url(&self) -> String {
@@ -95,6 +118,21 @@ impl FakeRetell {
 
     pub fn received(&self) -> Vec<Received> {
         self.inner.lock().unwrap().received.clone()
+    }
+
+    /// The numbers the platform holds, as `(account key, number object)`.
+    pub fn numbers(&self) -> Vec<(String, Value)> {
+        self.inner.lock().unwrap().numbers.clone()
+    }
+
+    /// Forgets a number, as if someone removed it in the platform's own
+    /// dashboard.
+    pub fn drop_number(&self, e164: &str) {
+        self.inner
+            .lock()
+            .unwrap()
+            .numbers
+            .retain(|(_, n)| n["phone_number"] != e164);
     }
 
     /// Posts `body` to `url` signed with `key` at `timestamp_ms`, as the
@@ -152,6 +190,17 @@ type Shared = Arc<Mutex<Inner>>;
 
 /// Records the request; answers a scripted failure or an auth error, if any.
 fn gate(inner: &Shared, method: &str, path: String, headers: &HeaderMap) -> Option<Response> {
+    gate_with(inner, method, path, headers, None)
+}
+
+/// [`gate`] for a request with a JSON body, recorded too.
+fn gate_with(
+    inner: &Shared,
+    method: &str,
+    path: String,
+    headers: &HeaderMap,
+    body: Option<Value>,
+) -> Option<Response> {
     let mut g = inner.lock().unwrap();
     let authorization = headers
         .get("authorization")
@@ -161,6 +210,7 @@ fn gate(inner: &Shared, method: &str, path: String, headers: &HeaderMap) -> Opti
         method: method.into(),
         path,
         authorization: authorization.clone(),
+        body,
     });
     if let Some((status, retry_ms)) = g.failures.pop_front() {
         let mut res = error(status, "scripted failure");
@@ -175,6 +225,7 @@ fn gate(inner: &Shared, method: &str, path: String, headers: &HeaderMap) -> Opti
         .and_then(|a| a.strip_prefix("Bearer "));
     match key {
         Some(k) if g.keys.iter().any(|known| known == k) => None,
+        Some(k) if g.lenient && k.starts_with("key_") => None,
         _ => Some(error(401, "Invalid API key")),
     }
 }
@@ -194,6 +245,9 @@ async fn get_agent(
     let g = s.lock().unwrap();
     match g.agents.iter().find(|(a, _)| *a == id) {
         Some((a, n)) => Json(agent_json(a, n)).into_response(),
+        None if g.lenient && id.starts_with("agent_") => {
+            Json(agent_json(&id, "Voice agent")).into_response()
+        }
         None => error(422, "Agent not found"),
     }
 }
@@ -261,6 +315,146 @@ async fn list_calls(
     let has_more = next < g.calls.len();
     Json(json!({"items": page, "has_more": has_more, "pagination_key": has_more.then(|| next.to_string())}))
         .into_response()
+}
+
+fn bearer(headers: &HeaderMap) -> String {
+    headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|a| a.strip_prefix("Bearer "))
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The number as the platform answers about it: everything but the password.
+fn public(n: &Value) -> Value {
+    let mut n = n.clone();
+    if let Some(o) = n.as_object_mut() {
+        o.remove("sip_trunk_auth_password");
+    }
+    n
+}
+
+fn e164_ok(n: &str) -> bool {
+    let digits = n.strip_prefix('+').unwrap_or("");
+    (7..=15).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit())
+}
+
+/// `POST /import-phone-number`: 201 with the number; 400 for a missing or
+/// invalid field; 409 when any account already has the number.
+async fn import_number(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Json(body): Json<Value>,
+) -> Response {
+    if let Some(r) = gate_with(
+        &s,
+        "POST",
+        "/import-phone-number".into(),
+        &headers,
+        Some(body.clone()),
+    ) {
+        return r;
+    }
+    let number = body["phone_number"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    if !e164_ok(&number) {
+        return error(400, "phone_number must be in E.164 format");
+    }
+    let uri = body["termination_uri"].as_str().unwrap_or_default();
+    if uri.is_empty() || uri.contains("invalid") {
+        return error(400, "Invalid termination_uri");
+    }
+    let mut g = s.lock().unwrap();
+    if g.numbers
+        .iter()
+        .any(|(_, n)| n["phone_number"] == number.as_str())
+    {
+        return error(409, "Phone number already exists");
+    }
+    let mut stored = body.clone();
+    let pretty = format!("({}) {}-{}", &number[2..5], &number[5..8], &number[8..]);
+    stored["phone_number_pretty"] = json!(pretty);
+    stored["last_modification_timestamp"] = json!(chrono::Utc::now().timestamp_millis());
+    let key = bearer(&headers);
+    g.numbers.push((key, stored.clone()));
+    (StatusCode::CREATED, Json(public(&stored))).into_response()
+}
+
+/// The index of `number` in the account of `headers`' key.
+fn owned(g: &Inner, headers: &HeaderMap, number: &str) -> Option<usize> {
+    let key = bearer(headers);
+    g.numbers
+        .iter()
+        .position(|(k, n)| *k == key && n["phone_number"] == number)
+}
+
+async fn update_number(
+    State(s): State<Shared>,
+    Path(number): Path<String>,
+    headers: HeaderMap,
+    Json(body): Json<Value>,
+) -> Response {
+    let path = format!("/update-phone-number/{number}");
+    if let Some(r) = gate_with(&s, "PATCH", path, &headers, Some(body.clone())) {
+        return r;
+    }
+    if body["termination_uri"]
+        .as_str()
+        .is_some_and(|u| u.contains("invalid"))
+    {
+        return error(400, "Invalid termination_uri");
+    }
+    let mut g = s.lock().unwrap();
+    let Some(i) = owned(&g, &headers, &number) else {
+        return error(422, "Phone number not found");
+    };
+    if let (Some(stored), Some(changes)) = (g.numbers[i].1.as_object_mut(), body.as_object()) {
+        for (k, v) in changes {
+            stored.insert(k.clone(), v.clone());
+        }
+    }
+    Json(public(&g.numbers[i].1)).into_response()
+}
+
+async fn delete_number(
+    State(s): State<Shared>,
+    Path(number): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(r) = gate(
+        &s,
+        "DELETE",
+        format!("/delete-phone-number/{number}"),
+        &headers,
+    ) {
+        return r;
+    }
+    let mut g = s.lock().unwrap();
+    match owned(&g, &headers, &number) {
+        Some(i) => {
+            g.numbers.remove(i);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        None => error(422, "Phone number not found"),
+    }
+}
+
+async fn get_number(
+    State(s): State<Shared>,
+    Path(number): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(r) = gate(&s, "GET", format!("/get-phone-number/{number}"), &headers) {
+        return r;
+    }
+    let g = s.lock().unwrap();
+    match owned(&g, &headers, &number) {
+        Some(i) => Json(public(&g.numbers[i].1)).into_response(),
+        None => error(422, "Phone number not found"),
+    }
 }
 
 /// The bytes every fake recording holds.

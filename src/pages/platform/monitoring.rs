@@ -29,6 +29,7 @@ pub fn HealthPage() -> impl IntoView {
             <Gate need=Need::SuperAdmin>
                 <div class="page-head"><h1>"System health"</h1></div>
                 <HealthView/>
+                <crate::components::shared_key::SharedKeyCard/>
             </Gate>
         </Frame>
     }

@@ -172,6 +172,12 @@ fn StatusCard(status: OrgStatus, id: String, a: Actions) -> impl IntoView {
             <ActionForm action=a.status>
                 <input type="hidden" name="id" value=id/>
                 <input type="hidden" name="status" value=next/>
+                {(status == OrgStatus::Active).then(|| view! {
+                    <label class="checkbox">
+                        <input type="checkbox" name="release_numbers" value="true"/>
+                        " Also release its phone numbers from the voice platform (calls to them stop)"
+                    </label>
+                })}
                 <FormMessage value=outcome(a.status.value())/>
                 <button type="submit" class=class>{button}</button>
             </ActionForm>
@@ -291,7 +297,8 @@ fn DeleteCard(slug: String, id: String, a: Actions) -> impl IntoView {
         <section class="card card-danger">
             <h2>"Delete organization"</h2>
             <p class="muted">
-                "Deletes the organization and its memberships for good. The activity log keeps its history."
+                "Deletes the organization and its memberships for good. Its phone numbers are released "
+                "from the voice platform first. The activity log keeps its history."
             </p>
             <ActionForm action=a.delete>
                 <input type="hidden" name="id" value=id/>
@@ -302,6 +309,10 @@ fn DeleteCard(slug: String, id: String, a: Actions) -> impl IntoView {
                     required=true
                     error
                 />
+                <label class="checkbox">
+                    <input type="checkbox" name="delete_anyway" value="true"/>
+                    " Delete even if some numbers cannot be released (they stay in the platform account)"
+                </label>
                 <FormMessage value=outcome(a.delete.value())/>
                 <button type="submit" class="button button-danger" disabled=move || a.delete.pending().get()>
                     "Delete organization"

@@ -75,6 +75,14 @@ pub async fn agent_event(
         }
         Ok(Outcome::UnknownAgent) => StatusCode::NOT_FOUND.into_response(),
         Ok(Outcome::Inactive) => (StatusCode::GONE, "This agent is switched off.").into_response(),
+        Ok(Outcome::WrongAgent) => {
+            tracing::warn!(%agent_id, "refused an event about another agent's call");
+            (
+                StatusCode::CONFLICT,
+                "This event is about another agent's call; send it to that agent's address.",
+            )
+                .into_response()
+        }
         Ok(Outcome::Rejected(refusal)) => {
             tracing::warn!(%agent_id, reason = refusal.as_str(), "rejected a webhook");
             (StatusCode::UNAUTHORIZED, "Invalid signature.").into_response()
