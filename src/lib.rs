@@ -38,6 +38,8 @@ pub mod services;
 pub mod state;
 #[cfg(feature = "ssr")]
 pub mod tenancy;
+#[cfg(feature = "ssr")]
+pub mod tools;
 
 #[cfg(feature = "hydrate")]
 // wasm-bindgen exports it under its own name, which Rust counts as unsafe.

@@ -33,6 +33,8 @@ fn latency_histogram() -> Histogram {
 
 #[derive(Clone)]
 pub struct Metrics {
+    tool_calls: Family<OutcomeLabels, Counter>,
+    tool_seconds: Histogram,
     voice_api: Family<VoiceApiLabels, Counter>,
     voice_api_seconds: Family<EndpointLabels, Histogram, fn() -> Histogram>,
     registry: Arc<Registry>,
@@ -84,7 +86,21 @@ impl Default for Metrics {
             "Time each call to the voice platform's API took, retries included, by endpoint",
             voice_api_seconds.clone(),
         );
+        let tool_calls = Family::<OutcomeLabels, Counter>::default();
+        registry.register(
+            "tool_calls",
+            "check_reservation tool calls by outcome (found, not_found, refused, malformed, failed)",
+            tool_calls.clone(),
+        );
+        let tool_seconds = latency_histogram();
+        registry.register(
+            "tool_seconds",
+            "Time to answer a check_reservation tool call",
+            tool_seconds.clone(),
+        );
         Metrics {
+            tool_calls,
+            tool_seconds,
             voice_api,
             voice_api_seconds,
             sign_in_limited,
@@ -144,6 +160,16 @@ impl Metrics {
                 endpoint: endpoint.to_string(),
             })
             .observe(took.as_secs_f64());
+    }
+
+    /// One tool call (outcomes are a fixed set; no organization).
+    pub fn tool_call(&self, outcome: &'static str, took: std::time::Duration) {
+        self.tool_calls
+            .get_or_create(&OutcomeLabels {
+                outcome: outcome.to_string(),
+            })
+            .inc();
+        self.tool_seconds.observe(took.as_secs_f64());
     }
 
     pub fn render(&self) -> String {

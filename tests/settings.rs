@@ -7,8 +7,8 @@ mod support;
 use support::{keyring, operator_scope as scope};
 
 use callboard::db::{self, TenantCtx};
+use callboard::domain::hours;
 use callboard::domain::{SettingsForm, DEFAULT_WELCOME};
-use callboard::inbound::hours;
 use callboard::services::{agents, settings};
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -97,6 +97,7 @@ fn assert_all_strings(answer: &Value) {
         "transfer_enabled",
         "office_phone",
         "tenant_id",
+        "user_id",
     ] {
         assert!(v.contains_key(name), "{name} missing: {answer}");
     }

@@ -187,3 +187,17 @@ pub async fn mark_rejected(
     .await?;
     Ok(())
 }
+
+/// The organizations that registered the platform's agent `provider_id`, at
+/// most two (lookup path; the tool calls of a shared agent name it).
+pub async fn orgs_of_provider_agent(
+    conn: &mut PgConnection,
+    provider_id: &str,
+) -> Result<Vec<Uuid>, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT DISTINCT organization_id FROM agents WHERE provider_agent_id = $1 LIMIT 2",
+    )
+    .bind(provider_id)
+    .fetch_all(conn)
+    .await?)
+}

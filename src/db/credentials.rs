@@ -272,3 +272,36 @@ pub async fn shared_reseal(conn: &mut PgConnection, sealed: &Sealed) -> Result<(
     .await?;
     Ok(())
 }
+
+/// An organization's key to check signed requests with (its own, else the
+/// shared one) and whether it is active (lookup path).
+pub async fn voice_key_of(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+) -> Result<Option<(Option<VoiceKey>, bool)>, AppError> {
+    type KeyRow = (
+        String,
+        Option<String>,
+        Option<Vec<u8>>,
+        Option<Vec<u8>>,
+        Option<String>,
+        Option<Vec<u8>>,
+        Option<Vec<u8>>,
+    );
+    let row: Option<KeyRow> = sqlx::query_as(
+        "SELECT o.status, c.key_id, c.nonce, c.ciphertext, s.key_id, s.nonce, s.ciphertext
+           FROM organizations o
+           LEFT JOIN credentials c ON c.organization_id = o.id AND c.kind = 'voice_api_key'
+           LEFT JOIN platform_credentials s ON s.kind = 'voice_api_key'
+          WHERE o.id = $1",
+    )
+    .bind(org_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|(status, k, n, c, sk, sn, sc)| {
+        (
+            VoiceKey::pick(sealed_from(k, n, c), sealed_from(sk, sn, sc)),
+            status == "active",
+        )
+    }))
+}

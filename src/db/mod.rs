@@ -20,6 +20,7 @@ pub mod roles;
 pub mod rollups;
 pub mod settings;
 pub mod system;
+pub mod tool_data;
 pub mod tx;
 pub mod usage;
 pub mod users;

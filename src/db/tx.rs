@@ -188,6 +188,16 @@ impl PlatformAccess {
         }
     }
 
+    /// Telling a tool call's organization from the call (the agent's
+    /// registration, or the metadata our inbound answer set) and its key.
+    pub fn tool_call() -> Self {
+        PlatformAccess {
+            actor: None,
+            purpose: "tool-call",
+            role: LOOKUP,
+        }
+    }
+
     /// Checking a password at sign-in (`app.sign_in_credentials`), the
     /// member's role, and recording the attempt (`app.record_auth`).
     pub fn sign_in() -> Self {

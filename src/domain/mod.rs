@@ -5,7 +5,11 @@ pub mod activity;
 pub mod agents;
 pub mod branding;
 pub mod dashboard;
+#[cfg(feature = "ssr")]
+pub mod hours;
 pub mod numbers;
+#[cfg(feature = "ssr")]
+pub mod reservations;
 pub mod revenue;
 pub mod routing;
 pub mod settings;

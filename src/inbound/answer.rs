@@ -4,7 +4,7 @@
 //! always present (an empty string rather than a missing key, so a prompt
 //! never shows a raw `{{placeholder}}`).
 
-use super::hours;
+use crate::domain::hours;
 use crate::domain::{
     fill_company, hours_in_words, AgentSettings, DEFAULT_AFTER_HOURS, DEFAULT_WELCOME,
 };
@@ -56,6 +56,8 @@ pub fn for_tenant(org_id: Uuid, s: &AgentSettings, now: DateTime<Utc>) -> Value 
         ("transfer_enabled", s.transfer_enabled.to_string()),
         ("office_phone", s.office_phone.clone()),
         ("tenant_id", org_id.to_string()),
+        // The same id under the name prompts written for the phased plan use.
+        ("user_id", org_id.to_string()),
     ];
     envelope(vars, Some(org_id))
 }
@@ -74,6 +76,7 @@ pub fn fallback() -> Value {
         ("transfer_enabled", "false".to_string()),
         ("office_phone", String::new()),
         ("tenant_id", String::new()),
+        ("user_id", String::new()),
     ];
     envelope(vars, None)
 }
@@ -121,9 +124,14 @@ mod tests {
     fn every_variable_is_a_string() {
         let org = Uuid::new_v4();
         let now = "2026-07-01T12:00:00Z".parse().unwrap();
+        // `user_id` is the organization's id too, for prompts written to the seed.
+        assert_eq!(
+            vars(&for_tenant(org, &settings(), now))["user_id"],
+            org.to_string()
+        );
         for answer in [for_tenant(org, &settings(), now), fallback()] {
             let vars = vars(&answer);
-            assert_eq!(vars.len(), 11);
+            assert_eq!(vars.len(), 12);
             for (k, v) in vars {
                 assert!(v.is_string(), "{k} is {v}");
             }

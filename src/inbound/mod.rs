@@ -5,5 +5,4 @@
 
 pub mod answer;
 pub mod directory;
-pub mod hours;
 pub mod service;

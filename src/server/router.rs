@@ -135,6 +135,10 @@ pub fn build(state: AppState) -> Router {
             "/webhooks/inbound",
             post(super::webhooks::inbound::inbound_call),
         )
+        .route(
+            "/tools/check-reservation",
+            post(super::webhooks::tools::check_reservation),
+        )
         .route("/health", get(health::health))
         .route("/metrics", get(metrics::metrics))
         .route("/brand/{org}/{kind}", get(super::brand::asset))

@@ -1,0 +1,219 @@
+//! Reservations and drivers (tenant tables), their imports, and the
+//! `check_reservation` tool's reads: the organization's context in one
+//! statement, the reservation (with its driver's phone) in another.
+
+use crate::domain::reservations::{FoundReservation, ToolContext};
+use crate::error::AppError;
+use chrono::{DateTime, Utc};
+use sqlx::{PgConnection, Row};
+use uuid::Uuid;
+
+/// A reservation as stored (import, tests).
+pub struct NewReservation<'a> {
+    pub confirmation_number: &'a str,
+    pub passenger_name: Option<&'a str>,
+    pub passenger_phone: Option<&'a str>,
+    pub pickup_at: DateTime<Utc>,
+    pub pickup_address: Option<&'a str>,
+    pub dropoff_address: Option<&'a str>,
+    pub status: &'a str,
+    pub driver_name: Option<&'a str>,
+}
+
+/// Inserts or replaces by confirmation number.
+pub async fn put_reservation(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+    r: &NewReservation<'_>,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO reservations (organization_id, confirmation_number, passenger_name,
+                                   passenger_phone, pickup_at, pickup_address, dropoff_address,
+                                   status, driver_name)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (organization_id, confirmation_number) DO UPDATE SET
+           passenger_name = EXCLUDED.passenger_name, passenger_phone = EXCLUDED.passenger_phone,
+           pickup_at = EXCLUDED.pickup_at, pickup_address = EXCLUDED.pickup_address,
+           dropoff_address = EXCLUDED.dropoff_address, status = EXCLUDED.status,
+           driver_name = EXCLUDED.driver_name, updated_at = now()",
+    )
+    .bind(org_id)
+    .bind(r.confirmation_number.trim())
+    .bind(r.passenger_name)
+    .bind(r.passenger_phone)
+    .bind(r.pickup_at)
+    .bind(r.pickup_address)
+    .bind(r.dropoff_address)
+    .bind(r.status)
+    .bind(r.driver_name)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Inserts or replaces a driver by name.
+pub async fn put_driver(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+    name: &str,
+    phone: Option<&str>,
+    active: bool,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO drivers (organization_id, name, phone, active) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (organization_id, name) DO UPDATE SET
+           phone = EXCLUDED.phone, active = EXCLUDED.active, updated_at = now()",
+    )
+    .bind(org_id)
+    .bind(name.trim())
+    .bind(phone)
+    .bind(active)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Records an import (its rows and row errors).
+pub async fn record_import(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+    kind: &str,
+    mode: &str,
+    rows: i32,
+    errors: i32,
+    actor_label: &str,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO tool_data_imports (organization_id, kind, mode, rows, errors, actor_label)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(org_id)
+    .bind(kind)
+    .bind(mode)
+    .bind(rows)
+    .bind(errors)
+    .bind(actor_label)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The organization's timezone, business hours, transfer setting and its
+/// reservations' freshness, in one statement. Without saved Agent Settings
+/// the defaults apply (Phoenix, 6–22, transfer on).
+pub async fn context(conn: &mut PgConnection, org_id: Uuid) -> Result<ToolContext, AppError> {
+    let r = sqlx::query(
+        "SELECT s.timezone, s.business_hours_start, s.business_hours_end, s.transfer_enabled,
+                o.tool_data_stale_hours,
+                (SELECT max(i.created_at) FROM tool_data_imports i
+                  WHERE i.organization_id = o.id AND i.kind = 'reservations') AS last_import_at
+           FROM organizations o
+           LEFT JOIN agent_settings s ON s.organization_id = o.id
+          WHERE o.id = $1",
+    )
+    .bind(org_id)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let zone: Option<String> = r.try_get("timezone")?;
+    let timezone = zone
+        .as_deref()
+        .and_then(crate::domain::time::timezone)
+        .or_else(|| crate::domain::time::timezone(crate::domain::DEFAULT_TIMEZONE))
+        .ok_or(AppError::Internal)?;
+    let hour = |name: &str| -> Result<Option<u8>, sqlx::Error> {
+        Ok(r.try_get::<Option<i16>, _>(name)?
+            .and_then(|h| u8::try_from(h).ok()))
+    };
+    Ok(ToolContext {
+        timezone,
+        business_hours_start: hour("business_hours_start")?.unwrap_or(6),
+        business_hours_end: hour("business_hours_end")?.unwrap_or(22),
+        transfer_enabled: r
+            .try_get::<Option<bool>, _>("transfer_enabled")?
+            .unwrap_or(true),
+        last_import_at: r.try_get("last_import_at")?,
+        stale_hours: r.try_get("tool_data_stale_hours")?,
+    })
+}
+
+const FOUND: &str = "SELECT r.confirmation_number, r.passenger_name, r.pickup_at, r.pickup_address,
+        r.dropoff_address, r.status, r.driver_name, d.phone AS driver_phone
+   FROM reservations r
+   LEFT JOIN drivers d ON d.organization_id = r.organization_id AND d.name = r.driver_name
+                      AND d.active";
+
+fn found(r: &sqlx::postgres::PgRow) -> Result<FoundReservation, sqlx::Error> {
+    Ok(FoundReservation {
+        confirmation_number: r.try_get("confirmation_number")?,
+        passenger_name: r.try_get("passenger_name")?,
+        pickup_at: r.try_get("pickup_at")?,
+        pickup_address: r.try_get("pickup_address")?,
+        dropoff_address: r.try_get("dropoff_address")?,
+        status: r.try_get("status")?,
+        driver_name: r.try_get("driver_name")?,
+        driver_phone: r.try_get("driver_phone")?,
+    })
+}
+
+/// By confirmation key (`domain::reservations::confirmation_key`).
+pub async fn by_confirmation(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+    key: &str,
+) -> Result<Option<FoundReservation>, AppError> {
+    let row = sqlx::query(&format!(
+        "{FOUND} WHERE r.organization_id = $1 AND r.confirmation_key = $2
+          ORDER BY r.pickup_at DESC LIMIT 1"
+    ))
+    .bind(org_id)
+    .bind(key)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.as_ref().map(found).transpose()?)
+}
+
+/// The caller's next pickup between `from` and `to`.
+pub async fn by_phone(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+    phone: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Option<FoundReservation>, AppError> {
+    let row = sqlx::query(&format!(
+        "{FOUND} WHERE r.organization_id = $1 AND r.passenger_phone = $2
+            AND r.pickup_at >= $3 AND r.pickup_at < $4
+          ORDER BY r.pickup_at LIMIT 1"
+    ))
+    .bind(org_id)
+    .bind(phone)
+    .bind(from)
+    .bind(to)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.as_ref().map(found).transpose()?)
+}
+
+/// Counts one tool call for the day (UTC).
+pub async fn count_call(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+    found: bool,
+    took_ms: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO tool_call_counts (organization_id, day, calls, found, not_found, total_ms)
+         VALUES ($1, (now() AT TIME ZONE 'UTC')::date, 1, $2::int, 1 - $2::int, $3)
+         ON CONFLICT (organization_id, day) DO UPDATE SET
+           calls = tool_call_counts.calls + 1, found = tool_call_counts.found + EXCLUDED.found,
+           not_found = tool_call_counts.not_found + EXCLUDED.not_found,
+           total_ms = tool_call_counts.total_ms + EXCLUDED.total_ms",
+    )
+    .bind(org_id)
+    .bind(found)
+    .bind(took_ms)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

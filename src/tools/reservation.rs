@@ -1,0 +1,203 @@
+//! `check_reservation`: resolve the organization from the signed call,
+//! verify the signature with its key, look the reservation up in its tenant
+//! transaction (two statements), and say what was found.
+
+use crate::crypto::Keyring;
+use crate::db::{self, credentials::VoiceKey, PlatformAccess, TenantCtx};
+use crate::domain::reservations::{self, Asked};
+use crate::inbound::directory::Directory;
+use crate::retell::verify::{verify, Refusal};
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+/// What the route answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ToolAnswer {
+    /// 200, text for the model to speak; `found` for the counters.
+    Spoken {
+        org_id: Uuid,
+        text: String,
+        found: bool,
+    },
+    /// 401: no organization could be told from the call, or the signature
+    /// does not verify with its key. Why, for the log and the counters.
+    Refused(&'static str),
+    /// 400: not JSON.
+    Malformed,
+    /// 503: the database failed; the platform retries.
+    RetryLater,
+}
+
+/// How the organization was told from the call.
+struct Resolved {
+    org_id: Uuid,
+    key: Option<VoiceKey>,
+    active: bool,
+}
+
+/// The call's organization: the dialled number of an inbound call, else the
+/// one organization that registered the call's agent, else the
+/// `tenant_id` our inbound answer put in the call's metadata. The model's
+/// arguments are never read for this.
+async fn resolve(
+    directory: &Directory,
+    pool: &PgPool,
+    call: &Value,
+) -> Result<Option<Resolved>, crate::error::AppError> {
+    let text = |k: &str| call.get(k).and_then(Value::as_str);
+    if text("direction") != Some("outbound") {
+        if let Some(number) = text("to_number").and_then(|n| crate::domain::e164(n.trim()).ok()) {
+            if let Some(line) = directory.get(pool, &number).await? {
+                return Ok(Some(Resolved {
+                    org_id: line.owner.org_id,
+                    key: line.owner.key.clone(),
+                    active: line.owner.org_active,
+                }));
+            }
+        }
+    }
+    let mut tx = db::tx::platform(pool, PlatformAccess::tool_call()).await?;
+    let mut org = None;
+    if let Some(agent) = text("agent_id") {
+        if let [only] = db::agents::orgs_of_provider_agent(&mut tx, agent).await?[..] {
+            org = Some(only);
+        }
+    }
+    if org.is_none() {
+        org = call
+            .get("metadata")
+            .and_then(|m| m.get("tenant_id"))
+            .and_then(Value::as_str)
+            .and_then(|t| Uuid::parse_str(t).ok());
+    }
+    let resolved = match org {
+        Some(org_id) => {
+            db::credentials::voice_key_of(&mut tx, org_id)
+                .await?
+                .map(|(key, active)| Resolved {
+                    org_id,
+                    key,
+                    active,
+                })
+        }
+        None => None,
+    };
+    tx.commit().await?;
+    Ok(resolved)
+}
+
+/// Answers one tool request (`body` as received, `signature` its header).
+pub async fn answer(
+    directory: &Directory,
+    pool: &PgPool,
+    keys: &Keyring,
+    body: &[u8],
+    signature: Option<&str>,
+    now: DateTime<Utc>,
+) -> ToolAnswer {
+    let Ok(request) = serde_json::from_slice::<Value>(body) else {
+        return ToolAnswer::Malformed;
+    };
+    // Args-only requests carry no call: nothing says whose they are.
+    let Some(call) = request.get("call").filter(|c| c.is_object()) else {
+        return ToolAnswer::Refused("no_call");
+    };
+    let resolved = match resolve(directory, pool, call).await {
+        Ok(Some(r)) => r,
+        Ok(None) => return ToolAnswer::Refused("unknown_organization"),
+        Err(e) => {
+            tracing::error!(error = ?e, "could not resolve a tool call's organization");
+            return ToolAnswer::RetryLater;
+        }
+    };
+    let org_id = resolved.org_id;
+    if let Err(refusal) = verify(
+        keys,
+        org_id,
+        resolved.key.as_ref(),
+        body,
+        signature,
+        now.timestamp_millis(),
+    ) {
+        return ToolAnswer::Refused(match refusal {
+            Refusal::NoKey => "rejected_no_key",
+            Refusal::Signature(r) => r.as_str(),
+        });
+    }
+    if !resolved.active {
+        return ToolAnswer::Refused("suspended");
+    }
+    let args = request.get("args").cloned().unwrap_or(Value::Null);
+    let asked = args
+        .get("confirmation_number")
+        .and_then(Value::as_str)
+        .filter(|n| !reservations::confirmation_key(n).is_empty())
+        .map(|n| Asked::Confirmation(n.chars().take(64).collect()))
+        .unwrap_or(Asked::CallerPhone);
+    match look_up(pool, org_id, &asked, call, now).await {
+        Ok((text, found)) => ToolAnswer::Spoken {
+            org_id,
+            text,
+            found,
+        },
+        Err(e) => {
+            tracing::error!(%org_id, error = ?e, "could not answer a tool call");
+            ToolAnswer::RetryLater
+        }
+    }
+}
+
+/// The organization's context and the reservation, in its tenant
+/// transaction: two statements.
+async fn look_up(
+    pool: &PgPool,
+    org_id: Uuid,
+    asked: &Asked,
+    call: &Value,
+    now: DateTime<Utc>,
+) -> Result<(String, bool), crate::error::AppError> {
+    let mut tx = db::tx::tenant(pool, &TenantCtx::without_user(org_id)).await?;
+    let ctx = db::tool_data::context(&mut tx, org_id).await?;
+    let found = match asked {
+        Asked::Confirmation(n) => {
+            db::tool_data::by_confirmation(&mut tx, org_id, &reservations::confirmation_key(n))
+                .await?
+        }
+        Asked::CallerPhone => {
+            // The passenger is whoever is on the other end: the caller of an
+            // inbound call, the one we dialled on an outbound call.
+            let outbound = call.get("direction").and_then(Value::as_str) == Some("outbound");
+            let side = if outbound { "to_number" } else { "from_number" };
+            let caller = call
+                .get(side)
+                .and_then(Value::as_str)
+                .and_then(|n| crate::domain::e164(n.trim()).ok());
+            match caller {
+                Some(phone) => {
+                    let until = now + chrono::Duration::hours(24);
+                    db::tool_data::by_phone(&mut tx, org_id, &phone, now, until).await?
+                }
+                None => None,
+            }
+        }
+    };
+    tx.commit().await?;
+    let text = reservations::answer(found.as_ref(), asked, &ctx, now);
+    Ok((text, found.is_some()))
+}
+
+/// Counts a call for the organization's daily figure; never fails the call.
+pub async fn count(pool: &PgPool, org_id: Uuid, found: bool, took_ms: i64) {
+    let result = async {
+        let mut tx = db::tx::tenant(pool, &TenantCtx::without_user(org_id)).await?;
+        db::tool_data::count_call(&mut tx, org_id, found, took_ms).await?;
+        tx.commit().await?;
+        Ok::<_, crate::error::AppError>(())
+    }
+    .await;
+    if let Err(e) = result {
+        tracing::warn!(%org_id, error = ?e, "could not count a tool call");
+    }
+}
