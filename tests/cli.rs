@@ -520,3 +520,93 @@ async fn an_organization_is_deleted_from_the_shell_only_with_its_slug_confirmed(
     let out = run(&db, &["org", "list"], None);
     assert!(!text(&out).0.contains("gone"));
 }
+
+#[tokio::test]
+async fn operators_import_reservations_and_find_one() {
+    let db = TestDb::new().await;
+    let out = run(
+        &db,
+        &["org", "create", "--name", "Acme", "--slug", "acme"],
+        None,
+    );
+    assert!(out.status.success(), "{:?}", text(&out));
+    let dir = tempfile_dir();
+    let good = dir.join("reservations.csv");
+    std::fs::write(
+        &good,
+        "confirmation_number,pickup_at,passenger_name\nDS-4411,2026-12-05 06:30,Jane Roe\n",
+    )
+    .unwrap();
+    let path = good.to_str().unwrap();
+    let out = run(
+        &db,
+        &[
+            "reservations",
+            "import",
+            "--org",
+            "acme",
+            "--file",
+            path,
+            "--replace",
+        ],
+        None,
+    );
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("imported 1 reservations (replace)"),
+        "{stdout}"
+    );
+    let out = run(
+        &db,
+        &[
+            "reservations",
+            "find",
+            "--org",
+            "acme",
+            "--confirmation",
+            "ds 4411",
+        ],
+        None,
+    );
+    let (stdout, _) = text(&out);
+    assert!(stdout.contains("Jane Roe"), "{stdout}");
+    // A bad row: every problem on stderr, a non-zero exit, nothing stored.
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, "confirmation_number,pickup_at\nDS-1,soon\n").unwrap();
+    let out = run(
+        &db,
+        &[
+            "reservations",
+            "import",
+            "--org",
+            "acme",
+            "--file",
+            bad.to_str().unwrap(),
+        ],
+        None,
+    );
+    let (_, stderr) = text(&out);
+    assert!(!out.status.success());
+    assert!(stderr.contains("line 2, pickup_at"), "{stderr}");
+    let out = run(
+        &db,
+        &[
+            "reservations",
+            "find",
+            "--org",
+            "acme",
+            "--confirmation",
+            "DS-1",
+        ],
+        None,
+    );
+    assert!(text(&out).0.contains("could not find"));
+}
+
+/// A fresh directory for this test's files.
+fn tempfile_dir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("callboard-cli-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}

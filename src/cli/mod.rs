@@ -8,6 +8,7 @@ mod demo;
 mod ops;
 mod phone;
 mod platform;
+mod tool_data;
 mod voice;
 
 use crate::config::Config;
@@ -56,6 +57,12 @@ enum Command {
     /// Manage the phone numbers callers dial.
     #[command(subcommand)]
     Number(phone::NumberCommand),
+    /// An organization's reservations (the voice agent's tool data).
+    #[command(subcommand)]
+    Reservations(tool_data::ReservationCommand),
+    /// An organization's drivers.
+    #[command(subcommand)]
+    Drivers(tool_data::DriverCommand),
     /// The platform's own settings (the agency's shared voice-platform key).
     #[command(subcommand)]
     Platform(platform::PlatformCommand),
@@ -102,6 +109,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Number(cmd) => phone::number(&config, cmd).await,
         Command::Calls(cmd) => calls::calls(&config, cmd).await,
         Command::Platform(cmd) => platform::platform(&config, cmd).await,
+        Command::Reservations(cmd) => tool_data::reservations(&config, cmd).await,
+        Command::Drivers(cmd) => tool_data::drivers(&config, cmd).await,
         Command::SimulateCalls { slug, agent, count } => {
             voice::simulate(&config, &slug, agent, count).await
         }

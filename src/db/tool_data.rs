@@ -217,3 +217,90 @@ pub async fn count_call(
     .await?;
     Ok(())
 }
+
+/// Rows written per statement in a bulk import.
+const CHUNK: usize = 5_000;
+
+pub async fn clear_reservations(conn: &mut PgConnection, org_id: Uuid) -> Result<u64, AppError> {
+    Ok(
+        sqlx::query("DELETE FROM reservations WHERE organization_id = $1")
+            .bind(org_id)
+            .execute(conn)
+            .await?
+            .rows_affected(),
+    )
+}
+
+pub async fn clear_drivers(conn: &mut PgConnection, org_id: Uuid) -> Result<u64, AppError> {
+    Ok(
+        sqlx::query("DELETE FROM drivers WHERE organization_id = $1")
+            .bind(org_id)
+            .execute(conn)
+            .await?
+            .rows_affected(),
+    )
+}
+
+/// Inserts or updates reservations by confirmation number, 5,000 a statement.
+pub async fn put_reservations(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+    rows: &[crate::domain::tool_import::Reservation],
+) -> Result<u64, AppError> {
+    let mut stored = 0;
+    for chunk in rows.chunks(CHUNK) {
+        let col = |f: fn(&crate::domain::tool_import::Reservation) -> Option<String>| {
+            chunk.iter().map(f).collect::<Vec<_>>()
+        };
+        stored += sqlx::query(
+            "INSERT INTO reservations (organization_id, confirmation_number, passenger_name,
+                                       passenger_phone, pickup_at, pickup_address, dropoff_address,
+                                       status, driver_name)
+             SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[],
+                                      $6::text[], $7::text[], $8::text[], $9::text[])
+             ON CONFLICT (organization_id, confirmation_number) DO UPDATE SET
+               passenger_name = EXCLUDED.passenger_name, passenger_phone = EXCLUDED.passenger_phone,
+               pickup_at = EXCLUDED.pickup_at, pickup_address = EXCLUDED.pickup_address,
+               dropoff_address = EXCLUDED.dropoff_address, status = EXCLUDED.status,
+               driver_name = EXCLUDED.driver_name, updated_at = now()",
+        )
+        .bind(org_id)
+        .bind(col(|r| Some(r.confirmation_number.clone())))
+        .bind(col(|r| r.passenger_name.clone()))
+        .bind(col(|r| r.passenger_phone.clone()))
+        .bind(chunk.iter().map(|r| r.pickup_at).collect::<Vec<_>>())
+        .bind(col(|r| r.pickup_address.clone()))
+        .bind(col(|r| r.dropoff_address.clone()))
+        .bind(col(|r| Some(r.status.clone())))
+        .bind(col(|r| r.driver_name.clone()))
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    }
+    Ok(stored)
+}
+
+/// Inserts or updates drivers by name.
+pub async fn put_drivers(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+    rows: &[crate::domain::tool_import::Driver],
+) -> Result<u64, AppError> {
+    let mut stored = 0;
+    for chunk in rows.chunks(CHUNK) {
+        stored += sqlx::query(
+            "INSERT INTO drivers (organization_id, name, phone, active)
+             SELECT $1, * FROM unnest($2::text[], $3::text[], $4::bool[])
+             ON CONFLICT (organization_id, name) DO UPDATE SET
+               phone = EXCLUDED.phone, active = EXCLUDED.active, updated_at = now()",
+        )
+        .bind(org_id)
+        .bind(chunk.iter().map(|d| d.name.clone()).collect::<Vec<_>>())
+        .bind(chunk.iter().map(|d| d.phone.clone()).collect::<Vec<_>>())
+        .bind(chunk.iter().map(|d| d.active).collect::<Vec<_>>())
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    }
+    Ok(stored)
+}

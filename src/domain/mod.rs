@@ -15,6 +15,8 @@ pub mod routing;
 pub mod settings;
 pub mod system;
 pub mod time;
+#[cfg(feature = "ssr")]
+pub mod tool_import;
 pub mod types;
 pub mod usage;
 pub mod validate;

@@ -19,5 +19,6 @@ pub mod settings;
 pub mod shared_key;
 pub mod system;
 pub mod team;
+pub mod tool_import;
 pub mod usage;
 pub mod users;
