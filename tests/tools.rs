@@ -4,8 +4,10 @@
 
 mod support;
 
-use callboard::db::{self, tool_data::NewReservation, TenantCtx};
+use callboard::db::{self, TenantCtx};
+use callboard::domain::tool_import::Kind;
 use callboard::domain::SettingsForm;
+use callboard::services::tool_import::{self, Mode};
 use callboard::services::{agents, numbers, settings};
 use serde_json::{json, Value};
 use support::{fixture, keyring, operator_scope as scope, Fixture, TestApp};
@@ -18,7 +20,7 @@ const CALLER: &str = "+15555550101";
 
 /// Both organizations hold reservation DS-4411, with different passengers
 /// and drivers. Alpha is open around the clock and transfers; bravo does
-/// not transfer and has never imported (stale).
+/// not transfer and last imported two days ago (stale).
 async fn setup(app: &TestApp) -> Fixture {
     let pool = &app.db.app;
     let f = fixture(pool).await;
@@ -58,31 +60,29 @@ async fn setup(app: &TestApp) -> Fixture {
         };
         settings::save(pool, &scope(org), &form).await.unwrap();
         numbers::record(pool, &scope(org), number).await.unwrap();
-        let mut tx = db::tx::tenant(pool, &TenantCtx::without_user(org))
-            .await
-            .unwrap();
-        let r = NewReservation {
-            confirmation_number: "DS-4411",
-            passenger_name: Some(passenger),
-            passenger_phone: Some(CALLER),
-            pickup_at: soon,
-            pickup_address: Some("12 Saguaro Way"),
-            dropoff_address: Some("Sky Harbor Terminal 4"),
-            status: "confirmed",
-            driver_name: Some(driver),
-        };
-        db::tool_data::put_reservation(&mut tx, org, &r)
-            .await
-            .unwrap();
-        db::tool_data::put_driver(&mut tx, org, driver, Some(phone), true)
-            .await
-            .unwrap();
-        if org == f.alpha.id {
-            db::tool_data::record_import(&mut tx, org, "reservations", "replace", 1, 0, "test")
+        // Imported as an organization's admin would, through the CSV import.
+        let reservations = format!(
+            "confirmation_number,pickup_at,passenger_name,passenger_phone,pickup_address,dropoff_address,status,driver_name\n\
+             DS-4411,{},{passenger},{CALLER},12 Saguaro Way,Sky Harbor Terminal 4,confirmed,{driver}\n",
+            soon.to_rfc3339()
+        );
+        let drivers = format!("name,phone,active\n{driver},{phone},yes\n");
+        for (kind, file) in [(Kind::Reservations, reservations), (Kind::Drivers, drivers)] {
+            tool_import::import(pool, &scope(org), kind, Mode::Replace, file.as_bytes())
                 .await
                 .unwrap();
         }
-        tx.commit().await.unwrap();
+        if org == f.bravo.id {
+            // Bravo's last import is two days old: stale.
+            let mut tx = db::tx::tenant(pool, &TenantCtx::without_user(org))
+                .await
+                .unwrap();
+            sqlx::query("UPDATE tool_data_imports SET created_at = now() - interval '2 days'")
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+        }
     }
     f
 }
@@ -145,7 +145,7 @@ async fn each_call_gets_its_own_organizations_reservation_whatever_the_arguments
     assert!(!b.contains("+15555550188"), "bravo does not transfer: {b}");
     assert!(
         b.contains("not been updated recently"),
-        "bravo never imported: {b}"
+        "bravo's import is old: {b}"
     );
 
     // Arguments naming the other organization, in any spelling, change nothing.

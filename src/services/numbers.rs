@@ -315,18 +315,7 @@ pub async fn connect(
         }
         return Err(e.into());
     }
-    let entry = Entry {
-        org_id: Some(org_id),
-        action: "phone_number.connect",
-        target: Some(id.to_string()),
-        metadata: json!({ "number": c.number, "outcome": "ok" }),
-    };
-    db::audit::record(&mut tx, &who.actor, entry).await?;
-    let number = db::numbers::get(&mut tx, org_id, id)
-        .await?
-        .ok_or(AppError::Internal)?;
-    db::notify::commit_config(tx, org_id).await?;
-    Ok(number)
+    committed(tx, who, "phone_number.connect", id, &c.number).await
 }
 
 /// Changes the answering agent, the termination URI or the SIP credentials.
@@ -396,11 +385,24 @@ pub async fn change(
     };
     let mut tx = db::tx::tenant(pool, &who.tenant).await?;
     db::numbers::update(&mut tx, org_id, id, &change).await?;
+    committed(tx, who, "phone_number.change", id, &current.number).await
+}
+
+/// After the platform accepted a change and `tx` wrote it: the audit entry,
+/// the number as it now reads, and the commit every process hears of.
+async fn committed(
+    mut tx: db::Tx,
+    who: &Principal,
+    action: &str,
+    id: Uuid,
+    number: &str,
+) -> Result<PhoneNumber, AppError> {
+    let org_id = who.org_id();
     let entry = Entry {
         org_id: Some(org_id),
-        action: "phone_number.change",
+        action,
         target: Some(id.to_string()),
-        metadata: json!({ "number": current.number, "outcome": "ok" }),
+        metadata: json!({ "number": number, "outcome": "ok" }),
     };
     db::audit::record(&mut tx, &who.actor, entry).await?;
     let number = db::numbers::get(&mut tx, org_id, id)
