@@ -130,22 +130,25 @@ pub async fn by_phone(
     Ok(row.as_ref().map(found).transpose()?)
 }
 
-/// Counts one tool call for the day (UTC).
-pub async fn count_call(
+/// Adds tool calls to the day's counts (UTC).
+pub async fn count_calls(
     conn: &mut PgConnection,
     org_id: Uuid,
-    found: bool,
+    calls: i32,
+    found: i32,
     took_ms: i64,
 ) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO tool_call_counts (organization_id, day, calls, found, not_found, total_ms)
-         VALUES ($1, (now() AT TIME ZONE 'UTC')::date, 1, $2::int, 1 - $2::int, $3)
+         VALUES ($1, (now() AT TIME ZONE 'UTC')::date, $2, $3, $2 - $3, $4)
          ON CONFLICT (organization_id, day) DO UPDATE SET
-           calls = tool_call_counts.calls + 1, found = tool_call_counts.found + EXCLUDED.found,
+           calls = tool_call_counts.calls + EXCLUDED.calls,
+           found = tool_call_counts.found + EXCLUDED.found,
            not_found = tool_call_counts.not_found + EXCLUDED.not_found,
            total_ms = tool_call_counts.total_ms + EXCLUDED.total_ms",
     )
     .bind(org_id)
+    .bind(calls)
     .bind(found)
     .bind(took_ms)
     .execute(conn)

@@ -52,6 +52,8 @@ pub struct AppState {
     pub summaries: Arc<summaries::SummaryCache<crate::domain::Dashboard>>,
     /// The first page of the calls table, likewise.
     pub first_pages: Arc<summaries::SummaryCache<crate::domain::CallsPage>>,
+    /// The tool's calls per organization, written in batches.
+    pub tool_counts: Arc<crate::tools::reservation::Counts>,
     /// When this process started (the console's health page).
     pub started_at: chrono::DateTime<chrono::Utc>,
     /// Drops what this process cached about an organization; registered
@@ -115,6 +117,7 @@ impl AppState {
                 move |endpoint, outcome, took| metrics.voice_api(endpoint, outcome, took),
             ))
         };
+        let tool_counts = crate::tools::reservation::Counts::start(pool.clone());
         AppState {
             leptos_options,
             pool,
@@ -138,6 +141,7 @@ impl AppState {
             ingest,
             summaries,
             first_pages,
+            tool_counts,
             started_at: chrono::Utc::now(),
             forget,
             config: Arc::new(config),

@@ -33,10 +33,9 @@ pub async fn check_reservation(
             state
                 .metrics
                 .tool_call(if found { "found" } else { "not_found" }, took);
-            // Counted after answering: the count is not part of the answer.
-            let pool = state.pool.clone();
+            // Counted in memory and written in batches: not part of the answer.
             let ms = i64::try_from(took.as_millis()).unwrap_or(i64::MAX);
-            tokio::spawn(async move { reservation::count(&pool, org_id, found, ms).await });
+            state.tool_counts.add(org_id, found, ms);
             ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
         }
         ToolAnswer::Refused(why) => {
