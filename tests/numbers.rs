@@ -661,55 +661,30 @@ async fn another_organization_cannot_read_or_write_numbers_columns() {
     numbers::connect(pool, p, &scope(w.f.alpha.id), &form)
         .await
         .unwrap();
-    // Bravo's tenant transaction sees none of it and changes none of it.
-    let mut tx = db::tx::tenant(pool, &TenantCtx::without_user(w.f.bravo.id))
-        .await
-        .unwrap();
-    let seen: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM phone_numbers WHERE sip_ciphertext IS NOT NULL")
-            .fetch_one(&mut *tx)
-            .await
-            .unwrap();
-    assert_eq!(seen, 0);
-    let changed = sqlx::query(
+    // Bravo's tenant transaction sees none of it and changes none of it,
+    // numbers or alpha's count of platform calls (the connect above).
+    support::assert_walled_off(
+        pool,
+        w.f.bravo.id,
+        "SELECT count(*) FROM phone_numbers WHERE sip_ciphertext IS NOT NULL",
         "UPDATE phone_numbers SET termination_uri = 'evil.example.com', sip_ciphertext = NULL",
+        &format!(
+            "INSERT INTO phone_numbers (organization_id, number, status) VALUES ('{}', '+15555550999', 'connected')",
+            w.f.alpha.id
+        ),
     )
-    .execute(&mut *tx)
-    .await
-    .unwrap()
-    .rows_affected();
-    assert_eq!(changed, 0);
-    let inserted = sqlx::query(&format!(
-        "INSERT INTO phone_numbers (organization_id, number, status) VALUES ('{}', '+15555550999', 'connected')",
-        w.f.alpha.id
-    ))
-    .execute(&mut *tx)
     .await;
-    assert!(inserted.is_err(), "bravo wrote a number into alpha");
-    drop(tx);
-    // The same for alpha's count of platform calls (the connect above).
-    let mut tx = db::tx::tenant(pool, &TenantCtx::without_user(w.f.bravo.id))
-        .await
-        .unwrap();
-    let seen: i64 = sqlx::query_scalar("SELECT count(*) FROM voice_api_usage")
-        .fetch_one(&mut *tx)
-        .await
-        .unwrap();
-    assert_eq!(seen, 0);
-    let changed = sqlx::query("UPDATE voice_api_usage SET calls = 0")
-        .execute(&mut *tx)
-        .await
-        .unwrap()
-        .rows_affected();
-    assert_eq!(changed, 0);
-    let forged = sqlx::query(&format!(
-        "INSERT INTO voice_api_usage (organization_id, day, calls) VALUES ('{}', current_date - 1, 9)",
-        w.f.alpha.id
-    ))
-    .execute(&mut *tx)
+    support::assert_walled_off(
+        pool,
+        w.f.bravo.id,
+        "SELECT count(*) FROM voice_api_usage",
+        "UPDATE voice_api_usage SET calls = 0",
+        &format!(
+            "INSERT INTO voice_api_usage (organization_id, day, calls) VALUES ('{}', current_date - 1, 9)",
+            w.f.alpha.id
+        ),
+    )
     .await;
-    assert!(forged.is_err(), "bravo wrote alpha's usage");
-    drop(tx);
     let mut tx = db::tx::tenant(pool, &TenantCtx::without_user(w.f.alpha.id))
         .await
         .unwrap();

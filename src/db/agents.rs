@@ -126,38 +126,24 @@ pub struct Owner {
 }
 
 pub async fn owner(conn: &mut PgConnection, id: Uuid) -> Result<Option<Owner>, AppError> {
-    type OwnerRow = (
-        Uuid,
-        String,
-        String,
-        Option<String>,
-        Option<Vec<u8>>,
-        Option<Vec<u8>>,
-        Option<String>,
-        Option<Vec<u8>>,
-        Option<Vec<u8>>,
-    );
-    let row: Option<OwnerRow> = sqlx::query_as(
-        "SELECT a.organization_id, a.status, a.provider_agent_id,
-                c.key_id, c.nonce, c.ciphertext, s.key_id, s.nonce, s.ciphertext
-           FROM agents a
-           LEFT JOIN credentials c
-             ON c.organization_id = a.organization_id AND c.kind = 'voice_api_key'
-           LEFT JOIN platform_credentials s ON s.kind = 'voice_api_key'
-          WHERE a.id = $1",
-    )
+    use sqlx::Row;
+    let (columns, joins) = crate::db::credentials::voice_key_sql("a.organization_id");
+    let row = sqlx::query(&format!(
+        "SELECT a.organization_id, a.status, a.provider_agent_id, {columns}
+           FROM agents a {joins} WHERE a.id = $1"
+    ))
     .bind(id)
     .fetch_optional(conn)
     .await?;
-    use crate::db::credentials::{sealed_from, VoiceKey};
-    Ok(row.map(
-        |(org_id, status, provider_agent_id, k, n, c, sk, sn, sc)| Owner {
-            org_id,
-            inactive: status == "inactive",
-            provider_agent_id,
-            key: VoiceKey::pick(sealed_from(k, n, c), sealed_from(sk, sn, sc)),
-        },
-    ))
+    let read = |r: &sqlx::postgres::PgRow| -> Result<Owner, sqlx::Error> {
+        Ok(Owner {
+            org_id: r.try_get("organization_id")?,
+            inactive: r.try_get::<String, _>("status")? == "inactive",
+            provider_agent_id: r.try_get("provider_agent_id")?,
+            key: crate::db::credentials::voice_key_from(r)?,
+        })
+    };
+    Ok(row.as_ref().map(read).transpose()?)
 }
 
 /// How many failed verifications in a row turn an agent to `error`.

@@ -199,6 +199,38 @@ pub fn sealed_from(
     }
 }
 
+/// The columns and joins that read the key an organization's requests are
+/// checked with, beside a query's own: its own key (`c`) and the agency's
+/// shared one (`s`). `{org}` names the query's organization id column.
+pub fn voice_key_sql(org: &str) -> (String, String) {
+    (
+        "c.key_id AS own_key_id, c.nonce AS own_nonce, c.ciphertext AS own_ciphertext,
+         s.key_id AS shared_key_id, s.nonce AS shared_nonce, s.ciphertext AS shared_ciphertext"
+            .to_string(),
+        format!(
+            "LEFT JOIN credentials c ON c.organization_id = {org} AND c.kind = 'voice_api_key'
+             LEFT JOIN platform_credentials s ON s.kind = 'voice_api_key'"
+        ),
+    )
+}
+
+/// The key read by [`voice_key_sql`]'s columns: the organization's own,
+/// else the shared one.
+pub fn voice_key_from(r: &sqlx::postgres::PgRow) -> Result<Option<VoiceKey>, sqlx::Error> {
+    use sqlx::Row;
+    let own = sealed_from(
+        r.try_get("own_key_id")?,
+        r.try_get("own_nonce")?,
+        r.try_get("own_ciphertext")?,
+    );
+    let shared = sealed_from(
+        r.try_get("shared_key_id")?,
+        r.try_get("shared_nonce")?,
+        r.try_get("shared_ciphertext")?,
+    );
+    Ok(VoiceKey::pick(own, shared))
+}
+
 /// The shared key, sealed, with its last four characters and when it was
 /// stored (platform or lookup path).
 pub async fn shared_get(
@@ -221,21 +253,6 @@ pub async fn shared_get(
             last4,
             at,
         )
-    }))
-}
-
-/// The shared key alone, for checking and making requests (lookup path: the
-/// role reads only the sealed columns).
-pub async fn shared_sealed(conn: &mut PgConnection) -> Result<Option<Sealed>, AppError> {
-    let row: Option<(String, Vec<u8>, Vec<u8>)> = sqlx::query_as(
-        "SELECT key_id, nonce, ciphertext FROM platform_credentials WHERE kind = 'voice_api_key'",
-    )
-    .fetch_optional(conn)
-    .await?;
-    Ok(row.map(|(key_id, nonce, ciphertext)| Sealed {
-        key_id,
-        nonce,
-        ciphertext,
     }))
 }
 
@@ -279,29 +296,19 @@ pub async fn voice_key_of(
     conn: &mut PgConnection,
     org_id: Uuid,
 ) -> Result<Option<(Option<VoiceKey>, bool)>, AppError> {
-    type KeyRow = (
-        String,
-        Option<String>,
-        Option<Vec<u8>>,
-        Option<Vec<u8>>,
-        Option<String>,
-        Option<Vec<u8>>,
-        Option<Vec<u8>>,
-    );
-    let row: Option<KeyRow> = sqlx::query_as(
-        "SELECT o.status, c.key_id, c.nonce, c.ciphertext, s.key_id, s.nonce, s.ciphertext
-           FROM organizations o
-           LEFT JOIN credentials c ON c.organization_id = o.id AND c.kind = 'voice_api_key'
-           LEFT JOIN platform_credentials s ON s.kind = 'voice_api_key'
-          WHERE o.id = $1",
-    )
+    use sqlx::Row;
+    let (columns, joins) = voice_key_sql("o.id");
+    let row = sqlx::query(&format!(
+        "SELECT o.status, {columns} FROM organizations o {joins} WHERE o.id = $1"
+    ))
     .bind(org_id)
     .fetch_optional(conn)
     .await?;
-    Ok(row.map(|(status, k, n, c, sk, sn, sc)| {
-        (
-            VoiceKey::pick(sealed_from(k, n, c), sealed_from(sk, sn, sc)),
-            status == "active",
-        )
-    }))
+    let read = |r: &sqlx::postgres::PgRow| -> Result<_, sqlx::Error> {
+        Ok((
+            voice_key_from(r)?,
+            r.try_get::<String, _>("status")? == "active",
+        ))
+    };
+    Ok(row.as_ref().map(read).transpose()?)
 }

@@ -335,40 +335,26 @@ pub struct NumberOwner {
 }
 
 pub async fn owner(conn: &mut PgConnection, e164: &str) -> Result<Option<NumberOwner>, AppError> {
-    let row = sqlx::query(
-        "SELECT p.organization_id, o.name, o.status AS org_status, p.id, p.status,
-                c.key_id, c.nonce, c.ciphertext,
-                s.key_id AS s_key_id, s.nonce AS s_nonce, s.ciphertext AS s_ciphertext
+    let (columns, joins) = crate::db::credentials::voice_key_sql("p.organization_id");
+    let row = sqlx::query(&format!(
+        "SELECT p.organization_id, o.name, o.status AS org_status, p.id, p.status, {columns}
            FROM phone_numbers p
            JOIN organizations o ON o.id = p.organization_id
-           LEFT JOIN credentials c
-             ON c.organization_id = p.organization_id AND c.kind = 'voice_api_key'
-           LEFT JOIN platform_credentials s ON s.kind = 'voice_api_key'
-          WHERE p.number = $1",
-    )
+           {joins}
+          WHERE p.number = $1"
+    ))
     .bind(e164)
     .fetch_optional(conn)
     .await?;
-    let Some(r) = row else { return Ok(None) };
-    let read = || -> Result<NumberOwner, sqlx::Error> {
-        let own = sealed_from(
-            r.try_get("key_id")?,
-            r.try_get("nonce")?,
-            r.try_get("ciphertext")?,
-        );
-        let shared = sealed_from(
-            r.try_get("s_key_id")?,
-            r.try_get("s_nonce")?,
-            r.try_get("s_ciphertext")?,
-        );
+    let read = |r: &sqlx::postgres::PgRow| -> Result<NumberOwner, sqlx::Error> {
         Ok(NumberOwner {
             org_id: r.try_get("organization_id")?,
             org_name: r.try_get("name")?,
             org_active: r.try_get::<String, _>("org_status")? == "active",
             number_id: r.try_get("id")?,
             connected: r.try_get::<String, _>("status")? == "connected",
-            key: VoiceKey::pick(own, shared),
+            key: crate::db::credentials::voice_key_from(r)?,
         })
     };
-    Ok(Some(read()?))
+    Ok(row.as_ref().map(read).transpose()?)
 }

@@ -5,7 +5,6 @@
 use crate::auth::Principal;
 use crate::crypto::{self, Keyring};
 use crate::db::audit::{Actor, Entry};
-use crate::db::credentials::VoiceKey;
 use crate::db::{self, credentials::SHARED_VOICE_API_KEY, PlatformAccess};
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
@@ -60,18 +59,12 @@ pub(crate) async fn key_for(
     who: &Principal,
 ) -> Result<String, AppError> {
     let org_id = who.org_id();
-    let mut tx = db::tx::tenant(pool, &who.tenant).await?;
-    let own = db::credentials::get(&mut tx, org_id, db::credentials::VOICE_API_KEY).await?;
+    // The same lookup that checks what the platform sends us.
+    let mut tx = db::tx::platform(pool, PlatformAccess::voice_platform()).await?;
+    let key = db::credentials::voice_key_of(&mut tx, org_id)
+        .await?
+        .and_then(|(key, _)| key);
     tx.commit().await?;
-    let key = match own {
-        Some(c) => Some(VoiceKey::Own(c.sealed)),
-        None => {
-            let mut tx = db::tx::platform(pool, PlatformAccess::voice_platform()).await?;
-            let shared = db::credentials::shared_sealed(&mut tx).await?;
-            tx.commit().await?;
-            shared.map(VoiceKey::Shared)
-        }
-    };
     let key = key.ok_or_else(|| {
         AppError::Refused(
             "No API key is stored for this organization, and the agency has no shared key. \

@@ -392,3 +392,31 @@ pub fn filter_form(query: &str) -> Vec<(&'static str, String)> {
         })
         .collect()
 }
+
+/// As organization `as_org`'s tenant transaction, looks at and tries to
+/// change another organization's rows: `count` (a `count(*)`) must see 0,
+/// `update` change nothing, and `insert` (last: it aborts the transaction)
+/// be refused.
+pub async fn assert_walled_off(
+    pool: &PgPool,
+    as_org: Uuid,
+    count: &str,
+    update: &str,
+    insert: &str,
+) {
+    let ctx = callboard::db::TenantCtx::without_user(as_org);
+    let mut tx = callboard::db::tx::tenant(pool, &ctx).await.unwrap();
+    let seen: i64 = sqlx::query_scalar(count).fetch_one(&mut *tx).await.unwrap();
+    assert_eq!(seen, 0, "{count}");
+    let changed = sqlx::query(update)
+        .execute(&mut *tx)
+        .await
+        .unwrap()
+        .rows_affected();
+    assert_eq!(changed, 0, "{update}");
+    let inserted = sqlx::query(insert).execute(&mut *tx).await;
+    assert!(
+        inserted.is_err(),
+        "another organization's row was written: {insert}"
+    );
+}
