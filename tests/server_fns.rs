@@ -81,6 +81,16 @@ const ENDPOINTS: &[(&str, Access)] = &[
     ("/api/platform/members/remove", Access::SuperAdmin),
     ("/api/platform/timezone", Access::SuperAdmin),
     ("/api/platform/timezone/names", Access::SuperAdmin),
+    // Reservations: members read; admins import, edit and set the limit.
+    ("/api/reservations/overview", Access::OrgMember),
+    ("/api/reservations/list", Access::OrgMember),
+    ("/api/reservations/drivers", Access::OrgMember),
+    ("/api/reservations/get", Access::OrgAdmin),
+    ("/api/reservations/save", Access::OrgAdmin),
+    ("/api/reservations/cancel", Access::OrgAdmin),
+    ("/api/reservations/stale-hours", Access::OrgAdmin),
+    ("/api/reservations/upload", Access::OrgAdmin),
+    ("/api/org/tool-calls", Access::OrgAdmin),
 ];
 
 /// Arguments that satisfy every server function's signature, so the request
@@ -120,6 +130,8 @@ fn args(uuid: &str) -> Vec<(&'static str, String)> {
         ("billing", ""),
         ("tz", "UTC"),
         ("timezone", "UTC"),
+        ("hours", "24"),
+        ("form[status]", "confirmed"),
     ]
     .into_iter()
     .map(|(k, v)| (k, v.to_string()))

@@ -68,9 +68,16 @@ async fn setup(app: &TestApp) -> Fixture {
         );
         let drivers = format!("name,phone,active\n{driver},{phone},yes\n");
         for (kind, file) in [(Kind::Reservations, reservations), (Kind::Drivers, drivers)] {
-            tool_import::import(pool, &scope(org), kind, Mode::Replace, file.as_bytes())
-                .await
-                .unwrap();
+            let imported = tool_import::import(
+                pool,
+                &scope(org),
+                kind,
+                Mode::Replace,
+                "t.csv",
+                file.as_bytes(),
+            )
+            .await;
+            assert!(imported.is_ok(), "{kind:?}");
         }
         if org == f.bravo.id {
             // Bravo's last import is two days old: stale.

@@ -10,6 +10,7 @@ pub mod impersonation;
 pub mod numbers;
 pub mod org;
 pub mod platform;
+pub mod reservations;
 pub mod revenue;
 pub mod settings;
 pub mod system;

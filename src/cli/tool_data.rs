@@ -57,7 +57,11 @@ async fn import(
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let mode = if replace { Mode::Replace } else { Mode::Merge };
     let who = Principal::operator(org.id);
-    match tool_import::import(&pool, &who, kind, mode, &bytes).await {
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match tool_import::import(&pool, &who, kind, mode, &name, &bytes).await {
         Ok(p) => {
             println!("imported {} {} ({})", p.rows, kind.as_str(), mode.as_str());
             if !p.ignored_columns.is_empty() {
@@ -65,12 +69,10 @@ async fn import(
             }
             Ok(())
         }
-        Err(e) => {
+        Err((e, preview)) => {
             // Every row problem, one a line, before the summary.
-            if let Ok(p) = tool_import::preview(&pool, &who, kind, &bytes).await {
-                for err in &p.errors {
-                    eprintln!("line {}, {}: {}", err.line, err.column, err.message);
-                }
+            for err in preview.iter().flat_map(|p| &p.errors) {
+                eprintln!("line {}, {}: {}", err.line, err.column, err.message);
             }
             Err(explain(e))
         }

@@ -52,11 +52,16 @@ fn TopBar(who: Whoami) -> impl IntoView {
                 ("/", "Home"),
                 ("/agents", "Agents"),
                 ("/settings", "Agent Settings"),
+                ("/reservations", "Reservations"),
                 ("/team", "Team"),
                 ("/activity", "Activity"),
             ]
         }
-        (Site::Org { .. }, Some(_)) => vec![("/", "Home"), ("/settings", "Agent Settings")],
+        (Site::Org { .. }, Some(_)) => vec![
+            ("/", "Home"),
+            ("/settings", "Agent Settings"),
+            ("/reservations", "Reservations"),
+        ],
     };
     let console = matches!(who.site, Site::Platform)
         .then(|| view! { <span class="brand-tag">"Console"</span> });

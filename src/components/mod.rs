@@ -8,6 +8,7 @@ pub mod form;
 pub mod gate;
 pub mod layout;
 pub mod numbers;
+pub mod reservations;
 pub mod revenue;
 pub mod review;
 pub mod settings;

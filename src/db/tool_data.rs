@@ -8,48 +8,54 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, Row};
 use uuid::Uuid;
 
+/// An import as recorded: what, how, how many rows stored (none when it
+/// had `errors`), from which file, by whom.
+pub struct ImportEntry<'a> {
+    pub kind: &'a str,
+    pub mode: &'a str,
+    pub rows: i32,
+    pub errors: i32,
+    pub filename: Option<&'a str>,
+    pub actor_label: &'a str,
+}
+
 /// Records an import (its rows and row errors).
 pub async fn record_import(
     conn: &mut PgConnection,
     org_id: Uuid,
-    kind: &str,
-    mode: &str,
-    rows: i32,
-    errors: i32,
-    actor_label: &str,
+    e: ImportEntry<'_>,
 ) -> Result<(), AppError> {
     sqlx::query(
-        "INSERT INTO tool_data_imports (organization_id, kind, mode, rows, errors, actor_label)
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO tool_data_imports
+           (organization_id, kind, mode, rows, errors, filename, actor_label)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(org_id)
-    .bind(kind)
-    .bind(mode)
-    .bind(rows)
-    .bind(errors)
-    .bind(actor_label)
+    .bind(e.kind)
+    .bind(e.mode)
+    .bind(e.rows)
+    .bind(e.errors)
+    .bind(e.filename)
+    .bind(e.actor_label)
     .execute(conn)
     .await?;
     Ok(())
 }
 
 /// The organization's timezone, business hours, transfer setting and its
-/// reservations' freshness, in one statement. Without saved Agent Settings
-/// the defaults apply (Phoenix, 6–22, transfer on).
-pub async fn context(conn: &mut PgConnection, org_id: Uuid) -> Result<ToolContext, AppError> {
-    let r = sqlx::query(
-        "SELECT s.timezone, s.business_hours_start, s.business_hours_end, s.transfer_enabled,
-                o.tool_data_stale_hours,
-                (SELECT max(i.created_at) FROM tool_data_imports i
-                  WHERE i.organization_id = o.id AND i.kind = 'reservations') AS last_import_at
-           FROM organizations o
-           LEFT JOIN agent_settings s ON s.organization_id = o.id
-          WHERE o.id = $1",
-    )
-    .bind(org_id)
-    .fetch_optional(conn)
-    .await?
-    .ok_or(AppError::NotFound)?;
+/// reservations' freshness. Without saved Agent Settings the defaults apply
+/// (Phoenix, 6–22, transfer on).
+const CONTEXT: &str = "SELECT s.timezone, s.business_hours_start, s.business_hours_end,
+        s.transfer_enabled, coalesce(t.stale_hours, 24) AS stale_hours,
+        (SELECT max(i.created_at) FROM tool_data_imports i
+          WHERE i.organization_id = o.id AND i.kind = 'reservations'
+            AND i.errors = 0) AS last_import_at
+   FROM organizations o
+   LEFT JOIN agent_settings s ON s.organization_id = o.id
+   LEFT JOIN tool_data_settings t ON t.organization_id = o.id
+  WHERE o.id = $1";
+
+fn context_of(r: &sqlx::postgres::PgRow) -> Result<ToolContext, AppError> {
     let zone: Option<String> = r.try_get("timezone")?;
     let timezone = zone
         .as_deref()
@@ -68,8 +74,64 @@ pub async fn context(conn: &mut PgConnection, org_id: Uuid) -> Result<ToolContex
             .try_get::<Option<bool>, _>("transfer_enabled")?
             .unwrap_or(true),
         last_import_at: r.try_get("last_import_at")?,
-        stale_hours: r.try_get("tool_data_stale_hours")?,
+        stale_hours: r.try_get("stale_hours")?,
     })
+}
+
+/// The organization's context (see [`CONTEXT`]).
+pub async fn context(conn: &mut PgConnection, org_id: Uuid) -> Result<ToolContext, AppError> {
+    let r = sqlx::query(CONTEXT)
+        .bind(org_id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    context_of(&r)
+}
+
+/// What the tool looks a reservation up by.
+pub enum Lookup<'a> {
+    /// A confirmation key (`domain::reservations::confirmation_key`).
+    Key(&'a str),
+    /// The caller's next pickup in `[from, to)`.
+    Phone {
+        phone: &'a str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    },
+}
+
+/// The tool's whole read in one statement: the organization's context and
+/// the reservation asked for (with its driver's phone), if any.
+pub async fn look_up(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+    by: Lookup<'_>,
+) -> Result<(ToolContext, Option<FoundReservation>), AppError> {
+    let found = match by {
+        Lookup::Key(_) => format!(
+            "{FOUND} WHERE r.organization_id = $1 AND r.confirmation_key = $2
+              ORDER BY r.pickup_at DESC LIMIT 1"
+        ),
+        Lookup::Phone { .. } => format!(
+            "{FOUND} WHERE r.organization_id = $1 AND r.passenger_phone = $2
+                AND r.pickup_at >= $3 AND r.pickup_at < $4
+              ORDER BY r.pickup_at LIMIT 1"
+        ),
+    };
+    let sql = format!("SELECT c.*, f.* FROM ({CONTEXT}) c LEFT JOIN LATERAL ({found}) f ON true");
+    let q = sqlx::query(&sql).bind(org_id);
+    let q = match by {
+        Lookup::Key(key) => q.bind(key.to_string()),
+        Lookup::Phone { phone, from, to } => q.bind(phone.to_string()).bind(from).bind(to),
+    };
+    let r = q.fetch_optional(conn).await?.ok_or(AppError::NotFound)?;
+    let ctx = context_of(&r)?;
+    let number: Option<String> = r.try_get("confirmation_number")?;
+    let reservation = match number {
+        Some(_) => Some(found_of(&r)?),
+        None => None,
+    };
+    Ok((ctx, reservation))
 }
 
 const FOUND: &str = "SELECT r.confirmation_number, r.passenger_name, r.pickup_at, r.pickup_address,
@@ -78,7 +140,7 @@ const FOUND: &str = "SELECT r.confirmation_number, r.passenger_name, r.pickup_at
    LEFT JOIN drivers d ON d.organization_id = r.organization_id AND d.name = r.driver_name
                       AND d.active";
 
-fn found(r: &sqlx::postgres::PgRow) -> Result<FoundReservation, sqlx::Error> {
+fn found_of(r: &sqlx::postgres::PgRow) -> Result<FoundReservation, sqlx::Error> {
     Ok(FoundReservation {
         confirmation_number: r.try_get("confirmation_number")?,
         passenger_name: r.try_get("passenger_name")?,
@@ -89,45 +151,6 @@ fn found(r: &sqlx::postgres::PgRow) -> Result<FoundReservation, sqlx::Error> {
         driver_name: r.try_get("driver_name")?,
         driver_phone: r.try_get("driver_phone")?,
     })
-}
-
-/// By confirmation key (`domain::reservations::confirmation_key`).
-pub async fn by_confirmation(
-    conn: &mut PgConnection,
-    org_id: Uuid,
-    key: &str,
-) -> Result<Option<FoundReservation>, AppError> {
-    let row = sqlx::query(&format!(
-        "{FOUND} WHERE r.organization_id = $1 AND r.confirmation_key = $2
-          ORDER BY r.pickup_at DESC LIMIT 1"
-    ))
-    .bind(org_id)
-    .bind(key)
-    .fetch_optional(conn)
-    .await?;
-    Ok(row.as_ref().map(found).transpose()?)
-}
-
-/// The caller's next pickup between `from` and `to`.
-pub async fn by_phone(
-    conn: &mut PgConnection,
-    org_id: Uuid,
-    phone: &str,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> Result<Option<FoundReservation>, AppError> {
-    let row = sqlx::query(&format!(
-        "{FOUND} WHERE r.organization_id = $1 AND r.passenger_phone = $2
-            AND r.pickup_at >= $3 AND r.pickup_at < $4
-          ORDER BY r.pickup_at LIMIT 1"
-    ))
-    .bind(org_id)
-    .bind(phone)
-    .bind(from)
-    .bind(to)
-    .fetch_optional(conn)
-    .await?;
-    Ok(row.as_ref().map(found).transpose()?)
 }
 
 /// Adds tool calls to the day's counts (UTC).

@@ -15,6 +15,7 @@ pub mod routing;
 pub mod settings;
 pub mod system;
 pub mod time;
+pub mod tool_data;
 #[cfg(feature = "ssr")]
 pub mod tool_import;
 pub mod types;

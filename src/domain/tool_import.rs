@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
+use std::io::{BufRead, BufReader, Read};
 
 /// The largest file accepted (the page says so).
 pub const MAX_BYTES: usize = 50 * 1024 * 1024;
@@ -50,13 +51,7 @@ impl Kind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowError {
-    /// The file's line (the header is line 1).
-    pub line: u64,
-    pub column: String,
-    pub message: String,
-}
+pub use super::tool_data::RowError;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reservation {
@@ -86,6 +81,8 @@ pub struct Parsed {
     pub errors: Vec<RowError>,
     pub error_count: usize,
     pub ignored_columns: Vec<String>,
+    /// The header line, lower-cased.
+    pub headers: Vec<String>,
     /// The first rows as written, for the preview.
     pub first_rows: Vec<Vec<String>>,
     pub rows: usize,
@@ -157,27 +154,95 @@ fn phone(v: Option<&str>) -> Result<Option<String>, String> {
     }
 }
 
-/// Reads `bytes` as a file of `kind`; `tz` reads local pickup times.
+/// One good row, handed over as it is read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Row {
+    Reservation(Reservation),
+    Driver(Driver),
+}
+
+/// The message for a file over [`MAX_BYTES`].
+fn too_large() -> String {
+    format!(
+        "The file is larger than {} MB. Split it, or import in parts with \u{201c}merge\u{201d}.",
+        MAX_BYTES / 1_048_576
+    )
+}
+
+/// Reads `bytes` as a file of `kind`, keeping every good row in the result;
+/// `tz` reads local pickup times.
 pub fn parse(kind: Kind, bytes: &[u8], tz: Tz) -> Result<Parsed, String> {
-    if bytes.len() > MAX_BYTES {
-        return Err(format!(
-            "The file is {:.1} MB; the limit is {} MB. Split it, or import in parts with \u{201c}merge\u{201d}.",
-            bytes.len() as f64 / 1_048_576.0,
-            MAX_BYTES / 1_048_576
-        ));
+    let mut reservations = Vec::new();
+    let mut drivers = Vec::new();
+    let mut out = read(kind, bytes, tz, |row| match row {
+        Row::Reservation(r) => reservations.push(r),
+        Row::Driver(d) => drivers.push(d),
+    })?;
+    out.reservations = reservations;
+    out.drivers = drivers;
+    Ok(out)
+}
+
+/// A reader that stops at [`MAX_BYTES`] and says so.
+struct Limited<R> {
+    inner: R,
+    read: usize,
+    over: std::rc::Rc<std::cell::Cell<bool>>,
+}
+
+impl<R: Read> Read for Limited<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n;
+        if self.read > MAX_BYTES {
+            self.over.set(true);
+            return Err(std::io::Error::other("too large"));
+        }
+        Ok(n)
     }
-    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+}
+
+/// Reads a file of `kind` from `input` as it arrives, handing each good row
+/// to `keep` and holding only the summary (the result's row lists stay
+/// empty), so a large file is never in memory whole.
+pub fn read(
+    kind: Kind,
+    input: impl Read,
+    tz: Tz,
+    mut keep: impl FnMut(Row),
+) -> Result<Parsed, String> {
+    let over = std::rc::Rc::new(std::cell::Cell::new(false));
+    let limited = Limited {
+        inner: input,
+        read: 0,
+        over: over.clone(),
+    };
+    let mut input = BufReader::with_capacity(256 * 1024, limited);
+    // The delimiter is decided by the header line, read whole first however
+    // the file arrives in pieces.
+    let mut head = Vec::new();
+    match input.read_until(b'\n', &mut head) {
+        Ok(_) => {}
+        Err(_) if over.get() => return Err(too_large()),
+        Err(_) => return Err("The file could not be read.".to_string()),
+    }
+    if head.is_empty() {
+        return Err("The file is empty. Download the template to start from.".to_string());
+    }
+    if head.starts_with("\u{feff}".as_bytes()) {
+        head.drain(..3);
+    }
+    let delimiter = delimiter(&head);
     let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter(bytes))
+        .delimiter(delimiter)
         .flexible(true)
         .trim(csv::Trim::Headers)
-        .from_reader(bytes);
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|_| "The file is not readable as CSV text (UTF-8).".to_string())?
-        .iter()
-        .map(|h| h.trim().to_ascii_lowercase())
-        .collect();
+        .from_reader(std::io::Cursor::new(head).chain(input));
+    let headers: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(|h| h.trim().to_ascii_lowercase()).collect(),
+        Err(_) if over.get() => return Err(too_large()),
+        Err(_) => return Err("The file is not readable as CSV text (UTF-8).".to_string()),
+    };
     let missing: Vec<&str> = kind
         .required()
         .iter()
@@ -193,6 +258,7 @@ pub fn parse(kind: Kind, bytes: &[u8], tz: Tz) -> Result<Parsed, String> {
     let at = |name: &str| headers.iter().position(|h| h == name);
     let cols: Vec<Option<usize>> = kind.columns().iter().map(|c| at(c)).collect();
     let mut out = Parsed {
+        headers: headers.clone(),
         ignored_columns: headers
             .iter()
             .filter(|h| !kind.columns().contains(&h.as_str()))
@@ -206,12 +272,13 @@ pub fn parse(kind: Kind, bytes: &[u8], tz: Tz) -> Result<Parsed, String> {
         out.rows += 1;
         let record = match record {
             Ok(r) => r,
+            Err(_) if over.get() => return Err(too_large()),
             Err(e) => {
                 out.problem(line, "", format!("This line cannot be read: {e}"));
                 continue;
             }
         };
-        if out.first_rows.len() < 10 {
+        if out.first_rows.len() < super::tool_data::PREVIEW_ROWS {
             out.first_rows
                 .push(record.iter().map(str::to_string).collect());
         }
@@ -263,7 +330,7 @@ pub fn parse(kind: Kind, bytes: &[u8], tz: Tz) -> Result<Parsed, String> {
                     }
                 };
                 if let (true, Some(confirmation_number), Some(pickup_at)) = (ok, number, pickup) {
-                    out.reservations.push(Reservation {
+                    keep(Row::Reservation(Reservation {
                         confirmation_number,
                         passenger_name: optional(get(2)),
                         passenger_phone: phone,
@@ -272,7 +339,7 @@ pub fn parse(kind: Kind, bytes: &[u8], tz: Tz) -> Result<Parsed, String> {
                         dropoff_address: optional(get(5)),
                         status: optional(get(6)).unwrap_or_else(|| "scheduled".into()),
                         driver_name: optional(get(7)),
-                    });
+                    }));
                 }
             }
             Kind::Drivers => {
@@ -315,11 +382,11 @@ pub fn parse(kind: Kind, bytes: &[u8], tz: Tz) -> Result<Parsed, String> {
                     }
                 };
                 if let (true, Some(name)) = (ok, name) {
-                    out.drivers.push(Driver {
+                    keep(Row::Driver(Driver {
                         name,
                         phone,
                         active,
-                    });
+                    }));
                 }
             }
         }
@@ -404,9 +471,16 @@ mod tests {
         .unwrap();
         assert_eq!(d.drivers.len(), 2);
         assert!(!d.drivers[0].active && d.drivers[1].active);
-        assert!(parse(Kind::Drivers, &vec![b'x'; MAX_BYTES + 1], PHX)
+        // Over the limit, whether the header or the rows run past it.
+        let mut long_rows = b"name\n".to_vec();
+        long_rows.resize(MAX_BYTES + 1, b'x');
+        for file in [vec![b'x'; MAX_BYTES + 1], long_rows] {
+            let e = parse(Kind::Drivers, &file, PHX).unwrap_err();
+            assert!(e.contains("larger than 50 MB"), "{e}");
+        }
+        assert!(parse(Kind::Drivers, b"", PHX)
             .unwrap_err()
-            .contains("limit"));
+            .contains("empty"));
     }
 
     #[test]

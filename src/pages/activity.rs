@@ -29,6 +29,7 @@ pub fn ActivityPage() -> impl IntoView {
             <Title text="Activity"/>
             <Gate need>
                 <div class="page-head"><h1>"Activity"</h1></div>
+                {(!platform).then(|| view! { <ToolCalls/> })}
                 <ActivityView platform/>
             </Gate>
         </Frame>
@@ -141,5 +142,60 @@ fn Entries(list: Vec<ActivityEntry>, platform: bool) -> impl IntoView {
                 </tbody>
             </table>
         </div>
+    }
+}
+
+/// The voice agent's reservation look-ups per day (counted, not logged one
+/// by one): how often callers asked, and how often a reservation was found.
+#[component]
+fn ToolCalls() -> impl IntoView {
+    let days = Resource::new(|| (), |_| crate::api::reservations::tool_call_days());
+    view! {
+        <section id="tool-calls" aria-labelledby="tool-calls-title">
+            <h2 id="tool-calls-title">"Reservation look-ups by the voice agent"</h2>
+            <Transition fallback=|| view! { <Loading/> }>
+                {move || Suspend::new(async move {
+                    match days.await {
+                        Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                        Ok(list) if list.is_empty() => view! {
+                            <Empty title="No look-ups in the last 30 days" hint="Each time a caller asks about a reservation, the day's count goes up here."/>
+                        }.into_any(),
+                        Ok(list) => {
+                            let most = list.iter().map(|d| d.calls).max().unwrap_or(1).max(1);
+                            view! {
+                                <div class="table-wrap">
+                                    <table class="table" id="tool-call-days">
+                                        <thead><tr>
+                                            <th scope="col">"Day (UTC)"</th>
+                                            <th scope="col">"Look-ups"</th>
+                                            <th scope="col">"Found"</th>
+                                            <th scope="col">"Not found"</th>
+                                            <th scope="col">"Mean time"</th>
+                                        </tr></thead>
+                                        <tbody>
+                                            {list.into_iter().map(|d| {
+                                                let width = format!("width: {}%", i64::from(d.calls) * 100 / i64::from(most));
+                                                view! {
+                                                    <tr>
+                                                        <td class="nowrap">{d.day.format("%b %-d, %Y").to_string()}</td>
+                                                        <td class="num">
+                                                            {d.calls}
+                                                            <span class="share" aria-hidden="true"><span style=width></span></span>
+                                                        </td>
+                                                        <td class="num">{d.found}</td>
+                                                        <td class="num">{d.not_found}</td>
+                                                        <td class="num">{format!("{} ms", d.mean_ms)}</td>
+                                                    </tr>
+                                                }
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </section>
     }
 }

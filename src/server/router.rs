@@ -106,11 +106,29 @@ pub fn build(state: AppState) -> Router {
         .route("/calls/{id}/recording", get(super::recording::recording))
         .route("/calls/export.csv", get(super::export::calls_csv))
         .route("/events", get(super::live::events))
+        .route("/reservations/export.csv", get(super::tool_data::export))
+        .route(
+            "/reservations/drivers.csv",
+            get(super::tool_data::export_drivers),
+        )
+        .route(
+            "/reservations/templates/{file}",
+            get(super::tool_data::template),
+        )
+        .route(
+            "/reservations/uploads/{id}/confirm",
+            post(super::tool_data::confirm),
+        )
         .layer(RequestBodyLimitLayer::new(SMALL_BODY_BYTES))
         .layer(axum::middleware::from_fn(malformed_arguments))
         .route(
             "/console/orgs/{org}/brand/{kind}",
             post(super::brand::upload).layer(DefaultBodyLimit::max(super::brand::MAX_UPLOAD_BYTES)),
+        )
+        .route(
+            "/reservations/upload/{kind}",
+            post(super::tool_data::upload)
+                .layer(DefaultBodyLimit::max(super::tool_data::MAX_UPLOAD_BYTES)),
         )
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,

@@ -153,7 +153,7 @@ fn iso(t: Option<DateTime<Utc>>, tz: Tz) -> String {
 /// a formula by spreadsheet programs, so it gets a leading apostrophe. A
 /// phone number in E.164 (`+` and digits only) is a number to them, not a
 /// formula, and stays as it is.
-fn cell(text: &str) -> std::borrow::Cow<'_, str> {
+pub(super) fn cell(text: &str) -> std::borrow::Cow<'_, str> {
     let e164 = text
         .strip_prefix('+')
         .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));

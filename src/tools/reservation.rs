@@ -1,6 +1,6 @@
 //! `check_reservation`: resolve the organization from the signed call,
 //! verify the signature with its key, look the reservation up in its tenant
-//! transaction (two statements), and say what was found.
+//! transaction (one statement), and say what was found.
 
 use crate::crypto::Keyring;
 use crate::db::{self, credentials::VoiceKey, PlatformAccess, TenantCtx};
@@ -150,7 +150,7 @@ pub async fn answer(
 }
 
 /// The organization's context and the reservation, in its tenant
-/// transaction: two statements.
+/// transaction: one statement.
 async fn look_up(
     pool: &PgPool,
     org_id: Uuid,
@@ -158,31 +158,34 @@ async fn look_up(
     call: &Value,
     now: DateTime<Utc>,
 ) -> Result<(String, bool), crate::error::AppError> {
-    let mut tx = db::tx::tenant(pool, &TenantCtx::without_user(org_id)).await?;
-    let ctx = db::tool_data::context(&mut tx, org_id).await?;
-    let found = match asked {
+    use db::tool_data::Lookup;
+    let key;
+    let phone;
+    let by = match asked {
         Asked::Confirmation(n) => {
-            db::tool_data::by_confirmation(&mut tx, org_id, &reservations::confirmation_key(n))
-                .await?
+            key = reservations::confirmation_key(n);
+            Lookup::Key(&key)
         }
         Asked::CallerPhone => {
             // The passenger is whoever is on the other end: the caller of an
             // inbound call, the one we dialled on an outbound call.
             let outbound = call.get("direction").and_then(Value::as_str) == Some("outbound");
             let side = if outbound { "to_number" } else { "from_number" };
-            let caller = call
+            phone = call
                 .get(side)
                 .and_then(Value::as_str)
-                .and_then(|n| crate::domain::e164(n.trim()).ok());
-            match caller {
-                Some(phone) => {
-                    let until = now + chrono::Duration::hours(24);
-                    db::tool_data::by_phone(&mut tx, org_id, &phone, now, until).await?
-                }
-                None => None,
+                .and_then(|n| crate::domain::e164(n.trim()).ok())
+                // No number: a lookup that finds nothing, in the same shape.
+                .unwrap_or_default();
+            Lookup::Phone {
+                phone: &phone,
+                from: now,
+                to: now + chrono::Duration::hours(24),
             }
         }
     };
+    let mut tx = db::tx::tenant(pool, &TenantCtx::without_user(org_id)).await?;
+    let (ctx, found) = db::tool_data::look_up(&mut tx, org_id, by).await?;
     tx.commit().await?;
     let text = reservations::answer(found.as_ref(), asked, &ctx, now);
     Ok((text, found.is_some()))

@@ -3,5 +3,6 @@
 pub mod agents;
 pub mod call;
 pub mod home;
+pub mod reservations;
 pub mod settings;
 pub mod team;

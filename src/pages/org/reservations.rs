@@ -1,0 +1,91 @@
+//! `/reservations`: the data the voice agent's `check_reservation` tool
+//! answers from. Members search and export; org admins import files (with a
+//! preview), edit or cancel a reservation, and set when the data counts as
+//! stale.
+
+use crate::api::reservations::{
+    reservations_overview, ReservationCancel, ReservationSave, ToolDataStaleHours,
+};
+use crate::components::gate::{Gate, Need};
+use crate::components::layout::Frame;
+use crate::components::reservations::edit::EditReservation;
+use crate::components::reservations::import::{ImportPanel, UploadPanel};
+use crate::components::reservations::tables::{Drivers, Reservations};
+use crate::components::reservations::Freshness;
+use crate::components::status::{ErrorNotice, Loading};
+use crate::domain::tool_data::ReservationQuery;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn ReservationsPage() -> impl IntoView {
+    view! {
+        <Title text="Reservations"/>
+        <Frame>
+            <Gate need=Need::Member>
+                <ReservationsView/>
+            </Gate>
+        </Frame>
+    }
+}
+
+#[component]
+fn ReservationsView() -> impl IntoView {
+    let params = use_query_map();
+    let stale = ServerAction::<ToolDataStaleHours>::new();
+    let save = ServerAction::<ReservationSave>::new();
+    let cancel = ServerAction::<ReservationCancel>::new();
+    let overview = Resource::new(
+        move || {
+            (
+                stale.version().get(),
+                save.version().get(),
+                cancel.version().get(),
+            )
+        },
+        |_| reservations_overview(),
+    );
+    // The query decides what the page shows; a new query renders it again.
+    let get = move |k: &str| params.with(|q| q.get(k));
+    let uuid = move |k: &str| get(k).and_then(|v| uuid::Uuid::parse_str(&v).ok());
+    view! {
+        <Transition fallback=|| view! { <Loading/> }>
+            {move || {
+                let query = ReservationQuery::from_query(get);
+                let upload = uuid("upload");
+                let edit = uuid("edit");
+                let refused = get("refused").is_some();
+                let imported = get("imported");
+                let dq = get("dq").unwrap_or_default();
+                let dpage = get("dpage").and_then(|p| p.parse().ok()).unwrap_or(0);
+                Suspend::new(async move {
+                    let o = match overview.await {
+                        Ok(o) => o,
+                        Err(e) => return view! { <ErrorNotice error=e/> }.into_any(),
+                    };
+                    let can_edit = o.can_edit;
+                    let done = imported.map(|kind| view! {
+                        <p class="form-success" role="status">{format!("The {kind} were imported.")}</p>
+                    });
+                    view! {
+                        <div class="page-head">
+                            <h1>"Reservations"</h1>
+                            <Freshness o=o.clone()/>
+                        </div>
+                        <p class="muted">
+                            {format!("{} reservations, {} drivers. Times are in {}. The voice agent looks reservations up here when callers ask about their ride.", o.reservations, o.drivers, o.timezone)}
+                        </p>
+                        {done}
+                        {(can_edit && edit.is_some()).then(|| view! { <EditReservation id=edit.unwrap_or_default() save/> })}
+                        {(can_edit && upload.is_some()).then(|| view! { <UploadPanel id=upload.unwrap_or_default() refused/> })}
+                        {can_edit.then(|| view! { <ImportPanel o=o.clone() stale/> })}
+                        <Reservations query can_edit cancel/>
+                        <Drivers text=dq page=dpage/>
+                    }
+                    .into_any()
+                })
+            }}
+        </Transition>
+    }
+}
