@@ -74,6 +74,10 @@ pub struct ToolDataOverview {
     pub timezone: String,
     /// The viewer may import, edit and change the setting.
     pub can_edit: bool,
+    /// Judged by the server when it answered ("updated 3 h ago"): the
+    /// browser cannot read the time from WebAssembly.
+    pub freshness: String,
+    pub stale: bool,
 }
 
 impl ToolDataOverview {

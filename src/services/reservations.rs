@@ -7,8 +7,8 @@ use super::export::cell;
 use crate::auth::Principal;
 use crate::db::{self, audit::Entry, reservations::Search, reservations::Stored};
 use crate::domain::tool_data::{
-    DriversPage, ReservationForm, ReservationLine, ReservationQuery, ReservationsPage, ToolCallDay,
-    ToolDataOverview,
+    freshness, DriversPage, ReservationForm, ReservationLine, ReservationQuery, ReservationsPage,
+    ToolCallDay, ToolDataOverview,
 };
 use crate::domain::tool_import::{self, Kind};
 use crate::error::{AppError, FieldError};
@@ -40,7 +40,7 @@ pub async fn overview(pool: &PgPool, who: &Principal) -> Result<ToolDataOverview
     let last_reservations = db::reservations::last_import(&mut tx, org_id, "reservations").await?;
     let last_drivers = db::reservations::last_import(&mut tx, org_id, "drivers").await?;
     tx.commit().await?;
-    Ok(ToolDataOverview {
+    let mut o = ToolDataOverview {
         reservations,
         drivers,
         last_reservations,
@@ -49,7 +49,13 @@ pub async fn overview(pool: &PgPool, who: &Principal) -> Result<ToolDataOverview
         stale_hours: ctx.stale_hours,
         timezone: ctx.timezone.name().to_string(),
         can_edit: who.is_admin(),
-    })
+        freshness: String::new(),
+        stale: true,
+    };
+    let now = Utc::now();
+    o.freshness = freshness(o.fresh_at, now);
+    o.stale = o.is_stale(now);
+    Ok(o)
 }
 
 /// The search as SQL wants it; a date is a whole day in the organization's

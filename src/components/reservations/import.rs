@@ -78,8 +78,9 @@ fn LastImport(last: Option<ImportRecord>) -> impl IntoView {
             clock().when(r.at)
         ),
         Some(r) => format!(
-            "Last import: {} rows ({}){} — {}, {}.",
+            "Last import: {} row{} ({}){} — {}, {}.",
             r.rows,
+            if r.rows == 1 { "" } else { "s" },
             if r.mode == "replace" {
                 "replaced everything"
             } else {
@@ -244,7 +245,7 @@ fn Confirm(id: Uuid, kind: String, rows: i32) -> impl IntoView {
                 </label>
             </fieldset>
             <p class="hint">"One step: if anything fails, nothing changes. 100,000 rows take under a minute."</p>
-            <button type="submit" class="button button-primary">{format!("Import {rows} rows")}</button>
+            <button type="submit" class="button button-primary">{format!("Import {rows} row{}", if rows == 1 { "" } else { "s" })}</button>
             " "
             <a class="button button-quiet" href="/reservations">"Cancel"</a>
         </form>

@@ -6,15 +6,14 @@ pub mod edit;
 pub mod import;
 pub mod tables;
 
-use crate::domain::tool_data::{freshness, ToolDataOverview};
+use crate::domain::tool_data::ToolDataOverview;
 use leptos::prelude::*;
 
 /// "Reservations updated 3 h ago", amber once older than the limit.
 #[component]
 pub fn Freshness(o: ToolDataOverview) -> impl IntoView {
-    let now = chrono::Utc::now();
-    let stale = o.is_stale(now);
-    let text = format!("Reservations {}", freshness(o.fresh_at, now));
+    let stale = o.stale;
+    let text = format!("Reservations {}", o.freshness);
     let title = format!(
         "Counted as stale {} h after the last import.",
         o.stale_hours

@@ -1,7 +1,9 @@
 //! The reservations and drivers, searched and paged by the page's query
 //! string (plain GET forms and links).
 
-use crate::api::reservations::{drivers_list, reservations_list, ReservationCancel};
+use crate::api::reservations::{
+    drivers_list, reservations_list, ReservationCancel, ReservationSave,
+};
 use crate::components::form::{outcome, FormMessage};
 use crate::components::status::{Badge, Empty, ErrorNotice, Loading};
 use crate::domain::tool_data::{
@@ -12,18 +14,17 @@ use leptos_router::components::Form;
 
 #[component]
 pub fn Reservations(
-    query: ReservationQuery,
+    query: Signal<ReservationQuery>,
     can_edit: bool,
     cancel: ServerAction<ReservationCancel>,
+    save: ServerAction<ReservationSave>,
 ) -> impl IntoView {
-    let q = query.clone();
     let list = Resource::new(
-        move || (q.clone(), cancel.version().get()),
-        |(q, _)| reservations_list(q),
+        move || (query.get(), cancel.version().get(), save.version().get()),
+        |(q, _, _)| reservations_list(q),
     );
-    let export = format!("/reservations/export.csv?{}", query.to_query(0));
-    let date = query.date.map(|d| d.to_string()).unwrap_or_default();
-    let typed = query.q.clone();
+    let export = move || format!("/reservations/export.csv?{}", query.get().to_query(0));
+    let date = move || query.get().date.map(|d| d.to_string()).unwrap_or_default();
     view! {
         <section id="reservations" aria-labelledby="reservations-title">
             <div class="page-head">
@@ -34,11 +35,11 @@ pub fn Reservations(
                 <div class="filters">
                     <div class="field">
                         <label for="r-q">"Confirmation number, phone or name"</label>
-                        <input id="r-q" name="q" value=typed placeholder="e.g. DS-4411"/>
+                        <input id="r-q" name="q" prop:value=move || query.get().q placeholder="e.g. DS-4411"/>
                     </div>
                     <div class="field">
                         <label for="r-date">"Pickup date"</label>
-                        <input id="r-date" name="date" type="date" value=date/>
+                        <input id="r-date" name="date" type="date" prop:value=date/>
                     </div>
                     <div class="filter-actions">
                         <button type="submit" class="button button-primary">"Search"</button>
@@ -48,23 +49,21 @@ pub fn Reservations(
             </Form>
             <FormMessage value=outcome(cancel.value()) success="Reservation cancelled."/>
             <Transition fallback=|| view! { <Loading/> }>
-                {move || {
-                    let query = query.clone();
-                    Suspend::new(async move {
-                        match list.await {
-                            Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                            Ok(p) if p.total == 0 => {
-                                let (title, hint) = if query == ReservationQuery::default() {
-                                    ("No reservations yet", "Import a reservations file above; the voice agent answers callers from it.")
-                                } else {
-                                    ("No reservation matches", "Try part of a name, the whole phone number, or another date.")
-                                };
-                                view! { <Empty title hint/> }.into_any()
-                            }
-                            Ok(p) => view! { <ReservationRows p query can_edit cancel/> }.into_any(),
+                {move || Suspend::new(async move {
+                    let shown = query.get_untracked();
+                    match list.await {
+                        Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                        Ok(p) if p.total == 0 => {
+                            let (title, hint) = if shown == ReservationQuery::default() {
+                                ("No reservations yet", "Import a reservations file above; the voice agent answers callers from it.")
+                            } else {
+                                ("No reservation matches", "Try part of a name, the whole phone number, or another date.")
+                            };
+                            view! { <Empty title hint/> }.into_any()
                         }
-                    })
-                }}
+                        Ok(p) => view! { <ReservationRows p query=shown can_edit cancel/> }.into_any(),
+                    }
+                })}
             </Transition>
         </section>
     }
@@ -167,10 +166,11 @@ fn pager(total: i64, page: u32, link: impl Fn(u32) -> String) -> impl IntoView {
 }
 
 #[component]
-pub fn Drivers(text: String, page: u32) -> impl IntoView {
-    let t = text.clone();
-    let list = Resource::new(move || (t.clone(), page), |(t, p)| drivers_list(t, p));
-    let typed = text.clone();
+pub fn Drivers(text: Signal<String>, page: Signal<u32>) -> impl IntoView {
+    let list = Resource::new(
+        move || (text.get(), page.get()),
+        |(t, p)| drivers_list(t, p),
+    );
     view! {
         <section id="drivers" aria-labelledby="drivers-title">
             <div class="page-head">
@@ -181,7 +181,7 @@ pub fn Drivers(text: String, page: u32) -> impl IntoView {
                 <div class="filters">
                     <div class="field">
                         <label for="d-q">"Name or phone"</label>
-                        <input id="d-q" name="dq" value=typed/>
+                        <input id="d-q" name="dq" prop:value=move || text.get()/>
                     </div>
                     <div class="filter-actions">
                         <button type="submit" class="button">"Search drivers"</button>
@@ -189,18 +189,16 @@ pub fn Drivers(text: String, page: u32) -> impl IntoView {
                 </div>
             </Form>
             <Transition fallback=|| view! { <Loading/> }>
-                {move || {
-                    let text = text.clone();
-                    Suspend::new(async move {
-                        match list.await {
-                            Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                            Ok(p) if p.total == 0 => view! {
-                                <Empty title="No drivers" hint="Import a drivers file to let the agent give a driver's number during business hours."/>
-                            }.into_any(),
-                            Ok(p) => view! { <DriverRows p text/> }.into_any(),
-                        }
-                    })
-                }}
+                {move || Suspend::new(async move {
+                    let shown = text.get_untracked();
+                    match list.await {
+                        Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                        Ok(p) if p.total == 0 => view! {
+                            <Empty title="No drivers" hint="Import a drivers file to let the agent give a driver's number during business hours."/>
+                        }.into_any(),
+                        Ok(p) => view! { <DriverRows p text=shown/> }.into_any(),
+                    }
+                })}
             </Transition>
         </section>
     }

@@ -46,19 +46,21 @@ fn ReservationsView() -> impl IntoView {
         },
         |_| reservations_overview(),
     );
-    // The query decides what the page shows; a new query renders it again.
+    // The query string decides what the page shows; the router changes it
+    // without loading the page again, so every part reads it as a signal.
     let get = move |k: &str| params.with(|q| q.get(k));
     let uuid = move |k: &str| get(k).and_then(|v| uuid::Uuid::parse_str(&v).ok());
+    let query = Signal::derive(move || ReservationQuery::from_query(get));
+    let drivers = Signal::derive(move || get("dq").unwrap_or_default());
+    let drivers_page =
+        Signal::derive(move || get("dpage").and_then(|p| p.parse().ok()).unwrap_or(0));
     view! {
         <Transition fallback=|| view! { <Loading/> }>
             {move || {
-                let query = ReservationQuery::from_query(get);
                 let upload = uuid("upload");
                 let edit = uuid("edit");
                 let refused = get("refused").is_some();
                 let imported = get("imported");
-                let dq = get("dq").unwrap_or_default();
-                let dpage = get("dpage").and_then(|p| p.parse().ok()).unwrap_or(0);
                 Suspend::new(async move {
                     let o = match overview.await {
                         Ok(o) => o,
@@ -80,8 +82,8 @@ fn ReservationsView() -> impl IntoView {
                         {(can_edit && edit.is_some()).then(|| view! { <EditReservation id=edit.unwrap_or_default() save/> })}
                         {(can_edit && upload.is_some()).then(|| view! { <UploadPanel id=upload.unwrap_or_default() refused/> })}
                         {can_edit.then(|| view! { <ImportPanel o=o.clone() stale/> })}
-                        <Reservations query can_edit cancel/>
-                        <Drivers text=dq page=dpage/>
+                        <Reservations query can_edit cancel save/>
+                        <Drivers text=drivers page=drivers_page/>
                     }
                     .into_any()
                 })
