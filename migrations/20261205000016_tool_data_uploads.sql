@@ -46,6 +46,9 @@ ALTER TABLE organizations DROP COLUMN tool_data_stale_hours;
 -- error count and no rows; freshness counts only imports that stored.
 ALTER TABLE tool_data_imports ADD COLUMN filename text CHECK (length(filename) <= 255);
 
+-- Calls that named the organization but were refused (signature, suspended).
+ALTER TABLE tool_call_counts ADD COLUMN refused integer NOT NULL DEFAULT 0;
+
 DO $$
 DECLARE t text;
 BEGIN

@@ -199,6 +199,25 @@ async fn a_call_without_a_known_organization_or_a_good_signature_is_refused() {
         send(&app, &body, Some(KEY_A), now - 10 * 60 * 1000).await.0,
         401
     );
+    // The three that named alpha's number are counted as refused for alpha
+    // (an activity-page figure), none as answered.
+    let mut counted = (0, 0);
+    for _ in 0..50 {
+        let mut tx = db::tx::tenant(&app.db.app, &TenantCtx::without_user(f.alpha.id))
+            .await
+            .unwrap();
+        counted = sqlx::query_as("SELECT calls, refused FROM tool_call_counts")
+            .fetch_optional(&mut *tx)
+            .await
+            .unwrap()
+            .unwrap_or((0, 0));
+        tx.commit().await.unwrap();
+        if counted.1 >= 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(counted, (0, 3));
     // Not JSON.
     let res = reqwest::Client::new()
         .post(app.url("127.0.0.1", "/tools/check-reservation"))

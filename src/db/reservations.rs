@@ -279,7 +279,7 @@ pub async fn tool_call_days(
     to: NaiveDate,
 ) -> Result<Vec<ToolCallDay>, AppError> {
     let rows = sqlx::query(
-        "SELECT day, calls, found, not_found,
+        "SELECT day, calls, found, not_found, refused,
                 CASE WHEN calls > 0 THEN total_ms / calls ELSE 0 END AS mean_ms
            FROM tool_call_counts
           WHERE organization_id = $1 AND day BETWEEN $2 AND $3
@@ -297,6 +297,7 @@ pub async fn tool_call_days(
                 calls: r.try_get("calls")?,
                 found: r.try_get("found")?,
                 not_found: r.try_get("not_found")?,
+                refused: r.try_get("refused")?,
                 mean_ms: r.try_get("mean_ms")?,
             })
         })

@@ -153,27 +153,37 @@ fn found_of(r: &sqlx::postgres::PgRow) -> Result<FoundReservation, sqlx::Error> 
     })
 }
 
+/// An organization's tool calls since the last write: answered (found or
+/// not), refused, and the time the answers took.
+pub struct Counted {
+    pub calls: i32,
+    pub found: i32,
+    pub refused: i32,
+    pub took_ms: i64,
+}
+
 /// Adds tool calls to the day's counts (UTC).
 pub async fn count_calls(
     conn: &mut PgConnection,
     org_id: Uuid,
-    calls: i32,
-    found: i32,
-    took_ms: i64,
+    c: Counted,
 ) -> Result<(), AppError> {
     sqlx::query(
-        "INSERT INTO tool_call_counts (organization_id, day, calls, found, not_found, total_ms)
-         VALUES ($1, (now() AT TIME ZONE 'UTC')::date, $2, $3, $2 - $3, $4)
+        "INSERT INTO tool_call_counts
+           (organization_id, day, calls, found, not_found, refused, total_ms)
+         VALUES ($1, (now() AT TIME ZONE 'UTC')::date, $2, $3, $2 - $3, $4, $5)
          ON CONFLICT (organization_id, day) DO UPDATE SET
            calls = tool_call_counts.calls + EXCLUDED.calls,
            found = tool_call_counts.found + EXCLUDED.found,
            not_found = tool_call_counts.not_found + EXCLUDED.not_found,
+           refused = tool_call_counts.refused + EXCLUDED.refused,
            total_ms = tool_call_counts.total_ms + EXCLUDED.total_ms",
     )
     .bind(org_id)
-    .bind(calls)
-    .bind(found)
-    .bind(took_ms)
+    .bind(c.calls)
+    .bind(c.found)
+    .bind(c.refused)
+    .bind(c.took_ms)
     .execute(conn)
     .await?;
     Ok(())

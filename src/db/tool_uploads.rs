@@ -142,6 +142,19 @@ pub async fn get(
     }))
 }
 
+/// Holds upload `id` until the transaction ends, so two confirmations of
+/// one upload cannot both import it; `false` when there is no such upload.
+pub async fn lock(conn: &mut PgConnection, org_id: Uuid, id: Uuid) -> Result<bool, AppError> {
+    Ok(sqlx::query(
+        "SELECT 1 FROM tool_data_uploads WHERE organization_id = $1 AND id = $2 FOR UPDATE",
+    )
+    .bind(org_id)
+    .bind(id)
+    .fetch_optional(conn)
+    .await?
+    .is_some())
+}
+
 pub async fn delete(conn: &mut PgConnection, org_id: Uuid, id: Uuid) -> Result<(), AppError> {
     sqlx::query("DELETE FROM tool_data_uploads WHERE organization_id = $1 AND id = $2")
         .bind(org_id)

@@ -123,11 +123,7 @@ pub fn answer(
             s
         }
     };
-    let stale = match ctx.last_import_at {
-        None => true,
-        Some(at) => now - at > chrono::Duration::hours(i64::from(ctx.stale_hours)),
-    };
-    if stale {
+    if super::tool_data::is_stale(ctx.last_import_at, ctx.stale_hours, now) {
         out.push_str(
             " Note: the reservation list has not been updated recently, so details may have \
              changed; offer to have the office confirm.",

@@ -83,10 +83,16 @@ pub struct ToolDataOverview {
 impl ToolDataOverview {
     /// The data is older than the organization's limit (or was never imported).
     pub fn is_stale(&self, now: DateTime<Utc>) -> bool {
-        match self.fresh_at {
-            None => true,
-            Some(at) => now - at > chrono::Duration::hours(i64::from(self.stale_hours)),
-        }
+        is_stale(self.fresh_at, self.stale_hours, now)
+    }
+}
+
+/// Reservations last imported at `fresh_at` are stale `hours` later, and
+/// never-imported ones always are: the page's amber and the tool's warning.
+pub fn is_stale(fresh_at: Option<DateTime<Utc>>, hours: i32, now: DateTime<Utc>) -> bool {
+    match fresh_at {
+        None => true,
+        Some(at) => now - at > chrono::Duration::hours(i64::from(hours)),
     }
 }
 
@@ -228,6 +234,8 @@ pub struct ToolCallDay {
     pub calls: i32,
     pub found: i32,
     pub not_found: i32,
+    /// Calls that named the organization and failed verification.
+    pub refused: i32,
     /// Mean time to answer, milliseconds.
     pub mean_ms: i64,
 }

@@ -170,6 +170,7 @@ fn ToolCalls() -> impl IntoView {
                                             <th scope="col">"Look-ups"</th>
                                             <th scope="col">"Found"</th>
                                             <th scope="col">"Not found"</th>
+                                            <th scope="col">"Refused"</th>
                                             <th scope="col">"Mean time"</th>
                                         </tr></thead>
                                         <tbody>
@@ -184,6 +185,7 @@ fn ToolCalls() -> impl IntoView {
                                                         </td>
                                                         <td class="num">{d.found}</td>
                                                         <td class="num">{d.not_found}</td>
+                                                        <td class="num">{d.refused}</td>
                                                         <td class="num">{format!("{} ms", d.mean_ms)}</td>
                                                     </tr>
                                                 }

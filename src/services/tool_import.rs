@@ -235,6 +235,10 @@ pub async fn confirm(
     let tz = timezone(pool, who).await?;
     let org_id = who.org_id();
     let mut tx = db::tx::tenant(pool, &who.tenant).await?;
+    if !db::tool_uploads::lock(&mut tx, org_id, id).await? {
+        // Imported meanwhile (a second click, another tab).
+        return Err(AppError::NotFound);
+    }
     match kind {
         Kind::Reservations if mode == Mode::Replace => {
             db::tool_data::clear_reservations(&mut tx, org_id).await?;

@@ -22,8 +22,12 @@ pub enum ToolAnswer {
         found: bool,
     },
     /// 401: no organization could be told from the call, or the signature
-    /// does not verify with its key. Why, for the log and the counters.
-    Refused(&'static str),
+    /// does not verify with its key. Why, for the log and the counters, and
+    /// the organization the call named, when one could be told.
+    Refused {
+        reason: &'static str,
+        org_id: Option<Uuid>,
+    },
     /// 400: not JSON.
     Malformed,
     /// 503: the database failed; the platform retries.
@@ -102,11 +106,19 @@ pub async fn answer(
     };
     // Args-only requests carry no call: nothing says whose they are.
     let Some(call) = request.get("call").filter(|c| c.is_object()) else {
-        return ToolAnswer::Refused("no_call");
+        return ToolAnswer::Refused {
+            reason: "no_call",
+            org_id: None,
+        };
     };
     let resolved = match resolve(directory, pool, call).await {
         Ok(Some(r)) => r,
-        Ok(None) => return ToolAnswer::Refused("unknown_organization"),
+        Ok(None) => {
+            return ToolAnswer::Refused {
+                reason: "unknown_organization",
+                org_id: None,
+            }
+        }
         Err(e) => {
             tracing::error!(error = ?e, "could not resolve a tool call's organization");
             return ToolAnswer::RetryLater;
@@ -121,13 +133,20 @@ pub async fn answer(
         signature,
         now.timestamp_millis(),
     ) {
-        return ToolAnswer::Refused(match refusal {
+        let reason = match refusal {
             Refusal::NoKey => "rejected_no_key",
             Refusal::Signature(r) => r.as_str(),
-        });
+        };
+        return ToolAnswer::Refused {
+            reason,
+            org_id: Some(org_id),
+        };
     }
     if !resolved.active {
-        return ToolAnswer::Refused("suspended");
+        return ToolAnswer::Refused {
+            reason: "suspended",
+            org_id: Some(org_id),
+        };
     }
     let args = request.get("args").cloned().unwrap_or(Value::Null);
     let asked = args
@@ -203,6 +222,7 @@ pub struct Counts {
 struct Tally {
     calls: i32,
     found: i32,
+    refused: i32,
     took_ms: i64,
 }
 
@@ -233,6 +253,13 @@ impl Counts {
         t.took_ms += took_ms;
     }
 
+    /// A call that named this organization but was refused (its signature,
+    /// or the organization is suspended): counted apart from the answers.
+    pub fn refused(&self, org_id: Uuid) {
+        let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        pending.entry(org_id).or_default().refused += 1;
+    }
+
     /// Writes what was counted; a failure is logged and the counts kept for
     /// the next try.
     pub async fn flush(&self, pool: &PgPool) {
@@ -243,7 +270,13 @@ impl Counts {
         for (org_id, t) in taken {
             let result = async {
                 let mut tx = db::tx::tenant(pool, &TenantCtx::without_user(org_id)).await?;
-                db::tool_data::count_calls(&mut tx, org_id, t.calls, t.found, t.took_ms).await?;
+                let counted = db::tool_data::Counted {
+                    calls: t.calls,
+                    found: t.found,
+                    refused: t.refused,
+                    took_ms: t.took_ms,
+                };
+                db::tool_data::count_calls(&mut tx, org_id, counted).await?;
                 tx.commit().await?;
                 Ok::<_, crate::error::AppError>(())
             }
@@ -254,6 +287,7 @@ impl Counts {
                 let back = pending.entry(org_id).or_default();
                 back.calls += t.calls;
                 back.found += t.found;
+                back.refused += t.refused;
                 back.took_ms += t.took_ms;
             }
         }

@@ -38,9 +38,12 @@ pub async fn check_reservation(
             state.tool_counts.add(org_id, found, ms);
             ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
         }
-        ToolAnswer::Refused(why) => {
+        ToolAnswer::Refused { reason, org_id } => {
             state.metrics.tool_call("refused", started.elapsed());
-            tracing::warn!(reason = why, "refused a tool call");
+            if let Some(org_id) = org_id {
+                state.tool_counts.refused(org_id);
+            }
+            tracing::warn!(reason, "refused a tool call");
             (
                 StatusCode::UNAUTHORIZED,
                 "This request could not be verified.",
