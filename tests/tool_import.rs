@@ -263,8 +263,9 @@ async fn a_hundred_thousand_rows_import_in_one_transaction() {
     let took = started.elapsed();
     assert_eq!(p.rows, 100_000);
     assert_eq!(count(&db.app, f.alpha.id, "reservations").await, 100_000);
-    // A debug build on a small machine; the release server is several times faster.
-    assert!(took < std::time::Duration::from_secs(90), "{took:?}");
+    // The page promises "100,000 rows take under a minute"; this is a debug
+    // build, several times slower than the server.
+    assert!(took < std::time::Duration::from_secs(60), "{took:?}");
     println!("100,000 reservations imported in {took:?}");
 }
 
