@@ -49,6 +49,14 @@ pub struct Config {
     pub request_timeout_secs: u64,
     /// Requests served at once; more get 503 with `Retry-After`.
     pub max_concurrent_requests: usize,
+    /// Where e-mail is delivered (`CALLBOARD_SMTP_URL`, e.g.
+    /// `smtps://user:pass@mail.example.com`); none: it waits in the outbox.
+    pub smtp_url: Option<String>,
+    /// The sender's address (`CALLBOARD_MAIL_FROM`); the display name is the
+    /// organization's.
+    pub mail_from: String,
+    /// Days an invitation link works (`CALLBOARD_INVITATION_DAYS`, 7).
+    pub invitation_days: i64,
 }
 
 impl std::fmt::Debug for Config {
@@ -165,6 +173,7 @@ impl Config {
             .unwrap_or_else(|| "https://api.retellai.com".into())
             .trim_end_matches('/')
             .to_string();
+        let base_domain_for_mail = base_domain.clone();
         Ok(Config {
             previous_encryption_keys,
             retell_api_base,
@@ -191,6 +200,10 @@ impl Config {
             request_timeout_secs: number("CALLBOARD_REQUEST_TIMEOUT_SECS", 30)? as u64,
             max_concurrent_requests: number("CALLBOARD_MAX_CONCURRENT_REQUESTS", 512)?.max(1)
                 as usize,
+            smtp_url: var("CALLBOARD_SMTP_URL").filter(|u| !u.trim().is_empty()),
+            mail_from: var("CALLBOARD_MAIL_FROM")
+                .unwrap_or_else(|| format!("no-reply@{base_domain_for_mail}")),
+            invitation_days: number("CALLBOARD_INVITATION_DAYS", 7)?.clamp(1, 90) as i64,
         })
     }
 
@@ -255,6 +268,9 @@ mod tests {
             session_max_days: 7,
             request_timeout_secs: 30,
             max_concurrent_requests: 16,
+            smtp_url: None,
+            mail_from: "no-reply@callboard.localhost".into(),
+            invitation_days: 7,
         }
     }
 

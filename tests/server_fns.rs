@@ -91,6 +91,15 @@ const ENDPOINTS: &[(&str, Access)] = &[
     ("/api/reservations/stale-hours", Access::OrgAdmin),
     ("/api/reservations/upload", Access::OrgAdmin),
     ("/api/org/tool-calls", Access::OrgAdmin),
+    // Invitations: admins send them; the link's holder (nobody signed in)
+    // reads and accepts one on the organization's address.
+    ("/api/org/invitations", Access::OrgAdmin),
+    ("/api/org/invitations/create", Access::OrgAdmin),
+    ("/api/org/invitations/resend", Access::OrgAdmin),
+    ("/api/org/invitations/revoke", Access::OrgAdmin),
+    ("/api/auth/invitation", Access::Public),
+    ("/api/auth/invitation/accept", Access::Public),
+    ("/api/platform/outbox", Access::SuperAdmin),
 ];
 
 /// Arguments that satisfy every server function's signature, so the request
@@ -131,6 +140,7 @@ fn args(uuid: &str) -> Vec<(&'static str, String)> {
         ("tz", "UTC"),
         ("timezone", "UTC"),
         ("hours", "24"),
+        ("token", "probe-token"),
         ("form[status]", "confirmed"),
     ]
     .into_iter()

@@ -90,3 +90,60 @@ pub async fn logout() -> Result<(), AppError> {
         .await,
     )
 }
+
+/// What an invitation link is for (organization, address, role, state).
+#[server(prefix = "/api", endpoint = "auth/invitation")]
+pub async fn invitation_view(
+    token: String,
+) -> Result<crate::domain::invitations::InvitationView, AppError> {
+    super::respond(
+        async {
+            let (app, caller) = crate::state::caller::from_context().await?;
+            let crate::tenancy::HostSite::Org(org) = &caller.site else {
+                return Err(AppError::NotFound);
+            };
+            crate::services::invitations::view(
+                &app.pool,
+                org.id,
+                &org.branding.display_name,
+                &token,
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+/// Accepts an invitation and signs the person in on this organization's address.
+#[server(prefix = "/api", endpoint = "auth/invitation/accept")]
+pub async fn invitation_accept(token: String, password: String) -> Result<(), AppError> {
+    super::respond(
+        async {
+            let (app, caller) = crate::state::caller::from_context().await?;
+            let crate::tenancy::HostSite::Org(org) = &caller.site else {
+                return Err(AppError::NotFound);
+            };
+            // Limited like sign-in: per address, and per invitation link.
+            let key = format!("invitation:{}", token.chars().take(64).collect::<String>());
+            if !app.limits.allow(caller.ip, &key) {
+                return Err(AppError::RateLimited);
+            }
+            let accepted = crate::services::invitations::accept(
+                &app.pool, org.id, &token, password, caller.ip,
+            )
+            .await?;
+            let auth = crate::auth::session::SessionAuth {
+                user_id: accepted.user_id,
+                org_id: Some(org.id),
+                signed_in_at: Some(chrono::Utc::now()),
+                epoch: accepted.session_epoch,
+            };
+            crate::auth::session::start(&caller.session, auth)
+                .await
+                .map_err(|_| AppError::Internal)?;
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        .await,
+    )
+}

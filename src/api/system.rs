@@ -17,3 +17,17 @@ pub async fn load_health() -> Result<Health, AppError> {
         .await,
     )
 }
+
+/// The e-mail outbox, newest first: sent, waiting, failing (with the error),
+/// and whether SMTP is configured at all.
+#[server(prefix = "/api", endpoint = "platform/outbox")]
+pub async fn load_outbox() -> Result<(bool, Vec<crate::domain::system::OutboxLine>), AppError> {
+    super::respond(
+        async {
+            let (app, sa) = super::require_super_admin().await?;
+            let list = crate::services::outbox::recent(&app.pool, sa.platform(), 100).await?;
+            Ok((app.mail_configured, list))
+        }
+        .await,
+    )
+}

@@ -153,3 +153,67 @@ fn HealthTables(h: Health) -> impl IntoView {
         </section>
     }
 }
+
+/// The e-mail outbox: what was sent, what waits, what fails and why. With
+/// no SMTP server configured (development) the messages' text is shown, so
+/// their links can be followed from here.
+#[component]
+pub fn Outbox() -> impl IntoView {
+    let list = Resource::new(|| (), |_| crate::api::system::load_outbox());
+    view! {
+        <section class="card" id="outbox" aria-labelledby="outbox-title">
+            <h2 id="outbox-title">"E-mail outbox"</h2>
+            <Transition fallback=|| view! { <Loading/> }>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                        Ok((configured, l)) => {
+                            let note = (!configured).then(|| view! {
+                                <p class="notice notice-info">"No SMTP server is configured (CALLBOARD_SMTP_URL): messages stay here and are not sent."</p>
+                            });
+                            let table = if l.is_empty() {
+                                view! { <Empty title="No e-mail yet" hint="Invitations appear here as they are sent."/> }.into_any()
+                            } else {
+                                view! {
+                                    <div class="table-wrap">
+                                        <table class="table" id="outbox-table">
+                                            <thead><tr>
+                                                <th scope="col">"Written"</th>
+                                                <th scope="col">"To"</th>
+                                                <th scope="col">"Subject"</th>
+                                                <th scope="col">"State"</th>
+                                            </tr></thead>
+                                            <tbody>
+                                                {l.into_iter().map(|m| {
+                                                    let (state, tone) = match (&m.sent_at, &m.last_error) {
+                                                        (Some(_), _) => ("Sent".to_string(), "good"),
+                                                        (None, Some(e)) => (format!("Failing after {} attempts: {e}", m.attempts), "bad"),
+                                                        (None, None) => ("Waiting".to_string(), "info"),
+                                                    };
+                                                    view! {
+                                                        <tr>
+                                                            <td class="nowrap">{crate::components::status::clock().when(m.created_at)}</td>
+                                                            <td>{m.to.clone()}<br/><span class="small muted">{m.org.clone().unwrap_or_default()}</span></td>
+                                                            <td>
+                                                                <details>
+                                                                    <summary>{m.subject.clone()}</summary>
+                                                                    <pre class="small">{m.text.clone()}</pre>
+                                                                </details>
+                                                            </td>
+                                                            <td><Badge text=state tone/></td>
+                                                        </tr>
+                                                    }
+                                                }).collect_view()}
+                                            </tbody>
+                                        </table>
+                                    </div>
+                                }.into_any()
+                            };
+                            view! { {note} {table} }.into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}

@@ -188,6 +188,26 @@ impl PlatformAccess {
         }
     }
 
+    /// Delivering the e-mail outbox (every organization's messages).
+    pub(crate) fn mail() -> Self {
+        PlatformAccess {
+            actor: None,
+            purpose: "mail",
+            role: PLATFORM,
+        }
+    }
+
+    /// Accepting an invitation: the invitee signs in or gets an account
+    /// (users are not a tenant's to write), and joins the organization the
+    /// invitation's host and token name.
+    pub(crate) fn invitation() -> Self {
+        PlatformAccess {
+            actor: None,
+            purpose: "invitation",
+            role: PLATFORM,
+        }
+    }
+
     /// Telling a tool call's organization from the call (the agent's
     /// registration, or the metadata our inbound answer set) and its key.
     pub fn tool_call() -> Self {

@@ -7,6 +7,9 @@ pub mod branding;
 pub mod dashboard;
 #[cfg(feature = "ssr")]
 pub mod hours;
+pub mod invitations;
+#[cfg(feature = "ssr")]
+pub mod mail;
 pub mod numbers;
 #[cfg(feature = "ssr")]
 pub mod reservations;

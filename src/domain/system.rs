@@ -74,3 +74,21 @@ pub struct Health {
     /// the server-rendered page.
     pub as_of: DateTime<Utc>,
 }
+
+/// One e-mail in the outbox, as the console lists it: sent, waiting, or
+/// failing with the last error. The text is shown so that, with no SMTP
+/// server configured (development), its links can be followed from here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxLine {
+    pub id: Uuid,
+    pub org: Option<String>,
+    pub kind: String,
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub created_at: DateTime<Utc>,
+    pub attempts: i32,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    pub next_attempt_at: DateTime<Utc>,
+}

@@ -2,6 +2,7 @@
 
 pub mod activity;
 pub mod home;
+pub mod invite;
 pub mod login;
 pub mod not_found;
 pub mod org;

@@ -30,6 +30,8 @@ pub(crate) fn refuse(e: crate::error::AppError) -> Response {
 
 /// Runs the server until Ctrl-C / SIGTERM.
 pub async fn serve(config: crate::config::Config) -> anyhow::Result<()> {
+    // A mistyped SMTP setting is a failed start, not silently kept mail.
+    crate::services::outbox::Mailer::new(config.smtp_url.as_deref(), &config.mail_from)?;
     let state = crate::state::AppState::new(config).await?;
     crate::db::roles::check_app_role(&state.pool)
         .await

@@ -54,6 +54,8 @@ pub struct AppState {
     pub first_pages: Arc<summaries::SummaryCache<crate::domain::CallsPage>>,
     /// The tool's calls per organization, written in batches.
     pub tool_counts: Arc<crate::tools::reservation::Counts>,
+    /// Whether e-mail leaves the outbox (its worker runs when it does).
+    pub mail_configured: bool,
     /// When this process started (the console's health page).
     pub started_at: chrono::DateTime<chrono::Utc>,
     /// Drops what this process cached about an organization; registered
@@ -118,6 +120,18 @@ impl AppState {
             ))
         };
         let tool_counts = crate::tools::reservation::Counts::start(pool.clone());
+        // A bad SMTP setting stops `serve` before this (`check_mail`); here
+        // it only leaves the messages in the outbox.
+        let mailer =
+            crate::services::outbox::Mailer::new(config.smtp_url.as_deref(), &config.mail_from)
+                .unwrap_or_else(|e| {
+                    tracing::error!(error = %e, "e-mail is off");
+                    crate::services::outbox::Mailer::off(&config.mail_from)
+                });
+        let mail_configured = mailer.configured();
+        if tokio::runtime::Handle::try_current().is_ok() {
+            crate::services::outbox::spawn(pool.clone(), mailer);
+        }
         AppState {
             leptos_options,
             pool,
@@ -142,6 +156,7 @@ impl AppState {
             summaries,
             first_pages,
             tool_counts,
+            mail_configured,
             started_at: chrono::Utc::now(),
             forget,
             config: Arc::new(config),

@@ -81,6 +81,16 @@ impl TestDb {
         Self::pool(&self.super_opts, &self.name, "callboard_owner", 2).await
     }
 
+    /// A pool as the superuser, which row-level security does not bind:
+    /// for a test to arrange what no role of the app may (an expired link).
+    pub async fn super_pool(&self) -> PgPool {
+        sqlx::postgres::PgPoolOptions::new()
+            .max_connections(2)
+            .connect_with(self.super_opts.clone().database(&self.name))
+            .await
+            .expect("connect as superuser")
+    }
+
     /// The app role's connection options for this database.
     pub fn app_options(&self) -> PgConnectOptions {
         self.super_opts
@@ -208,6 +218,9 @@ pub fn test_config(port: u16) -> Config {
         session_max_days: 7,
         request_timeout_secs: 30,
         max_concurrent_requests: 512,
+        smtp_url: None,
+        mail_from: "no-reply@callboard.test".into(),
+        invitation_days: 7,
     }
 }
 

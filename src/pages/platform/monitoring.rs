@@ -30,6 +30,7 @@ pub fn HealthPage() -> impl IntoView {
                 <div class="page-head"><h1>"System health"</h1></div>
                 <HealthView/>
                 <crate::components::shared_key::SharedKeyCard/>
+                <crate::components::system::Outbox/>
             </Gate>
         </Frame>
     }
