@@ -247,9 +247,22 @@ start_e2e_server() {
       sleep 0.1
     done
   fi
+  # A real SMTP server for the outbox (MAIL_SINK_BIN: examples/mail_sink);
+  # the tests read what it received over HTTP (E2E_MAIL_URL/messages).
+  E2E_MAIL_PID=
+  if [ -n "${MAIL_SINK_BIN:-}" ]; then
+    local smtp_port mail_port; smtp_port=$(free_port 3250); mail_port=$(free_port 3260)
+    "$MAIL_SINK_BIN" "127.0.0.1:$smtp_port" "127.0.0.1:$mail_port" > "$ROOT/target/mail-sink.log" 2>&1 &
+    E2E_MAIL_PID=$!
+    export CALLBOARD_SMTP_URL="smtp://127.0.0.1:$smtp_port" E2E_MAIL_URL="http://127.0.0.1:$mail_port"
+    for _ in $(seq 1 50); do
+      curl -fsS "$E2E_MAIL_URL/messages" >/dev/null 2>&1 && break
+      sleep 0.1
+    done
+  fi
   "$bin" serve > "$ROOT/target/e2e-server.log" 2>&1 &
   E2E_SERVER_PID=$!
-  trap 'kill $E2E_SERVER_PID $E2E_FAKE_PID 2>/dev/null || true' EXIT
+  trap 'kill $E2E_SERVER_PID $E2E_FAKE_PID $E2E_MAIL_PID 2>/dev/null || true' EXIT
   local _
   for _ in $(seq 1 150); do
     kill -0 "$E2E_SERVER_PID" 2>/dev/null || { cat "$ROOT/target/e2e-server.log" >&2; die "the server did not start"; }
