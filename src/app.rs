@@ -93,6 +93,8 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/forgot-password") view=crate::pages::password::ForgotPasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/reset-password/:token") view=crate::pages::password::ResetPasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/invite/:token") view=crate::pages::invite::InvitePage ssr=SsrMode::Async/>
                 <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async/>
                 <Route path=path!("/orgs/:id") view=OrgDetailPage ssr=SsrMode::Async/>

@@ -404,3 +404,116 @@ async fn the_outbox_sends_only_what_committed_and_retries_until_the_mail_server_
     .await;
     assert!(forged.is_err(), "bravo wrote a message as alpha");
 }
+
+#[tokio::test]
+async fn a_reset_link_works_once_expires_and_ends_every_session_and_strangers_learn_nothing() {
+    let (mailbox, url, _smtp) = mail_server().await;
+    let app = spawn_with_mail(&url).await;
+    let f = fixture(&app.db.app).await;
+    let host = app.org(&f.alpha.slug, "");
+    let before = app.signed_in(&host, "admin@alpha.example").await;
+    let ask = |email: &'static str| {
+        let (c, host) = (app.client(), host.clone());
+        async move {
+            let res = c
+                .post(format!("{host}/api/auth/forgot"))
+                .form(&[("email", email)])
+                .send()
+                .await
+                .unwrap();
+            (res.status(), res.text().await.unwrap())
+        }
+    };
+    let known = ask("Admin@Alpha.example").await;
+    let unknown = ask("nobody@alpha.example").await;
+    let not_a_member = ask("admin@bravo.example").await;
+    assert_eq!(known.0, StatusCode::OK);
+    assert_eq!(known, unknown, "the same answer for an unknown address");
+    assert_eq!(known, not_a_member, "and for another organization's user");
+    let m = delivered(&mailbox, "admin@alpha.example").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(mailbox.all().len(), 1, "only the member got a link");
+    let mail_text = unquote(&m.data);
+    assert!(mail_text.contains("expires in 30 minutes"));
+    let first = link(&m);
+    assert!(
+        first.starts_with(&format!("{host}/reset-password/")),
+        "{first}"
+    );
+    let token = first.rsplit('/').next().unwrap().to_string();
+
+    let reset = |token: String, password: &'static str| {
+        let (c, host) = (app.client(), host.clone());
+        async move {
+            c.post(format!("{host}/api/auth/reset"))
+                .form(&[("token", token.as_str()), ("password", password)])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(
+        reset(token.clone(), "a brand new passphrase").await,
+        StatusCode::OK
+    );
+    // The session from before is over; the old password no longer works.
+    let res = before
+        .post(format!("{host}/api/org/home"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let res = app
+        .login(
+            &app.client(),
+            &host,
+            "admin@alpha.example",
+            support::PASSWORD,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let res = app
+        .login(
+            &app.client(),
+            &host,
+            "admin@alpha.example",
+            "a brand new passphrase",
+        )
+        .await;
+    assert!(res.status().is_success() || res.status().is_redirection());
+    // Once only.
+    assert_eq!(
+        reset(token, "another new passphrase").await,
+        StatusCode::FORBIDDEN
+    );
+
+    // A link past its 30 minutes is refused.
+    assert_eq!(ask("admin@alpha.example").await.0, StatusCode::OK);
+    for _ in 0..150 {
+        if mailbox.to("admin@alpha.example").len() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let second = link(mailbox.to("admin@alpha.example").last().unwrap());
+    sqlx::query(
+        "UPDATE password_resets SET expires_at = now() - interval '1 second' WHERE used_at IS NULL",
+    )
+    .execute(&app.db.super_pool().await)
+    .await
+    .unwrap();
+    let token = second.rsplit('/').next().unwrap().to_string();
+    assert_eq!(
+        reset(token, "yet another passphrase").await,
+        StatusCode::FORBIDDEN
+    );
+    // Reset links are nobody's to read but the account-recovery path's.
+    let mut tx = db::tx::tenant(&app.db.app, &TenantCtx::without_user(f.alpha.id))
+        .await
+        .unwrap();
+    let read = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM password_resets")
+        .fetch_one(&mut *tx)
+        .await;
+    assert!(read.is_err(), "the app role reads no reset links");
+}

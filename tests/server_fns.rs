@@ -100,6 +100,8 @@ const ENDPOINTS: &[(&str, Access)] = &[
     ("/api/auth/invitation", Access::Public),
     ("/api/auth/invitation/accept", Access::Public),
     ("/api/platform/outbox", Access::SuperAdmin),
+    ("/api/auth/forgot", Access::Public),
+    ("/api/auth/reset", Access::Public),
 ];
 
 /// Arguments that satisfy every server function's signature, so the request

@@ -147,3 +147,63 @@ pub async fn invitation_accept(token: String, password: String) -> Result<(), Ap
         .await,
     )
 }
+
+/// Sends a reset link if the address may reset here; the same answer, at
+/// once, either way.
+#[server(prefix = "/api", endpoint = "auth/forgot")]
+pub async fn forgot_password(email: String) -> Result<(), AppError> {
+    use crate::services::accounts;
+    use crate::tenancy::HostSite;
+    super::respond(
+        async {
+            let (app, caller) = crate::state::caller::from_context().await?;
+            if email.len() > crate::auth::login::MAX_EMAIL {
+                return Err(AppError::field(
+                    "email",
+                    "An email address has at most 254 characters.",
+                ));
+            }
+            if !app
+                .limits
+                .allow(caller.ip, &format!("reset:{}", email.trim().to_lowercase()))
+            {
+                return Err(AppError::RateLimited);
+            }
+            let site = match &caller.site {
+                HostSite::Org(org) => accounts::Site {
+                    org_id: Some(org.id),
+                    look: org.branding.clone(),
+                },
+                HostSite::Platform => accounts::Site {
+                    org_id: None,
+                    look: crate::domain::Branding::platform(),
+                },
+            };
+            accounts::request(app.pool.clone(), app.config.clone(), site, email);
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Sets a new password with a reset link; every session of the user ends.
+#[server(prefix = "/api", endpoint = "auth/reset")]
+pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
+    super::respond(
+        async {
+            let (app, caller) = crate::state::caller::from_context().await?;
+            let key = format!("reset-link:{}", token.chars().take(64).collect::<String>());
+            if !app.limits.allow(caller.ip, &key) {
+                return Err(AppError::RateLimited);
+            }
+            if password.len() > crate::auth::login::MAX_PASSWORD {
+                return Err(AppError::field(
+                    "password",
+                    "A password has at most 1,024 characters.",
+                ));
+            }
+            crate::services::accounts::reset(&app.pool, &token, password, caller.ip).await
+        }
+        .await,
+    )
+}

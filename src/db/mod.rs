@@ -16,6 +16,7 @@ pub mod notify;
 pub mod numbers;
 pub mod orgs;
 pub mod outbox;
+pub mod password_resets;
 pub mod reservations;
 pub mod revenue;
 pub mod reviews;

@@ -197,6 +197,16 @@ impl PlatformAccess {
         }
     }
 
+    /// Resetting a forgotten password: finding the address's user, keeping
+    /// the link, and setting the new password (users are not a tenant's).
+    pub(crate) fn account_recovery() -> Self {
+        PlatformAccess {
+            actor: None,
+            purpose: "account-recovery",
+            role: PLATFORM,
+        }
+    }
+
     /// Accepting an invitation: the invitee signs in or gets an account
     /// (users are not a tenant's to write), and joins the organization the
     /// invitation's host and token name.

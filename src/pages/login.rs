@@ -54,6 +54,7 @@ pub fn LoginPage() -> impl IntoView {
                         {move || if pending.get() { "Signing in…" } else { "Sign in" }}
                     </button>
                 </ActionForm>
+                <p class="small"><a href="/forgot-password">"Forgot password?"</a></p>
             </section>
         </main>
     }

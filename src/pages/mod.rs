@@ -6,4 +6,5 @@ pub mod invite;
 pub mod login;
 pub mod not_found;
 pub mod org;
+pub mod password;
 pub mod platform;

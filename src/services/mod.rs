@@ -2,6 +2,7 @@
 //! both call these, so a change made either way is validated and audited the
 //! same way. Each opens its own transaction and commits it.
 
+pub mod accounts;
 pub mod activity;
 pub mod agents;
 pub mod branding;

@@ -1,0 +1,108 @@
+//! Forgotten passwords. Asking for a link answers at once and the same way
+//! whether or not the address has an account here: the look-up, the link
+//! and the e-mail happen after the answer, in the background. A link works
+//! once, for 30 minutes, and using it ends every session of the user.
+
+use crate::auth::password;
+use crate::config::Config;
+use crate::db::{self, audit::Actor, audit::Entry, PlatformAccess};
+use crate::domain::branding::Branding;
+use crate::domain::{mail, validate};
+use crate::error::AppError;
+use base64::Engine;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use sqlx::PgPool;
+use std::sync::Arc;
+use uuid::Uuid;
+
+pub const RESET_MINUTES: i64 = 30;
+
+/// Where the person asked: an organization's address (its members may
+/// reset there, in its look) or the platform's (super admins).
+#[derive(Clone)]
+pub struct Site {
+    pub org_id: Option<Uuid>,
+    pub look: Branding,
+}
+
+fn hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.trim().as_bytes()).to_vec()
+}
+
+/// Starts the reset for `email` on `site` and returns at once.
+pub fn request(pool: PgPool, config: Arc<Config>, site: Site, email: String) {
+    let email = crate::services::users::normalize_email(&email);
+    tokio::spawn(async move {
+        if let Err(e) = write(&pool, &config, &site, &email).await {
+            tracing::warn!(error = ?e, "could not prepare a password reset");
+        }
+    });
+}
+
+async fn write(pool: &PgPool, config: &Config, site: &Site, email: &str) -> Result<(), AppError> {
+    if validate::email(email).is_err() {
+        return Ok(());
+    }
+    let mut tx = db::tx::platform(pool, PlatformAccess::account_recovery()).await?;
+    let Some(user_id) = db::password_resets::eligible(&mut tx, email, site.org_id).await? else {
+        return Ok(());
+    };
+    let bytes: [u8; 32] = rand::random();
+    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let expires_at = chrono::Utc::now() + chrono::Duration::minutes(RESET_MINUTES);
+    db::password_resets::insert(&mut tx, user_id, &hash(&token), expires_at).await?;
+    let base = match site.org_id {
+        Some(org) => config.org_url(&db::invitations::subdomain(&mut tx, org).await?),
+        None => config.public_url.trim_end_matches('/').to_string(),
+    };
+    let link = format!("{base}/reset-password/{token}");
+    let logo = site.look.logo_url.as_ref().map(|p| format!("{base}{p}"));
+    let m = mail::password_reset(&site.look, logo.as_deref(), email, &link, RESET_MINUTES);
+    db::outbox::enqueue(&mut tx, site.org_id, "password_reset", &m).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets a new password with link `token`; every session of the user ends.
+pub async fn reset(
+    pool: &PgPool,
+    token: &str,
+    password_text: String,
+    ip: Option<std::net::IpAddr>,
+) -> Result<(), AppError> {
+    validate::Checks::new()
+        .check("password", validate::new_password(&password_text))
+        .finish()?;
+    let new_hash = password::hash(password_text).await?;
+    let want = hash(token);
+    let mut tx = db::tx::platform(pool, PlatformAccess::account_recovery()).await?;
+    let refused = || {
+        AppError::Refused("This link has expired or was already used. Ask for a new one.".into())
+    };
+    let (id, user_id, stored, expires_at, used) = db::password_resets::take(&mut tx, &want)
+        .await?
+        .ok_or_else(refused)?;
+    use subtle::ConstantTimeEq;
+    let same: bool = stored.ct_eq(&want).into();
+    if !same || used || expires_at <= chrono::Utc::now() {
+        return Err(refused());
+    }
+    db::users::set_password(&mut tx, user_id, &new_hash).await?;
+    db::password_resets::mark_used(&mut tx, id).await?;
+    let email = db::users::email_by_id(&mut tx, user_id).await?;
+    let actor = Actor {
+        user_id: Some(user_id),
+        label: email.clone(),
+        ip,
+    };
+    let entry = Entry {
+        org_id: None,
+        action: "user.password_reset",
+        target: Some(email),
+        metadata: json!({}),
+    };
+    db::audit::record(&mut tx, &actor, entry).await?;
+    tx.commit().await?;
+    Ok(())
+}
