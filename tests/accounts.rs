@@ -517,3 +517,100 @@ async fn a_reset_link_works_once_expires_and_ends_every_session_and_strangers_le
         .await;
     assert!(read.is_err(), "the app role reads no reset links");
 }
+
+#[tokio::test]
+async fn changing_a_password_needs_the_current_one_and_signs_out_only_the_other_sessions() {
+    let app = TestApp::spawn().await;
+    let f = fixture(&app.db.app).await;
+    let host = app.org(&f.alpha.slug, "");
+    let here = app.signed_in(&host, "admin@alpha.example").await;
+    let elsewhere = app.signed_in(&host, "admin@alpha.example").await;
+    let change = |current: &'static str| {
+        let (c, host) = (here.clone(), host.clone());
+        async move {
+            c.post(format!("{host}/api/auth/password"))
+                .form(&[
+                    ("current_password", current),
+                    ("new_password", "a changed passphrase"),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(
+        change("not my password").await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(change(support::PASSWORD).await, StatusCode::OK);
+    let status = |c: reqwest::Client| {
+        let host = host.clone();
+        async move {
+            c.post(format!("{host}/api/org/home"))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(
+        status(here.clone()).await,
+        StatusCode::OK,
+        "this session stays"
+    );
+    assert_eq!(
+        status(elsewhere).await,
+        StatusCode::UNAUTHORIZED,
+        "the other one ends"
+    );
+    let res = app
+        .login(
+            &app.client(),
+            &host,
+            "admin@alpha.example",
+            "a changed passphrase",
+        )
+        .await;
+    assert!(res.status().is_success() || res.status().is_redirection());
+}
+
+#[tokio::test]
+async fn a_person_in_two_organizations_is_offered_each_at_its_own_address() {
+    let app = TestApp::spawn().await;
+    let f = fixture(&app.db.app).await;
+    let host = app.org(&f.alpha.slug, "");
+    let shared = app.signed_in(&host, "shared@both.example").await;
+    let list: serde_json::Value = shared
+        .post(format!("{host}/api/auth/organizations"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 2, "{list:?}");
+    let alpha = list
+        .iter()
+        .find(|o| o["name"] == f.alpha.name.as_str())
+        .unwrap();
+    let bravo = list
+        .iter()
+        .find(|o| o["name"] == f.bravo.name.as_str())
+        .unwrap();
+    assert_eq!(alpha["current"], true);
+    assert_eq!(bravo["current"], false);
+    assert_eq!(bravo["url"], app.org(&f.bravo.slug, "/").as_str());
+    // Someone in one organization sees only it.
+    let admin = app.signed_in(&host, "admin@alpha.example").await;
+    let list: serde_json::Value = admin
+        .post(format!("{host}/api/auth/organizations"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+}

@@ -102,6 +102,8 @@ const ENDPOINTS: &[(&str, Access)] = &[
     ("/api/platform/outbox", Access::SuperAdmin),
     ("/api/auth/forgot", Access::Public),
     ("/api/auth/reset", Access::Public),
+    ("/api/auth/password", Access::OrgMember),
+    ("/api/auth/organizations", Access::OrgMember),
 ];
 
 /// Arguments that satisfy every server function's signature, so the request
@@ -143,6 +145,8 @@ fn args(uuid: &str) -> Vec<(&'static str, String)> {
         ("timezone", "UTC"),
         ("hours", "24"),
         ("token", "probe-token"),
+        ("current_password", "probe password 123"),
+        ("new_password", "probe password 456"),
         ("form[status]", "confirmed"),
     ]
     .into_iter()
@@ -221,9 +225,13 @@ async fn viewers_are_refused_admin_endpoints() {
             Access::OrgAdmin | Access::SuperAdmin => {
                 assert_eq!(s, StatusCode::FORBIDDEN, "viewer reached {path}")
             }
-            // Past the check: 200, or 404 for the probe's made-up record id.
+            // Past the check: 200, 404 for the probe's made-up record id, or
+            // 422 when the probe's arguments fail on their merits (a wrong
+            // current password).
             Access::OrgMember => assert!(
-                s == StatusCode::OK || s == StatusCode::NOT_FOUND,
+                s == StatusCode::OK
+                    || s == StatusCode::NOT_FOUND
+                    || s == StatusCode::UNPROCESSABLE_ENTITY,
                 "viewer refused {path}: {s}"
             ),
             Access::Public => unreachable!(),

@@ -38,4 +38,20 @@ test("a user resets a forgotten password from the sign-in page and signs in with
   await expect(page.getByText("Your password was changed")).toBeVisible();
   await page.getByRole("link", { name: "Sign in" }).click();
   await signInAs(page, orgUrl(o.slug, "/login"), o.email, "a fresh reset passphrase");
+
+  // Later, from the Account page (the address in the top bar): the current
+  // password is asked for, and a wrong one keeps what was typed.
+  await page.getByRole("link", { name: o.email }).click();
+  await expect(page.getByRole("heading", { name: "Account", level: 1 })).toBeVisible();
+  await page.getByLabel("Current password").fill("not the password");
+  await page.getByLabel("New password").fill("an account page passphrase");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByText("That is not your current password.")).toBeVisible();
+  await expect(page.getByLabel("New password")).toHaveValue("an account page passphrase");
+  await page.getByLabel("Current password").fill("a fresh reset passphrase");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByText("Password changed. Other sessions were signed out.")).toBeVisible();
+  // This session goes on.
+  await page.getByRole("link", { name: "Home" }).click();
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
 });

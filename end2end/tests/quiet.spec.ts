@@ -20,7 +20,7 @@ test("no page of either site logs a warning or an error in the browser console",
   // `open` also waits for each page to hydrate: a panic in the browser
   // leaves a page dead (the health page once asked WebAssembly for the
   // time, which it has no clock for).
-  for (const path of ["/", "/users", "/usage", "/system", "/activity"]) {
+  for (const path of ["/", "/users", "/usage", "/system", "/activity", "/account"]) {
     await open(console_, path);
   }
   await open(console_, "/");
@@ -31,7 +31,7 @@ test("no page of either site logs a warning or an error in the browser console",
   const client = await browser.newPage();
   const saidClient = listen(client);
   await signInAs(client, orgUrl(slug, "/login"), email, password);
-  for (const path of ["/", "/agents", "/team", "/settings", "/activity"]) {
+  for (const path of ["/", "/agents", "/team", "/settings", "/reservations", "/activity", "/account"]) {
     await open(client, orgUrl(slug, path));
   }
   await open(client, orgUrl(slug, "/"));

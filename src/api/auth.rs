@@ -207,3 +207,82 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
         .await,
     )
 }
+
+/// Changes the signed-in person's password (the current one is required);
+/// their other sessions end, this one continues.
+#[server(prefix = "/api", endpoint = "auth/password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), AppError> {
+    use crate::tenancy::HostSite;
+    super::respond(
+        async {
+            let (app, caller) = crate::state::caller::from_context().await?;
+            let (user_id, email) = match &caller.site {
+                HostSite::Org(_) => {
+                    let who = caller.require(crate::auth::Need::Member).await?;
+                    if who.tenant.impersonator_id.is_some() {
+                        return Err(AppError::Refused(
+                            "Credentials cannot be changed while viewing as an organization."
+                                .into(),
+                        ));
+                    }
+                    (
+                        who.actor.user_id.ok_or(AppError::Unauthorized)?,
+                        who.email.clone(),
+                    )
+                }
+                HostSite::Platform => {
+                    let sa = caller.super_admin().await?;
+                    (sa.user_id, sa.email.clone())
+                }
+            };
+            if current_password.len() > crate::auth::login::MAX_PASSWORD
+                || new_password.len() > crate::auth::login::MAX_PASSWORD
+            {
+                return Err(AppError::field(
+                    "new_password",
+                    "A password has at most 1,024 characters.",
+                ));
+            }
+            if !app.limits.allow(caller.ip, &format!("password:{email}")) {
+                return Err(AppError::RateLimited);
+            }
+            let epoch = crate::services::accounts::change_password(
+                &app.pool,
+                user_id,
+                &email,
+                current_password,
+                new_password,
+                caller.ip,
+            )
+            .await?;
+            let auth = crate::auth::session::get(&caller.session)
+                .await
+                .ok_or(AppError::Unauthorized)?;
+            let auth = crate::auth::session::SessionAuth { epoch, ..auth };
+            crate::auth::session::start(&caller.session, auth)
+                .await
+                .map_err(|_| AppError::Internal)
+        }
+        .await,
+    )
+}
+
+/// The organizations the signed-in user belongs to (the switcher).
+#[server(prefix = "/api", endpoint = "auth/organizations")]
+pub async fn my_organizations() -> Result<Vec<crate::domain::OrgLink>, AppError> {
+    super::respond(
+        async {
+            let (app, who) = super::require(super::Need::Member).await?;
+            // The agency viewing as an organization has no memberships to list.
+            let Some(user_id) = who.actor.user_id.filter(|_| !who.agency) else {
+                return Ok(vec![]);
+            };
+            crate::services::accounts::organizations(&app.pool, &app.config, user_id, who.org_id())
+                .await
+        }
+        .await,
+    )
+}

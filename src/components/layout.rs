@@ -86,7 +86,7 @@ fn TopBar(who: Whoami) -> impl IntoView {
             });
             view! {
                 <div class="account">
-                    <span class="account-email">{v.email}</span>
+                    <a class="account-email" href="/account" title="Your account and organizations">{v.email}</a>
                     {zone}
                     <span class="badge badge-neutral">{role}</span>
                     <ActionForm action=session.logout>

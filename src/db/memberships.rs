@@ -118,3 +118,20 @@ pub async fn role_of(
     .await?;
     Ok(role.as_deref().and_then(Role::parse))
 }
+
+/// The active organizations `user_id` belongs to: (id, name, subdomain),
+/// by name (the platform path: memberships across organizations).
+pub async fn of_user(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+) -> Result<Vec<(Uuid, String, String)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT o.id, o.name, o.subdomain FROM memberships m
+           JOIN organizations o ON o.id = m.organization_id
+          WHERE m.user_id = $1 AND o.status = 'active'
+          ORDER BY o.name",
+    )
+    .bind(user_id)
+    .fetch_all(conn)
+    .await?)
+}

@@ -197,6 +197,16 @@ impl PlatformAccess {
         }
     }
 
+    /// A signed-in person's own account: their memberships across
+    /// organizations (the switcher) and setting their own password.
+    pub(crate) fn own_account() -> Self {
+        PlatformAccess {
+            actor: None,
+            purpose: "own-account",
+            role: PLATFORM,
+        }
+    }
+
     /// Resetting a forgotten password: finding the address's user, keeping
     /// the link, and setting the new password (users are not a tenant's).
     pub(crate) fn account_recovery() -> Self {

@@ -142,3 +142,12 @@ pub struct OrgHome {
     pub email: String,
     pub members: i64,
 }
+
+/// An organization a user belongs to, and where its users sign in.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OrgLink {
+    pub name: String,
+    pub url: String,
+    /// This is the address the list was asked on.
+    pub current: bool,
+}

@@ -1,5 +1,6 @@
 //! One module per page; the route table is in `app.rs`.
 
+pub mod account;
 pub mod activity;
 pub mod home;
 pub mod invite;

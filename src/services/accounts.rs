@@ -106,3 +106,73 @@ pub async fn reset(
     tx.commit().await?;
     Ok(())
 }
+
+/// Changes a signed-in user's password, given the current one. Every other
+/// session of the user ends; answers the new session epoch, which the
+/// caller's own session takes on so that it stays signed in.
+pub async fn change_password(
+    pool: &PgPool,
+    user_id: Uuid,
+    email: &str,
+    current: String,
+    new: String,
+    ip: Option<std::net::IpAddr>,
+) -> Result<i32, AppError> {
+    validate::Checks::new()
+        .check("new_password", validate::new_password(&new))
+        .finish()?;
+    let stored = {
+        let mut tx = db::tx::platform(pool, PlatformAccess::sign_in()).await?;
+        let c = db::users::credentials(&mut tx, email).await?;
+        tx.commit().await?;
+        c.filter(|c| c.id == user_id).map(|c| c.password_hash)
+    };
+    if !password::verify(current, stored).await {
+        return Err(AppError::field(
+            "current_password",
+            "That is not your current password.",
+        ));
+    }
+    let new_hash = password::hash(new).await?;
+    let mut tx = db::tx::platform(pool, PlatformAccess::own_account()).await?;
+    db::users::set_password(&mut tx, user_id, &new_hash).await?;
+    let epoch: i32 = sqlx::query_scalar("SELECT session_epoch FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let actor = Actor {
+        user_id: Some(user_id),
+        label: email.to_string(),
+        ip,
+    };
+    let entry = Entry {
+        org_id: None,
+        action: "user.password_change",
+        target: Some(email.to_string()),
+        metadata: json!({}),
+    };
+    db::audit::record(&mut tx, &actor, entry).await?;
+    tx.commit().await?;
+    Ok(epoch)
+}
+
+/// The organizations the user belongs to, each at its own address, for the
+/// switcher; `here` is the organization whose address asked.
+pub async fn organizations(
+    pool: &PgPool,
+    config: &Config,
+    user_id: Uuid,
+    here: Uuid,
+) -> Result<Vec<crate::domain::OrgLink>, AppError> {
+    let mut tx = db::tx::platform(pool, PlatformAccess::own_account()).await?;
+    let list = db::memberships::of_user(&mut tx, user_id).await?;
+    tx.commit().await?;
+    Ok(list
+        .into_iter()
+        .map(|(id, name, subdomain)| crate::domain::OrgLink {
+            name,
+            url: format!("{}/", config.org_url(&subdomain)),
+            current: id == here,
+        })
+        .collect())
+}
