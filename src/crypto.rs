@@ -117,6 +117,21 @@ pub fn last4(secret: &str) -> String {
     chars[chars.len().saturating_sub(4)..].iter().collect()
 }
 
+/// A link token for an e-mail (an invitation, a password reset): 256 random
+/// bits, URL-safe, and the SHA-256 that is stored instead of it.
+pub fn new_link_token() -> (String, Vec<u8>) {
+    use base64::Engine;
+    let bytes: [u8; 32] = rand::random();
+    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let hash = link_token_hash(&token);
+    (token, hash)
+}
+
+/// What a link token is stored and looked up as.
+pub fn link_token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.trim().as_bytes()).to_vec()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,5 +201,18 @@ mod tests {
     fn last4_is_short() {
         assert_eq!(last4("key_1234abcd"), "abcd");
         assert_eq!(last4("ab"), "ab");
+    }
+
+    #[test]
+    fn link_tokens_are_long_random_and_stored_only_as_their_hash() {
+        let (a, hash_a) = new_link_token();
+        let (b, _) = new_link_token();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 43);
+        assert!(a
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        assert_eq!(hash_a.len(), 32);
+        assert_eq!(link_token_hash(&format!(" {a}\n")), hash_a);
     }
 }

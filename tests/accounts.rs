@@ -68,6 +68,12 @@ fn link(m: &smtp::Delivered) -> String {
         .to_string()
 }
 
+/// A form post to `url` (a server function, as a browser without
+/// JavaScript sends it).
+async fn post(client: &reqwest::Client, url: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    client.post(url).form(form).send().await.unwrap()
+}
+
 async fn spawn_with_mail(url: &str) -> TestApp {
     let url = url.to_string();
     TestApp::spawn_with(Arc::new(TestDb::new().await), move |c| {
@@ -84,12 +90,12 @@ async fn an_invitation_arrives_in_the_organizations_look_and_its_link_works_once
     let host = app.org(&f.alpha.slug, "");
     let admin = app.signed_in(&host, "admin@alpha.example").await;
 
-    let res = admin
-        .post(format!("{host}/api/org/invitations/create"))
-        .form(&[("email", " New.Person@Example.com "), ("role", "viewer")])
-        .send()
-        .await
-        .unwrap();
+    let res = post(
+        &admin,
+        &format!("{host}/api/org/invitations/create"),
+        &[("email", " New.Person@Example.com "), ("role", "viewer")],
+    )
+    .await;
     assert_eq!(
         res.status(),
         StatusCode::OK,
@@ -120,26 +126,26 @@ async fn an_invitation_arrives_in_the_organizations_look_and_its_link_works_once
         "{page}"
     );
     let token = link.rsplit('/').next().unwrap().to_string();
-    let res = guest
-        .post(format!("{host}/api/auth/invitation/accept"))
-        .form(&[("token", token.as_str()), ("password", "short")])
-        .send()
-        .await
-        .unwrap();
+    let res = post(
+        &guest,
+        &format!("{host}/api/auth/invitation/accept"),
+        &[("token", token.as_str()), ("password", "short")],
+    )
+    .await;
     assert_eq!(
         res.status(),
         StatusCode::UNPROCESSABLE_ENTITY,
         "a weak password"
     );
-    let res = guest
-        .post(format!("{host}/api/auth/invitation/accept"))
-        .form(&[
+    let res = post(
+        &guest,
+        &format!("{host}/api/auth/invitation/accept"),
+        &[
             ("token", token.as_str()),
             ("password", "a sturdy new passphrase"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     assert!(res.status().is_success() || res.status().is_redirection());
     // Signed in, as a viewer of alpha.
     let home: serde_json::Value = guest
@@ -156,16 +162,15 @@ async fn an_invitation_arrives_in_the_organizations_look_and_its_link_works_once
         "{home}"
     );
     // The link works once.
-    let again = app
-        .client()
-        .post(format!("{host}/api/auth/invitation/accept"))
-        .form(&[
+    let again = post(
+        &app.client(),
+        &format!("{host}/api/auth/invitation/accept"),
+        &[
             ("token", token.as_str()),
             ("password", "a sturdy new passphrase"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     assert_eq!(again.status(), StatusCode::FORBIDDEN);
     // And it is not bravo's: on bravo's address the same link finds nothing.
     let res = app
@@ -188,12 +193,12 @@ async fn expired_and_withdrawn_links_are_refused_and_only_an_organizations_admin
     let host = app.org(&f.alpha.slug, "");
     let admin = app.signed_in(&host, "admin@alpha.example").await;
     for email in ["late@example.com", "gone@example.com"] {
-        let res = admin
-            .post(format!("{host}/api/org/invitations/create"))
-            .form(&[("email", email), ("role", "admin")])
-            .send()
-            .await
-            .unwrap();
+        let res = post(
+            &admin,
+            &format!("{host}/api/org/invitations/create"),
+            &[("email", email), ("role", "admin")],
+        )
+        .await;
         assert_eq!(res.status(), StatusCode::OK);
     }
     // No SMTP server: the messages wait in the outbox; read the links there.
@@ -239,46 +244,45 @@ async fn expired_and_withdrawn_links_are_refused_and_only_an_organizations_admin
         .as_str()
         .unwrap()
         .to_string();
-    let res = admin
-        .post(format!("{host}/api/org/invitations/revoke"))
-        .form(&[("id", gone_id.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let res = post(
+        &admin,
+        &format!("{host}/api/org/invitations/revoke"),
+        &[("id", gone_id.as_str())],
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::OK);
     for (token, why) in [(late, "expired"), (gone, "withdrawn")] {
-        let res = app
-            .client()
-            .post(format!("{host}/api/auth/invitation/accept"))
-            .form(&[
+        let res = post(
+            &app.client(),
+            &format!("{host}/api/auth/invitation/accept"),
+            &[
                 ("token", token.as_str()),
                 ("password", "a sturdy new passphrase"),
-            ])
-            .send()
-            .await
-            .unwrap();
+            ],
+        )
+        .await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "{why}");
         assert!(res.text().await.unwrap().contains(why));
     }
 
     // A viewer cannot invite; bravo's admin cannot invite into alpha.
     let viewer = app.signed_in(&host, "viewer@alpha.example").await;
-    let res = viewer
-        .post(format!("{host}/api/org/invitations/create"))
-        .form(&[("email", "x@example.com"), ("role", "admin")])
-        .send()
-        .await
-        .unwrap();
+    let res = post(
+        &viewer,
+        &format!("{host}/api/org/invitations/create"),
+        &[("email", "x@example.com"), ("role", "admin")],
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let bravo = app
         .signed_in(&app.org(&f.bravo.slug, ""), "admin@bravo.example")
         .await;
-    let res = bravo
-        .post(format!("{host}/api/org/invitations/create"))
-        .form(&[("email", "x@example.com"), ("role", "admin")])
-        .send()
-        .await
-        .unwrap();
+    let res = post(
+        &bravo,
+        &format!("{host}/api/org/invitations/create"),
+        &[("email", "x@example.com"), ("role", "admin")],
+    )
+    .await;
     assert!(
         res.status() == StatusCode::UNAUTHORIZED || res.status() == StatusCode::FORBIDDEN,
         "{}",
@@ -415,12 +419,7 @@ async fn a_reset_link_works_once_expires_and_ends_every_session_and_strangers_le
     let ask = |email: &'static str| {
         let (c, host) = (app.client(), host.clone());
         async move {
-            let res = c
-                .post(format!("{host}/api/auth/forgot"))
-                .form(&[("email", email)])
-                .send()
-                .await
-                .unwrap();
+            let res = post(&c, &format!("{host}/api/auth/forgot"), &[("email", email)]).await;
             (res.status(), res.text().await.unwrap())
         }
     };

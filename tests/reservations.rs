@@ -33,6 +33,24 @@ async fn upload(
         .unwrap()
 }
 
+/// The upload id in a preview's address (`/reservations?upload=<id>#upload`).
+fn upload_id(preview: &str) -> String {
+    preview
+        .trim_start_matches("/reservations?upload=")
+        .trim_end_matches("#upload")
+        .to_string()
+}
+
+/// Confirms upload `id` the way the preview's form does.
+async fn confirm(client: &reqwest::Client, host: &str, id: &str, mode: &str) -> reqwest::Response {
+    client
+        .post(format!("{host}/reservations/uploads/{id}/confirm"))
+        .form(&[("mode", mode)])
+        .send()
+        .await
+        .unwrap()
+}
+
 fn location(res: &reqwest::Response) -> String {
     res.headers()["location"].to_str().unwrap().to_string()
 }
@@ -70,17 +88,9 @@ async fn an_admin_uploads_sees_the_problems_fixes_the_file_and_imports_it() {
         !html.contains("confirm-import"),
         "a file with problems offers no import"
     );
-    let id = preview
-        .trim_start_matches("/reservations?upload=")
-        .trim_end_matches("#upload")
-        .to_string();
+    let id = upload_id(&preview);
     // Confirming it anyway (a crafted post) imports nothing.
-    let res = admin
-        .post(format!("{host}/reservations/uploads/{id}/confirm"))
-        .form(&[("mode", "replace")])
-        .send()
-        .await
-        .unwrap();
+    let res = confirm(&admin, &host, &id, "replace").await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(location(&res).contains("refused=1"));
     let html = page(&admin, &format!("{host}/reservations")).await;
@@ -93,16 +103,8 @@ async fn an_admin_uploads_sees_the_problems_fixes_the_file_and_imports_it() {
     let preview = location(&res);
     let html = page(&admin, &format!("{host}{preview}")).await;
     assert!(html.contains("confirm-import") && html.contains("Import 2 rows"));
-    let id = preview
-        .trim_start_matches("/reservations?upload=")
-        .trim_end_matches("#upload")
-        .to_string();
-    let res = admin
-        .post(format!("{host}/reservations/uploads/{id}/confirm"))
-        .form(&[("mode", "replace")])
-        .send()
-        .await
-        .unwrap();
+    let id = upload_id(&preview);
+    let res = confirm(&admin, &host, &id, "replace").await;
     assert_eq!(
         location(&res),
         "/reservations?imported=reservations#imports"
@@ -121,12 +123,7 @@ async fn an_admin_uploads_sees_the_problems_fixes_the_file_and_imports_it() {
     .await;
     assert!(html.contains("RT-100"), "by phone");
     // The same upload cannot be imported twice.
-    let res = admin
-        .post(format!("{host}/reservations/uploads/{id}/confirm"))
-        .form(&[("mode", "merge")])
-        .send()
-        .await
-        .unwrap();
+    let res = confirm(&admin, &host, &id, "merge").await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 
     // The export is the import's format, formulas neutralised.
@@ -170,10 +167,7 @@ async fn viewers_read_and_export_and_other_organizations_cannot_touch_an_upload(
     )
     .await;
     let preview = location(&res);
-    let id = preview
-        .trim_start_matches("/reservations?upload=")
-        .trim_end_matches("#upload")
-        .to_string();
+    let id = upload_id(&preview);
 
     let viewer = app.signed_in(&host, "viewer@alpha.example").await;
     let res = upload(
@@ -185,12 +179,7 @@ async fn viewers_read_and_export_and_other_organizations_cannot_touch_an_upload(
     )
     .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    let res = viewer
-        .post(format!("{host}/reservations/uploads/{id}/confirm"))
-        .form(&[("mode", "replace")])
-        .send()
-        .await
-        .unwrap();
+    let res = confirm(&viewer, &host, &id, "replace").await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let html = page(&viewer, &format!("{host}/reservations")).await;
     assert!(html.contains("No drivers") && !html.contains("Upload and preview"));
@@ -204,12 +193,7 @@ async fn viewers_read_and_export_and_other_organizations_cannot_touch_an_upload(
     // Bravo's admin, on bravo's own address, with alpha's upload id.
     let bravo_host = app.org(&f.bravo.slug, "");
     let bravo = app.signed_in(&bravo_host, "admin@bravo.example").await;
-    let res = bravo
-        .post(format!("{bravo_host}/reservations/uploads/{id}/confirm"))
-        .form(&[("mode", "replace")])
-        .send()
-        .await
-        .unwrap();
+    let res = confirm(&bravo, &bravo_host, &id, "replace").await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     // Nobody signed in: nothing.
     let res = app
@@ -221,12 +205,7 @@ async fn viewers_read_and_export_and_other_organizations_cannot_touch_an_upload(
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 
     // Alpha's admin imports it after all.
-    let res = admin
-        .post(format!("{host}/reservations/uploads/{id}/confirm"))
-        .form(&[("mode", "merge")])
-        .send()
-        .await
-        .unwrap();
+    let res = confirm(&admin, &host, &id, "merge").await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let csv = viewer
         .get(format!("{host}/reservations/drivers.csv"))

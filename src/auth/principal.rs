@@ -33,6 +33,15 @@ impl Principal {
         self.role == Role::Admin
     }
 
+    /// For a service's changes that only admins (and the agency) make.
+    pub fn must_be_admin(&self) -> Result<(), crate::error::AppError> {
+        if self.is_admin() {
+            Ok(())
+        } else {
+            Err(crate::error::AppError::Forbidden)
+        }
+    }
+
     /// A super admin viewing as the organization on the platform domain
     /// (rather than acting on it from the console).
     pub fn viewing_as(&self) -> bool {

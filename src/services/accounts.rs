@@ -9,9 +9,7 @@ use crate::db::{self, audit::Actor, audit::Entry, PlatformAccess};
 use crate::domain::branding::Branding;
 use crate::domain::{mail, validate};
 use crate::error::AppError;
-use base64::Engine;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -24,10 +22,6 @@ pub const RESET_MINUTES: i64 = 30;
 pub struct Site {
     pub org_id: Option<Uuid>,
     pub look: Branding,
-}
-
-fn hash(token: &str) -> Vec<u8> {
-    Sha256::digest(token.trim().as_bytes()).to_vec()
 }
 
 /// Starts the reset for `email` on `site` and returns at once.
@@ -48,10 +42,9 @@ async fn write(pool: &PgPool, config: &Config, site: &Site, email: &str) -> Resu
     let Some(user_id) = db::password_resets::eligible(&mut tx, email, site.org_id).await? else {
         return Ok(());
     };
-    let bytes: [u8; 32] = rand::random();
-    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let (token, token_hash) = crate::crypto::new_link_token();
     let expires_at = chrono::Utc::now() + chrono::Duration::minutes(RESET_MINUTES);
-    db::password_resets::insert(&mut tx, user_id, &hash(&token), expires_at).await?;
+    db::password_resets::insert(&mut tx, user_id, &token_hash, expires_at).await?;
     let base = match site.org_id {
         Some(org) => config.org_url(&db::invitations::subdomain(&mut tx, org).await?),
         None => config.public_url.trim_end_matches('/').to_string(),
@@ -75,7 +68,7 @@ pub async fn reset(
         .check("password", validate::new_password(&password_text))
         .finish()?;
     let new_hash = password::hash(password_text).await?;
-    let want = hash(token);
+    let want = crate::crypto::link_token_hash(token);
     let mut tx = db::tx::platform(pool, PlatformAccess::account_recovery()).await?;
     let refused = || {
         AppError::Refused("This link has expired or was already used. Ask for a new one.".into())

@@ -11,31 +11,9 @@ use crate::domain::branding::Branding;
 use crate::domain::invitations::{InvitationLine, InvitationState, InvitationView};
 use crate::domain::{mail, validate, Role};
 use crate::error::AppError;
-use base64::Engine;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use uuid::Uuid;
-
-fn admin(who: &Principal) -> Result<(), AppError> {
-    if who.is_admin() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
-/// A new link token (256 random bits) and the hash that is stored.
-fn new_token() -> (String, Vec<u8>) {
-    let bytes: [u8; 32] = rand::random();
-    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
-    let hash = hash(&token);
-    (token, hash)
-}
-
-fn hash(token: &str) -> Vec<u8> {
-    Sha256::digest(token.as_bytes()).to_vec()
-}
 
 /// Writes the invitation e-mail for `token` to the outbox.
 async fn send(
@@ -73,7 +51,7 @@ pub async fn invite(
     email: &str,
     role: Role,
 ) -> Result<(), AppError> {
-    admin(who)?;
+    who.must_be_admin()?;
     let email = crate::services::users::normalize_email(email);
     validate::Checks::new()
         .check("email", validate::email(&email))
@@ -87,7 +65,7 @@ pub async fn invite(
             "This person is already a member; change their role in the table.",
         ));
     }
-    let (token, token_hash) = new_token();
+    let (token, token_hash) = crate::crypto::new_link_token();
     let expires_at = chrono::Utc::now() + chrono::Duration::days(config.invitation_days);
     let n = NewInvitation {
         email: &email,
@@ -110,7 +88,7 @@ pub async fn invite(
 }
 
 pub async fn list(pool: &PgPool, who: &Principal) -> Result<Vec<InvitationLine>, AppError> {
-    admin(who)?;
+    who.must_be_admin()?;
     let mut tx = db::tx::tenant(pool, &who.tenant).await?;
     let list = db::invitations::list(&mut tx, who.org_id(), chrono::Utc::now()).await?;
     tx.commit().await?;
@@ -125,9 +103,9 @@ pub async fn resend(
     look: &Branding,
     id: Uuid,
 ) -> Result<(), AppError> {
-    admin(who)?;
+    who.must_be_admin()?;
     let org_id = who.org_id();
-    let (token, token_hash) = new_token();
+    let (token, token_hash) = crate::crypto::new_link_token();
     let expires_at = chrono::Utc::now() + chrono::Duration::days(config.invitation_days);
     let mut tx = db::tx::tenant(pool, &who.tenant).await?;
     let (email, role) = db::invitations::renew(&mut tx, org_id, id, &token_hash, expires_at)
@@ -146,7 +124,7 @@ pub async fn resend(
 }
 
 pub async fn revoke(pool: &PgPool, who: &Principal, id: Uuid) -> Result<(), AppError> {
-    admin(who)?;
+    who.must_be_admin()?;
     let mut tx = db::tx::tenant(pool, &who.tenant).await?;
     if !db::invitations::revoke(&mut tx, who.org_id(), id).await? {
         return Err(AppError::NotFound);
@@ -170,7 +148,7 @@ async fn find(
     token: &str,
     lock: bool,
 ) -> Result<db::invitations::ByToken, AppError> {
-    let want = hash(token.trim());
+    let want = crate::crypto::link_token_hash(token);
     let found = db::invitations::by_token(tx, org_id, &want, lock)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -19,14 +19,6 @@ use sqlx::PgPool;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
-fn admin(who: &Principal) -> Result<(), AppError> {
-    if who.is_admin() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
 async fn zone(tx: &mut db::tx::Tx, org_id: Uuid) -> Result<Tz, AppError> {
     Ok(db::tool_data::context(tx, org_id).await?.timezone)
 }
@@ -192,7 +184,7 @@ pub async fn save(
     id: Uuid,
     form: &ReservationForm,
 ) -> Result<ReservationLine, AppError> {
-    admin(who)?;
+    who.must_be_admin()?;
     let org_id = who.org_id();
     let mut tx = db::tx::tenant(pool, &who.tenant).await?;
     let tz = zone(&mut tx, org_id).await?;
@@ -215,7 +207,7 @@ pub async fn save(
 
 /// Marks reservation `id` cancelled (the tool then says so).
 pub async fn cancel(pool: &PgPool, who: &Principal, id: Uuid) -> Result<(), AppError> {
-    admin(who)?;
+    who.must_be_admin()?;
     let org_id = who.org_id();
     let mut tx = db::tx::tenant(pool, &who.tenant).await?;
     let mut r = db::reservations::get(&mut tx, org_id, id)
@@ -236,7 +228,7 @@ pub async fn cancel(pool: &PgPool, who: &Principal, id: Uuid) -> Result<(), AppE
 
 /// After how many hours without an import the data counts as stale.
 pub async fn set_stale_hours(pool: &PgPool, who: &Principal, hours: i32) -> Result<(), AppError> {
-    admin(who)?;
+    who.must_be_admin()?;
     if !(1..=8760).contains(&hours) {
         return Err(AppError::field(
             "hours",
@@ -263,7 +255,7 @@ pub async fn tool_calls(
     days: u32,
     now: DateTime<Utc>,
 ) -> Result<Vec<ToolCallDay>, AppError> {
-    admin(who)?;
+    who.must_be_admin()?;
     let to = now.date_naive();
     let from = to - chrono::Duration::days(i64::from(days.clamp(1, 366)) - 1);
     let mut tx = db::tx::tenant(pool, &who.tenant).await?;

@@ -55,14 +55,6 @@ pub struct Imported {
     pub ignored_columns: Vec<String>,
 }
 
-fn admin(who: &Principal) -> Result<(), AppError> {
-    if who.is_admin() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
 async fn timezone(pool: &PgPool, who: &Principal) -> Result<chrono_tz::Tz, AppError> {
     let mut tx = db::tx::tenant(pool, &who.tenant).await?;
     let ctx = db::tool_data::context(&mut tx, who.org_id()).await?;
@@ -100,7 +92,7 @@ pub async fn upload<S>(
 where
     S: Stream<Item = Result<Bytes, String>> + Unpin,
 {
-    admin(who)?;
+    who.must_be_admin()?;
     let org_id = who.org_id();
     let filename: String = filename.chars().take(255).collect();
     let tz = timezone(pool, who).await?;
@@ -190,7 +182,7 @@ where
 
 /// An upload's preview.
 pub async fn preview(pool: &PgPool, who: &Principal, id: Uuid) -> Result<UploadPreview, AppError> {
-    admin(who)?;
+    who.must_be_admin()?;
     let mut tx = db::tx::tenant(pool, &who.tenant).await?;
     let found = db::tool_uploads::get(&mut tx, who.org_id(), id).await?;
     tx.commit().await?;
