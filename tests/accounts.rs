@@ -613,3 +613,62 @@ async fn a_person_in_two_organizations_is_offered_each_at_its_own_address() {
         .unwrap();
     assert_eq!(list.as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn the_agency_invites_for_any_organization_from_the_console_and_admins_only_for_their_own() {
+    let app = TestApp::spawn().await;
+    let f = fixture(&app.db.app).await;
+    let alpha = f.alpha.id.to_string();
+    let root = app.platform("");
+    let sa = app.signed_in(&root, "root@callboard.localhost").await;
+    let res = post(
+        &sa,
+        &format!("{root}/api/org/invitations/create"),
+        &[
+            ("email", "client@example.com"),
+            ("role", "admin"),
+            ("org_id", alpha.as_str()),
+        ],
+    )
+    .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
+    let list: serde_json::Value = post(
+        &sa,
+        &format!("{root}/api/org/invitations"),
+        &[("org_id", alpha.as_str())],
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(list[0]["email"], "client@example.com");
+    assert_eq!(list[0]["invited_by"], "root@callboard.localhost");
+    // The message is in alpha's name, with alpha's address.
+    let (subject, text): (String, String) = sqlx::query_as(
+        "SELECT subject, text_body FROM outbox WHERE to_address = 'client@example.com'",
+    )
+    .fetch_one(&app.db.super_pool().await)
+    .await
+    .unwrap();
+    assert_eq!(subject, format!("You're invited to {}", f.alpha.name));
+    assert!(text.contains(&app.org(&f.alpha.slug, "/invite/")), "{text}");
+    // Bravo's admin, naming alpha on bravo's own address: refused.
+    let bravo_host = app.org(&f.bravo.slug, "");
+    let bravo = app.signed_in(&bravo_host, "admin@bravo.example").await;
+    let res = post(
+        &bravo,
+        &format!("{bravo_host}/api/org/invitations/create"),
+        &[
+            ("email", "x@example.com"),
+            ("role", "admin"),
+            ("org_id", alpha.as_str()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}

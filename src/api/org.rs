@@ -54,9 +54,13 @@ pub async fn team_remove(user_id: Uuid) -> Result<(), AppError> {
     )
 }
 
-/// The organization's look, for e-mails sent in its name.
+/// Who manages the organization's team (its admins on its address, or a
+/// super admin naming it in the console) and its look, for e-mails sent in
+/// its name.
 #[cfg(feature = "ssr")]
-async fn admin_and_look() -> Result<
+async fn manager_and_look(
+    org_id: Option<Uuid>,
+) -> Result<
     (
         crate::state::AppState,
         crate::auth::Principal,
@@ -64,20 +68,28 @@ async fn admin_and_look() -> Result<
     ),
     AppError,
 > {
+    use crate::tenancy::HostSite;
     let (app, caller) = crate::state::caller::from_context().await?;
-    let who = caller.require(super::Need::OrgAdmin).await?;
-    let crate::tenancy::HostSite::Org(org) = &caller.site else {
-        return Err(AppError::Forbidden);
+    let who = caller.require(super::Need::Manager(org_id)).await?;
+    let look = match &caller.site {
+        HostSite::Org(org) => org.branding.clone(),
+        HostSite::Platform => {
+            let sa = caller.super_admin().await?;
+            crate::services::branding::editor(&app.pool, sa.platform(), who.org_id())
+                .await?
+                .branding
+        }
     };
-    Ok((app, who, org.branding.clone()))
+    Ok((app, who, look))
 }
 
 #[server(prefix = "/api", endpoint = "org/invitations")]
-pub async fn team_invitations() -> Result<Vec<crate::domain::invitations::InvitationLine>, AppError>
-{
+pub async fn team_invitations(
+    #[server(default)] org_id: Option<Uuid>,
+) -> Result<Vec<crate::domain::invitations::InvitationLine>, AppError> {
     super::respond(
         async {
-            let (app, who) = super::require(super::Need::OrgAdmin).await?;
+            let (app, who) = super::require(super::Need::Manager(org_id)).await?;
             crate::services::invitations::list(&app.pool, &who).await
         }
         .await,
@@ -85,11 +97,15 @@ pub async fn team_invitations() -> Result<Vec<crate::domain::invitations::Invita
 }
 
 #[server(prefix = "/api", endpoint = "org/invitations/create")]
-pub async fn team_invite(email: String, role: String) -> Result<(), AppError> {
+pub async fn team_invite(
+    email: String,
+    role: String,
+    #[server(default)] org_id: Option<Uuid>,
+) -> Result<(), AppError> {
     use crate::domain::Role;
     super::respond(
         async {
-            let (app, who, look) = admin_and_look().await?;
+            let (app, who, look) = manager_and_look(org_id).await?;
             let role = Role::parse(&role)
                 .ok_or_else(|| AppError::field("role", "Choose admin or viewer."))?;
             crate::services::invitations::invite(&app.pool, &app.config, &who, &look, &email, role)
@@ -100,10 +116,13 @@ pub async fn team_invite(email: String, role: String) -> Result<(), AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "org/invitations/resend")]
-pub async fn team_invitation_resend(id: Uuid) -> Result<(), AppError> {
+pub async fn team_invitation_resend(
+    id: Uuid,
+    #[server(default)] org_id: Option<Uuid>,
+) -> Result<(), AppError> {
     super::respond(
         async {
-            let (app, who, look) = admin_and_look().await?;
+            let (app, who, look) = manager_and_look(org_id).await?;
             crate::services::invitations::resend(&app.pool, &app.config, &who, &look, id).await
         }
         .await,
@@ -111,10 +130,13 @@ pub async fn team_invitation_resend(id: Uuid) -> Result<(), AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "org/invitations/revoke")]
-pub async fn team_invitation_revoke(id: Uuid) -> Result<(), AppError> {
+pub async fn team_invitation_revoke(
+    id: Uuid,
+    #[server(default)] org_id: Option<Uuid>,
+) -> Result<(), AppError> {
     super::respond(
         async {
-            let (app, who) = super::require(super::Need::OrgAdmin).await?;
+            let (app, who) = super::require(super::Need::Manager(org_id)).await?;
             crate::services::invitations::revoke(&app.pool, &who, id).await
         }
         .await,

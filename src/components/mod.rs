@@ -6,6 +6,7 @@ pub mod context;
 pub mod dashboard;
 pub mod form;
 pub mod gate;
+pub mod invitations;
 pub mod layout;
 pub mod numbers;
 pub mod reservations;

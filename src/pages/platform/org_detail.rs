@@ -118,6 +118,7 @@ fn Detail(d: OrgDetail, a: Actions) -> impl IntoView {
         <EditForm d=d.clone() a/>
         <StatusCard status=org.status id=id.clone() a/>
         <Members org_id=id.clone() members=d.members.clone() a/>
+        <crate::components::invitations::Invitations org_id=uuid::Uuid::parse_str(&id).ok()/>
     }
 }
 
