@@ -25,8 +25,8 @@ test("an admin invites a colleague, who opens the e-mailed link, sets a password
   await signInAs(page, orgUrl(o.slug, "/login"), o.email, o.password);
   await page.getByRole("link", { name: "Team", exact: true }).click();
   const form = page.locator("#invite-form");
-  await form.getByLabel("Email").fill(colleague);
-  await form.getByLabel("Role").selectOption("viewer");
+  await form.getByLabel("Email to invite").fill(colleague);
+  await form.getByLabel("Access", { exact: true }).selectOption("viewer");
   await form.getByRole("button", { name: "Send invitation" }).click();
   await expect(page.getByText("Invitation sent.")).toBeVisible();
   const row = page.locator("#invitations-table tbody tr", { hasText: colleague });

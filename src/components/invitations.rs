@@ -41,9 +41,9 @@ pub fn Invitations(
             <p class="section-help">"They get an e-mail with a link to this portal. The link works once and expires after a week."</p>
             <ActionForm action=invite attr:class="inline-form" attr:id="invite-form">
                 <OrgField org_id/>
-                <Field name="email" label="Email" kind="email" autocomplete="off" required=true error/>
+                <Field name="email" id="invite-email" label="Email to invite" kind="email" autocomplete="off" required=true error/>
                 <div class="field">
-                    <label for="invite-role">"Role"</label>
+                    <label for="invite-role">"Access"</label>
                     <select id="invite-role" name="role">
                         <option value="viewer" selected=true>"Viewer — sees calls and settings"</option>
                         <option value="admin">"Admin — also changes settings and the team"</option>

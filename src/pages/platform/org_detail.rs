@@ -78,6 +78,9 @@ fn OrgDetailView() -> impl IntoView {
                 .get("id")
                 .and_then(|s| Uuid::parse_str(&s).ok())
                 .map(|id| view! {
+                    // Outside the details' Suspense: a panel with resources of
+                    // its own hydrates only at the page's level.
+                    <crate::components::invitations::Invitations org_id=Some(id)/>
                     <crate::components::revenue::RatesCard org_id=id/>
                     <crate::components::branding::BrandingCard org_id=id/>
                     <crate::components::agents::AgentsPanel org_id=Some(id)/>
@@ -118,7 +121,6 @@ fn Detail(d: OrgDetail, a: Actions) -> impl IntoView {
         <EditForm d=d.clone() a/>
         <StatusCard status=org.status id=id.clone() a/>
         <Members org_id=id.clone() members=d.members.clone() a/>
-        <crate::components::invitations::Invitations org_id=uuid::Uuid::parse_str(&id).ok()/>
     }
 }
 
