@@ -190,6 +190,8 @@ pub struct ReservationsPage {
     pub lines: Vec<ReservationLine>,
     pub total: i64,
     pub page: u32,
+    /// The viewer may edit and cancel.
+    pub can_edit: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -103,6 +103,7 @@ pub async fn search(
         lines: rows.into_iter().map(|r| line(r, tz)).collect(),
         total,
         page: q.page,
+        can_edit: who.is_admin(),
     })
 }
 

@@ -15,7 +15,6 @@ use leptos_router::components::Form;
 #[component]
 pub fn Reservations(
     query: Signal<ReservationQuery>,
-    can_edit: bool,
     cancel: ServerAction<ReservationCancel>,
     save: ServerAction<ReservationSave>,
 ) -> impl IntoView {
@@ -61,7 +60,7 @@ pub fn Reservations(
                             };
                             view! { <Empty title hint/> }.into_any()
                         }
-                        Ok(p) => view! { <ReservationRows p query=shown can_edit cancel/> }.into_any(),
+                        Ok(p) => view! { <ReservationRows p query=shown cancel/> }.into_any(),
                     }
                 })}
             </Transition>
@@ -73,9 +72,9 @@ pub fn Reservations(
 fn ReservationRows(
     p: ReservationsPage,
     query: ReservationQuery,
-    can_edit: bool,
     cancel: ServerAction<ReservationCancel>,
 ) -> impl IntoView {
+    let can_edit = p.can_edit;
     let pager = pager(p.total, p.page, |page| {
         format!("/reservations?{}#reservations", query.to_query(page))
     });

@@ -57,9 +57,6 @@ fn ReservationsView() -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <Loading/> }>
             {move || {
-                let upload = uuid("upload");
-                let edit = uuid("edit");
-                let refused = get("refused").is_some();
                 let imported = get("imported");
                 Suspend::new(async move {
                     let o = match overview.await {
@@ -79,15 +76,18 @@ fn ReservationsView() -> impl IntoView {
                             {format!("{} reservations, {} drivers. Times are in {}. The voice agent looks reservations up here when callers ask about their ride.", o.reservations, o.drivers, o.timezone)}
                         </p>
                         {done}
-                        {(can_edit && edit.is_some()).then(|| view! { <EditReservation id=edit.unwrap_or_default() save/> })}
-                        {(can_edit && upload.is_some()).then(|| view! { <UploadPanel id=upload.unwrap_or_default() refused/> })}
                         {can_edit.then(|| view! { <ImportPanel o=o.clone() stale/> })}
-                        <Reservations query can_edit cancel save/>
-                        <Drivers text=drivers page=drivers_page/>
                     }
                     .into_any()
                 })
             }}
         </Transition>
+        // Outside the head's Transition: panels with resources of their own
+        // hydrate only at the page's level. The edit and the preview are an
+        // admin's (the server refuses anyone else).
+        {move || uuid("edit").map(|id| view! { <EditReservation id save/> })}
+        {move || uuid("upload").map(|id| view! { <UploadPanel id refused=get("refused").is_some()/> })}
+        <Reservations query cancel save/>
+        <Drivers text=drivers page=drivers_page/>
     }
 }
