@@ -12,8 +12,10 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use sqlx::PgPool;
 use std::time::Duration;
 
-/// Messages claimed per round, and how long a claim lasts.
-const BATCH: i64 = 20;
+/// Messages claimed per round, and how long a claim lasts: longer than a
+/// round can take (each send times out after 15 s), so no other process
+/// takes a message back while this one may still send it.
+const BATCH: i64 = 5;
 const LEASE_SECS: i64 = 120;
 
 /// The SMTP connection settings and the sender's address.
