@@ -199,6 +199,24 @@ async fn bootstrap_and_demo_data() {
     assert!(run(&db, &["seed-demo"], None).status.success());
     let orgs = text(&run(&db, &["org", "list"], None)).0;
     assert_eq!(orgs.lines().count(), 3, "{orgs}");
+    // The shuttle company has rides for its voice agent to look up.
+    let said = text(&run(
+        &db,
+        &[
+            "reservations",
+            "find",
+            "--org",
+            "mesa-shuttle",
+            "--confirmation",
+            "mv 3100",
+        ],
+        None,
+    ))
+    .0;
+    assert!(
+        said.contains("MV-3100") && said.contains("Avery Lin"),
+        "{said}"
+    );
 }
 
 #[tokio::test]

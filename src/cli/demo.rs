@@ -115,6 +115,9 @@ pub async fn seed(config: &Config) -> anyhow::Result<()> {
 
         demo_settings(&pool, org.id, &demo).await?;
         demo_branding(&pool, org.id, &demo).await?;
+        if demo.slug == "mesa-shuttle" {
+            demo_reservations(&pool, org.id).await?;
+        }
         match super::common::keyring(config) {
             Ok(keys) => demo_calls(&pool, &keys, config, org.id, demo.slug).await?,
             Err(e) => eprintln!("skipping demo agents and calls: {e}"),
@@ -124,6 +127,70 @@ pub async fn seed(config: &Config) -> anyhow::Result<()> {
     println!("Demo data is ready. Sign in with:");
     for (who, url, email, password) in lines {
         println!("  {who:<20} {url:<45} {email:<36} {password}");
+    }
+    Ok(())
+}
+
+/// The shuttle company's rides for the next three days and its drivers, so
+/// the Reservations page and the voice agent's look-up have data. Every
+/// name is invented; every number is a 555 one.
+async fn demo_reservations(pool: &PgPool, org_id: uuid::Uuid) -> anyhow::Result<()> {
+    use crate::domain::tool_import::Kind;
+    use crate::services::tool_import::{import, Mode};
+    const DRIVERS: [&str; 6] = [
+        "Rosa Quintero",
+        "Dale Whitfield",
+        "Imani Brooks",
+        "Tomas Rey",
+        "Priya Natarajan",
+        "Gus Holloway",
+    ];
+    const PASSENGERS: [&str; 8] = [
+        "Avery Lin",
+        "Marcus Bell",
+        "Joan Okafor",
+        "Hal Petersen",
+        "Lucia Moreno",
+        "Ben Sato",
+        "Nora Fitch",
+        "Sam Delgado",
+    ];
+    const PLACES: [&str; 5] = [
+        "Sky Harbor Terminal 4",
+        "12 Saguaro Way, Tempe",
+        "Mesa Arts Center",
+        "480 Camelback Rd, Phoenix",
+        "Chandler Fashion Center",
+    ];
+    let who = Principal::operator(org_id);
+    let mut drivers = String::from("name,phone,active\n");
+    for (i, d) in DRIVERS.iter().enumerate() {
+        drivers.push_str(&format!("{d},+1520555{:04},yes\n", 200 + i));
+    }
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::America::Phoenix)
+        .date_naive();
+    let mut rides = String::from(
+        "confirmation_number,pickup_at,passenger_name,passenger_phone,pickup_address,dropoff_address,status,driver_name\n",
+    );
+    for i in 0..60usize {
+        let day = today + chrono::Duration::days((i / 20) as i64);
+        let (hour, minute) = (5 + (i % 20) * 17 / 20, (i * 15) % 60);
+        let status = ["confirmed", "scheduled", "driver assigned"][i % 3];
+        rides.push_str(&format!(
+            "MV-{:04},{day} {hour:02}:{minute:02},{},+1480555{:04},{},{},{status},{}\n",
+            3100 + i,
+            PASSENGERS[i % PASSENGERS.len()],
+            1000 + i,
+            PLACES[i % PLACES.len()],
+            PLACES[(i + 2) % PLACES.len()],
+            DRIVERS[i % DRIVERS.len()],
+        ));
+    }
+    for (kind, file) in [(Kind::Drivers, drivers), (Kind::Reservations, rides)] {
+        import(pool, &who, kind, Mode::Replace, "demo.csv", file.as_bytes())
+            .await
+            .map_err(|(e, _)| explain(e))?;
     }
     Ok(())
 }
