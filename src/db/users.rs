@@ -85,6 +85,16 @@ pub async fn set_password(
     )
 }
 
+/// The user's session epoch (moved on by every password change).
+pub async fn session_epoch(conn: &mut PgConnection, id: Uuid) -> Result<i32, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT session_epoch FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_one(conn)
+            .await?,
+    )
+}
+
 pub async fn set_super_admin(conn: &mut PgConnection, id: Uuid, on: bool) -> Result<u64, AppError> {
     Ok(
         sqlx::query("UPDATE users SET is_super_admin = $2, updated_at = now() WHERE id = $1")

@@ -161,8 +161,8 @@ pub enum Row {
     Driver(Driver),
 }
 
-/// The message for a file over [`MAX_BYTES`].
-fn too_large() -> String {
+/// The message for a file over [`MAX_BYTES`] (the upload route's too).
+pub fn too_large() -> String {
     format!(
         "The file is larger than {} MB. Split it, or import in parts with \u{201c}merge\u{201d}.",
         MAX_BYTES / 1_048_576

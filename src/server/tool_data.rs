@@ -59,10 +59,7 @@ pub async fn upload(
     let body = futures_util::stream::iter(field).flatten().map(|chunk| {
         chunk.map_err(|e| {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                format!(
-                    "The file is larger than {} MB. Split it, or import in parts with \u{201c}merge\u{201d}.",
-                    tool_import::MAX_BYTES / 1_048_576
-                )
+                tool_import::too_large()
             } else {
                 "The upload broke off before the end. Please try again.".to_string()
             }

@@ -129,10 +129,7 @@ pub async fn change_password(
     let new_hash = password::hash(new).await?;
     let mut tx = db::tx::platform(pool, PlatformAccess::own_account()).await?;
     db::users::set_password(&mut tx, user_id, &new_hash).await?;
-    let epoch: i32 = sqlx::query_scalar("SELECT session_epoch FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_one(&mut *tx)
-        .await?;
+    let epoch = db::users::session_epoch(&mut tx, user_id).await?;
     let actor = Actor {
         user_id: Some(user_id),
         label: email.to_string(),
