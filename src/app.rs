@@ -93,6 +93,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/login/code") view=crate::pages::login::SignInCodePage ssr=SsrMode::Async/>
                 <Route path=path!("/account") view=crate::pages::account::AccountPage ssr=SsrMode::Async/>
                 <Route path=path!("/forgot-password") view=crate::pages::password::ForgotPasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/reset-password/:token") view=crate::pages::password::ResetPasswordPage ssr=SsrMode::Async/>

@@ -57,6 +57,9 @@ pub struct Config {
     pub mail_from: String,
     /// Days an invitation link works (`CALLBOARD_INVITATION_DAYS`, 7).
     pub invitation_days: i64,
+    /// Super admins must sign in with a second factor
+    /// (`CALLBOARD_REQUIRE_2FA_FOR_SUPER_ADMINS`; on by default in production).
+    pub require_2fa_for_super_admins: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -124,6 +127,16 @@ fn number(name: &str, default: u32) -> anyhow::Result<u32> {
             .trim()
             .parse()
             .with_context(|| format!("{name} must be a whole number")),
+    }
+}
+
+/// A yes/no setting: `true`/`1`/`on`/`yes` or `false`/`0`/`off`/`no`.
+fn flag(name: &str, default: bool) -> anyhow::Result<bool> {
+    match var(name).map(|v| v.trim().to_lowercase()) {
+        None => Ok(default),
+        Some(v) if ["true", "1", "on", "yes"].contains(&v.as_str()) => Ok(true),
+        Some(v) if ["false", "0", "off", "no"].contains(&v.as_str()) => Ok(false),
+        Some(_) => bail!("{name} must be true or false"),
     }
 }
 
@@ -204,6 +217,10 @@ impl Config {
             mail_from: var("CALLBOARD_MAIL_FROM")
                 .unwrap_or_else(|| format!("no-reply@{base_domain_for_mail}")),
             invitation_days: number("CALLBOARD_INVITATION_DAYS", 7)?.clamp(1, 90) as i64,
+            require_2fa_for_super_admins: flag(
+                "CALLBOARD_REQUIRE_2FA_FOR_SUPER_ADMINS",
+                production,
+            )?,
         })
     }
 
@@ -271,6 +288,7 @@ mod tests {
             smtp_url: None,
             mail_from: "no-reply@callboard.localhost".into(),
             invitation_days: 7,
+            require_2fa_for_super_admins: false,
         }
     }
 

@@ -104,6 +104,15 @@ const ENDPOINTS: &[(&str, Access)] = &[
     ("/api/auth/reset", Access::Public),
     ("/api/auth/password", Access::OrgMember),
     ("/api/auth/organizations", Access::OrgMember),
+    // One's own second factor (a super admin's too, on the console's address).
+    ("/api/auth/two-factor", Access::OrgMember),
+    ("/api/auth/two-factor/begin", Access::OrgMember),
+    ("/api/auth/two-factor/confirm", Access::OrgMember),
+    ("/api/auth/two-factor/off", Access::OrgMember),
+    ("/api/auth/two-factor/codes", Access::OrgMember),
+    // The sign-in's second step answers only a session waiting for it.
+    ("/api/auth/login/code", Access::Public),
+    ("/api/auth/login/pending", Access::Public),
 ];
 
 /// Arguments that satisfy every server function's signature, so the request
@@ -148,6 +157,7 @@ fn args(uuid: &str) -> Vec<(&'static str, String)> {
         ("current_password", "probe password 123"),
         ("new_password", "probe password 456"),
         ("form[status]", "confirmed"),
+        ("code", "123456"),
     ]
     .into_iter()
     .map(|(k, v)| (k, v.to_string()))

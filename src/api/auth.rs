@@ -10,12 +10,13 @@ pub async fn whoami() -> Result<crate::domain::Whoami, AppError> {
         async {
             let (app, caller) = crate::state::caller::from_context().await?;
             let signed_in = match &caller.site {
-                HostSite::Platform => match caller.super_admin().await {
+                HostSite::Platform => match caller.super_admin_account().await {
                     Ok(sa) => Ok((
                         SignedIn {
                             email: sa.email.clone(),
                             is_super_admin: true,
                             role: None,
+                            must_enrol: sa.enrolling,
                         },
                         crate::services::clock::of_super_admin(
                             &app.pool,
@@ -32,6 +33,7 @@ pub async fn whoami() -> Result<crate::domain::Whoami, AppError> {
                             email: who.email.clone(),
                             is_super_admin: false,
                             role: Some(who.role),
+                            must_enrol: false,
                         },
                         crate::services::clock::of_org(&app.pool, &who).await?,
                     )),
@@ -69,9 +71,15 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
     super::respond(
         async {
             let (app, caller) = crate::state::caller::from_context().await?;
+            use crate::auth::login::{sign_in, SignedIn};
             let limits = (&app.limits, &app.metrics);
-            crate::auth::login::sign_in(&caller, limits, &email, password).await?;
-            leptos_axum::redirect("/");
+            let required = app.config.require_2fa_for_super_admins;
+            let next = match sign_in(&caller, limits, &email, password, required).await? {
+                SignedIn::Done => "/",
+                SignedIn::CodeNext => "/login/code",
+                SignedIn::MustEnrol => "/account",
+            };
+            leptos_axum::redirect(next);
             Ok(())
         }
         .await,
@@ -137,6 +145,7 @@ pub async fn invitation_accept(token: String, password: String) -> Result<(), Ap
                 org_id: Some(org.id),
                 signed_in_at: Some(chrono::Utc::now()),
                 epoch: accepted.session_epoch,
+                enrolling: false,
             };
             crate::auth::session::start(&caller.session, auth)
                 .await
@@ -210,29 +219,11 @@ pub async fn change_password(
     current_password: String,
     new_password: String,
 ) -> Result<(), AppError> {
-    use crate::tenancy::HostSite;
     super::respond(
         async {
             let (app, caller) = crate::state::caller::from_context().await?;
-            let (user_id, email) = match &caller.site {
-                HostSite::Org(_) => {
-                    let who = caller.require(crate::auth::Need::Member).await?;
-                    if who.tenant.impersonator_id.is_some() {
-                        return Err(AppError::Refused(
-                            "Credentials cannot be changed while viewing as an organization."
-                                .into(),
-                        ));
-                    }
-                    (
-                        who.actor.user_id.ok_or(AppError::Unauthorized)?,
-                        who.email.clone(),
-                    )
-                }
-                HostSite::Platform => {
-                    let sa = caller.super_admin().await?;
-                    (sa.user_id, sa.email.clone())
-                }
-            };
+            let own = own_account(&caller, &app.config).await?;
+            let (user_id, email) = (own.user_id, own.email);
             // The new password is checked (its length too) by the service;
             // the current one only needs a cap before it is hashed.
             if current_password.len() > crate::auth::login::MAX_PASSWORD {
@@ -263,6 +254,51 @@ pub async fn change_password(
         }
         .await,
     )
+}
+
+/// The signed-in person acting on their own account (password, second
+/// factor), on an organization's address or the console's.
+#[cfg(feature = "ssr")]
+pub(crate) struct OwnAccount {
+    pub user_id: uuid::Uuid,
+    pub email: String,
+    /// The name authenticator apps show: the organization's, or the console's.
+    pub issuer: String,
+    /// Whether this account must sign in with a second factor.
+    pub second_factor_required: bool,
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) async fn own_account(
+    caller: &crate::auth::Caller,
+    config: &crate::config::Config,
+) -> Result<OwnAccount, AppError> {
+    use crate::tenancy::HostSite;
+    match &caller.site {
+        HostSite::Org(org) => {
+            let who = caller.require(crate::auth::Need::Member).await?;
+            if who.viewing_as() {
+                return Err(AppError::Refused(
+                    "Credentials cannot be changed while viewing as an organization.".into(),
+                ));
+            }
+            Ok(OwnAccount {
+                user_id: who.actor.user_id.ok_or(AppError::Unauthorized)?,
+                email: who.email.clone(),
+                issuer: org.branding.display_name.clone(),
+                second_factor_required: false,
+            })
+        }
+        HostSite::Platform => {
+            let sa = caller.super_admin_account().await?;
+            Ok(OwnAccount {
+                user_id: sa.user_id,
+                email: sa.email,
+                issuer: crate::domain::Branding::platform().display_name,
+                second_factor_required: config.require_2fa_for_super_admins,
+            })
+        }
+    }
 }
 
 /// The organizations the signed-in user belongs to (the switcher).

@@ -76,6 +76,17 @@ impl Caller {
 
     /// A super admin on the platform host, acting on the platform as a whole.
     pub async fn super_admin(&self) -> Result<SuperAdmin, AppError> {
+        let sa = self.super_admin_account().await?;
+        if sa.enrolling {
+            return Err(AppError::Refused(ENROL_FIRST.into()));
+        }
+        Ok(sa)
+    }
+
+    /// A super admin on the platform host acting on their own account only
+    /// (the Account page): also one who signed in with a password alone and
+    /// must first turn two-factor sign-in on.
+    pub async fn super_admin_account(&self) -> Result<SuperAdmin, AppError> {
         if !matches!(self.site, HostSite::Platform) {
             return Err(AppError::Forbidden);
         }
@@ -96,6 +107,7 @@ impl Caller {
             user_id: user.id,
             email: user.email,
             ip: self.ip,
+            enrolling: auth.enrolling,
         })
     }
 
@@ -178,7 +190,7 @@ impl Caller {
         imp: &Impersonation,
     ) -> Result<Principal, AppError> {
         let auth = self.session_auth().await?;
-        if auth.user_id != imp.user_id || auth.org_id.is_some() {
+        if auth.user_id != imp.user_id || auth.org_id.is_some() || auth.enrolling {
             return Err(AppError::Unauthorized);
         }
         let mut tx = db::tx::user_only(&self.pool, auth.user_id).await?;
@@ -210,6 +222,9 @@ pub struct SuperAdmin {
     pub user_id: Uuid,
     pub email: String,
     pub ip: Option<IpAddr>,
+    /// Signed in with a password alone where two factors are required; only
+    /// [`Caller::super_admin_account`] answers with such a one.
+    pub enrolling: bool,
 }
 
 impl SuperAdmin {
@@ -225,6 +240,9 @@ impl SuperAdmin {
         }
     }
 }
+
+pub const ENROL_FIRST: &str =
+    "Turn on two-factor sign-in on your Account page before using the console.";
 
 pub const SUSPENDED: &str =
     "Access to this organization is suspended. Please contact your account manager.";

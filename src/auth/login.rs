@@ -53,14 +53,28 @@ impl Failure {
 pub const MAX_EMAIL: usize = 254;
 pub const MAX_PASSWORD: usize = 1024;
 
+/// Where a right password leads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignedIn {
+    /// Signed in.
+    Done,
+    /// The person has two-factor sign-in: a code comes next (`/login/code`).
+    CodeNext,
+    /// A super admin who must use two-factor sign-in and has not set it up:
+    /// signed in to the Account page's set-up only.
+    MustEnrol,
+}
+
 /// Signs in on the caller's site. `limits` are the process's sign-in limits
-/// and the counter of refusals.
+/// and the counter of refusals; `second_factor_required` is whether super
+/// admins must use a second factor.
 pub async fn sign_in(
     ctx: &Caller,
     (limits, metrics): (&SignInLimits, &Metrics),
     email: &str,
     password: String,
-) -> Result<(), AppError> {
+    second_factor_required: bool,
+) -> Result<SignedIn, AppError> {
     let email = email.trim().to_lowercase();
     if email.len() > MAX_EMAIL {
         return Err(AppError::field(
@@ -118,17 +132,112 @@ pub async fn sign_in(
             Err(failure.error())
         }
         Ok(user_id) => {
-            let auth = session::SessionAuth {
+            let is_super_admin = creds.as_ref().is_some_and(|c| c.is_super_admin);
+            let mut auth = session::SessionAuth {
                 user_id,
                 org_id: org.as_ref().map(|o| o.id),
                 signed_in_at: Some(chrono::Utc::now()),
                 epoch: creds.as_ref().map_or(0, |c| c.session_epoch),
+                enrolling: false,
             };
-            session::start(&ctx.session, auth).await.map_err(|e| {
+            let unavailable = |e: tower_sessions::session::Error| {
                 tracing::error!(error = %e, "could not start session");
                 AppError::Internal
-            })?;
-            record(ctx, auth.org_id, Some(user_id), &email, Ok(())).await
+            };
+            if crate::services::two_factor::is_on(pool, user_id).await? {
+                let step = session::SecondStep {
+                    auth,
+                    since: chrono::Utc::now(),
+                    failures: 0,
+                };
+                session::await_second_step(&ctx.session, step)
+                    .await
+                    .map_err(unavailable)?;
+                return Ok(SignedIn::CodeNext);
+            }
+            auth.enrolling = is_super_admin && org.is_none() && second_factor_required;
+            session::start(&ctx.session, auth)
+                .await
+                .map_err(unavailable)?;
+            record(ctx, auth.org_id, Some(user_id), &email, Ok(None)).await?;
+            Ok(if auth.enrolling {
+                SignedIn::MustEnrol
+            } else {
+                SignedIn::Done
+            })
+        }
+    }
+}
+
+/// The second step of signing in: a code from the person's app, or one of
+/// their recovery codes. Five wrong answers (or five minutes) and the
+/// password is asked again; attempts are limited like sign-in's.
+pub async fn second_step(
+    ctx: &Caller,
+    (limits, keys): (&SignInLimits, &crate::crypto::Keyring),
+    entered: &str,
+) -> Result<(), AppError> {
+    let over = || AppError::Refused("Your sign-in timed out. Sign in again.".into());
+    let now = chrono::Utc::now();
+    let mut step = session::second_step(&ctx.session)
+        .await
+        .filter(|s| s.is_open(now))
+        .ok_or_else(over)?;
+    let user_id = step.auth.user_id;
+    if !limits.allow(ctx.ip, &format!("second-step:{user_id}")) {
+        return Err(AppError::RateLimited);
+    }
+    let email = {
+        let mut tx = db::tx::user_only(&ctx.pool, user_id).await?;
+        let email = db::users::email_by_id(&mut tx, user_id).await?;
+        tx.commit().await?;
+        email
+    };
+    let keep = |e: tower_sessions::session::Error| {
+        tracing::error!(error = %e, "could not keep the sign-in's state");
+        AppError::Internal
+    };
+    match crate::services::two_factor::check(&ctx.pool, keys, user_id, entered).await? {
+        Some(passed) => {
+            session::update_second_step(&ctx.session, None)
+                .await
+                .map_err(keep)?;
+            let auth = session::SessionAuth {
+                signed_in_at: Some(now),
+                ..step.auth
+            };
+            session::start(&ctx.session, auth).await.map_err(keep)?;
+            record(
+                ctx,
+                auth.org_id,
+                Some(user_id),
+                &email,
+                Ok(Some(passed.label())),
+            )
+            .await
+        }
+        None => {
+            step.failures += 1;
+            let open = step.is_open(now);
+            session::update_second_step(&ctx.session, open.then_some(step))
+                .await
+                .map_err(keep)?;
+            record(
+                ctx,
+                step.auth.org_id,
+                Some(user_id),
+                &email,
+                Err("wrong_code"),
+            )
+            .await?;
+            if open {
+                Err(AppError::field(
+                    "code",
+                    "That code is not right. Try the code your app shows now, or a recovery code.",
+                ))
+            } else {
+                Err(over())
+            }
         }
     }
 }
@@ -160,7 +269,7 @@ async fn record(
     org_id: Option<Uuid>,
     user_id: Option<Uuid>,
     email: &str,
-    result: Result<(), &str>,
+    result: Result<Option<&str>, &str>,
 ) -> Result<(), AppError> {
     let actor = Actor {
         user_id,
@@ -168,7 +277,8 @@ async fn record(
         ip: ctx.ip,
     };
     let (action, metadata) = match result {
-        Ok(()) => ("auth.sign_in", json!({})),
+        Ok(None) => ("auth.sign_in", json!({})),
+        Ok(Some(second)) => ("auth.sign_in", json!({ "second_factor": second })),
         Err(reason) => ("auth.sign_in_failed", json!({ "reason": reason })),
     };
     let mut tx = db::tx::platform(&ctx.pool, PlatformAccess::sign_in()).await?;

@@ -6,6 +6,7 @@ pub mod password;
 pub mod principal;
 pub mod rate_limit;
 pub mod session;
+pub mod totp;
 
 pub use guard::{Caller, Need, SuperAdmin};
 pub use principal::Principal;

@@ -22,6 +22,11 @@ pub struct SessionAuth {
     /// ends every session signed in before.
     #[serde(default)]
     pub epoch: i32,
+    /// Signed in with a password alone where a second factor is required
+    /// (a super admin, `CALLBOARD_REQUIRE_2FA_FOR_SUPER_ADMINS`): only
+    /// turning two-factor sign-in on works until it is done.
+    #[serde(default)]
+    pub enrolling: bool,
 }
 
 impl SessionAuth {
@@ -54,6 +59,72 @@ pub async fn start(
 /// Deletes the server-side record and expires the cookie.
 pub async fn end(session: &Session) -> Result<(), tower_sessions::session::Error> {
     session.flush().await
+}
+
+const PENDING: &str = "second_step";
+
+/// The password was right and the person has two-factor sign-in: the
+/// session waits for a code, for a few minutes and a few tries, before it
+/// becomes `auth`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondStep {
+    pub auth: SessionAuth,
+    pub since: chrono::DateTime<chrono::Utc>,
+    pub failures: u8,
+}
+
+impl SecondStep {
+    pub const MINUTES: i64 = 5;
+    pub const TRIES: u8 = 5;
+
+    pub fn is_open(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
+        now - self.since < chrono::Duration::minutes(Self::MINUTES) && self.failures < Self::TRIES
+    }
+}
+
+pub async fn second_step(session: &Session) -> Option<SecondStep> {
+    session.get::<SecondStep>(PENDING).await.ok().flatten()
+}
+
+/// Waits for the code under a new session id (nobody is signed in yet).
+pub async fn await_second_step(
+    session: &Session,
+    step: SecondStep,
+) -> Result<(), tower_sessions::session::Error> {
+    session.cycle_id().await?;
+    session.remove::<SessionAuth>(KEY).await?;
+    session.insert(PENDING, step).await
+}
+
+pub async fn update_second_step(
+    session: &Session,
+    step: Option<SecondStep>,
+) -> Result<(), tower_sessions::session::Error> {
+    match step {
+        Some(step) => session.insert(PENDING, step).await,
+        None => session.remove::<SecondStep>(PENDING).await.map(|_| ()),
+    }
+}
+
+const FRESH_CODES: &str = "fresh_recovery_codes";
+
+/// Recovery codes just made, kept in the server-side session until the
+/// Account page has shown them once (so a plain form post, which comes back
+/// to the page by redirect, shows them too).
+pub async fn keep_fresh_codes(
+    session: &Session,
+    codes: Vec<String>,
+) -> Result<(), tower_sessions::session::Error> {
+    session.insert(FRESH_CODES, codes).await
+}
+
+pub async fn take_fresh_codes(session: &Session) -> Vec<String> {
+    session
+        .remove::<Vec<String>>(FRESH_CODES)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default()
 }
 
 pub use crate::tenancy::Impersonation;
@@ -98,6 +169,7 @@ mod tests {
             org_id: None,
             signed_in_at: Some(now - ago),
             epoch: 3,
+            enrolling: false,
         };
         assert!(auth(Duration::hours(1)).is_current(now, week, 3));
         assert!(auth(Duration::days(6)).is_current(now, week, 3));

@@ -2,6 +2,7 @@
 //! whose completion refreshes it.
 
 use crate::api::auth::{whoami, Login, Logout};
+use crate::api::two_factor::{SignInCode, TwoFactorConfirm};
 use crate::domain::{Branding, Whoami};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -11,20 +12,35 @@ pub struct Session {
     pub whoami: Resource<Result<Whoami, AppError>>,
     pub login: ServerAction<Login>,
     pub logout: ServerAction<Logout>,
+    /// The second step of signing in.
+    pub code: ServerAction<SignInCode>,
+    /// Turning two-factor sign-in on (which may open the console).
+    pub enrol: ServerAction<TwoFactorConfirm>,
 }
 
 impl Session {
     pub fn provide() -> Self {
         let login = ServerAction::<Login>::new();
         let logout = ServerAction::<Logout>::new();
+        let code = ServerAction::<SignInCode>::new();
+        let enrol = ServerAction::<TwoFactorConfirm>::new();
         let whoami = Resource::new(
-            move || (login.version().get(), logout.version().get()),
+            move || {
+                (
+                    login.version().get(),
+                    logout.version().get(),
+                    code.version().get(),
+                    enrol.version().get(),
+                )
+            },
             |_| whoami(),
         );
         let session = Session {
             whoami,
             login,
             logout,
+            code,
+            enrol,
         };
         provide_context(session);
         session

@@ -39,8 +39,11 @@ fn allowed(who: &Whoami, need: Need) -> bool {
 /// who are not signed in to the sign-in page. A page of the other kind of
 /// site (the console's on an organization's address, or the other way
 /// round) does not exist there: 404, signed in or not.
+///
+/// A super admin who must still turn on two-factor sign-in is sent to the
+/// Account page, the one page (`enrolment`) they may use until then.
 #[component]
-pub fn Gate(need: Need, children: ChildrenFn) -> impl IntoView {
+pub fn Gate(need: Need, #[prop(optional)] enrolment: bool, children: ChildrenFn) -> impl IntoView {
     let session = use_session();
     let children = StoredValue::new(children);
     view! {
@@ -50,6 +53,9 @@ pub fn Gate(need: Need, children: ChildrenFn) -> impl IntoView {
                     Err(e) => view! { <super::status::ErrorNotice error=e/> }.into_any(),
                     Ok(who) if !belongs(&who, need) => view! { <NotOnThisSite/> }.into_any(),
                     Ok(who) if who.signed_in.is_none() => view! { <Redirect path="/login"/> }.into_any(),
+                    Ok(who) if !enrolment && who.signed_in.as_ref().is_some_and(|s| s.must_enrol) => {
+                        view! { <Redirect path="/account"/> }.into_any()
+                    }
                     Ok(who) if allowed(&who, need) => {
                         // Every time on the page reads by this person's clock.
                         provide_context(who.clock.clone());

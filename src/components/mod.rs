@@ -16,4 +16,5 @@ pub mod settings;
 pub mod shared_key;
 pub mod status;
 pub mod system;
+pub mod two_factor;
 pub mod usage;

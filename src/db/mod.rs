@@ -26,6 +26,7 @@ pub mod settings;
 pub mod system;
 pub mod tool_data;
 pub mod tool_uploads;
+pub mod two_factor;
 pub mod tx;
 pub mod usage;
 pub mod users;

@@ -198,7 +198,8 @@ impl PlatformAccess {
     }
 
     /// A signed-in person's own account: their memberships across
-    /// organizations (the switcher) and setting their own password.
+    /// organizations (the switcher), setting their own password and their
+    /// two-factor sign-in.
     pub(crate) fn own_account() -> Self {
         PlatformAccess {
             actor: None,
@@ -213,6 +214,16 @@ impl PlatformAccess {
         PlatformAccess {
             actor: None,
             purpose: "account-recovery",
+            role: PLATFORM,
+        }
+    }
+
+    /// The second step of signing in: the person's two-factor secret, the
+    /// step of the last code used, and their recovery codes.
+    pub(crate) fn second_factor() -> Self {
+        PlatformAccess {
+            actor: None,
+            purpose: "second-factor",
             role: PLATFORM,
         }
     }

@@ -21,6 +21,7 @@ pub mod time;
 pub mod tool_data;
 #[cfg(feature = "ssr")]
 pub mod tool_import;
+pub mod two_factor;
 pub mod types;
 pub mod usage;
 pub mod validate;

@@ -72,6 +72,10 @@ pub struct SignedIn {
     pub is_super_admin: bool,
     /// The role in the organization of this host; `None` on the platform host.
     pub role: Option<Role>,
+    /// Signed in with a password alone where two factors are required:
+    /// every page but Account sends them there.
+    #[serde(default)]
+    pub must_enrol: bool,
 }
 
 /// What every page needs to know first.

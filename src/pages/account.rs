@@ -16,12 +16,14 @@ pub fn AccountPage() -> impl IntoView {
     } else {
         Need::Member
     };
+    let two_factor = crate::components::two_factor::TwoFactorPanel::default();
     view! {
         <Title text="Account"/>
         <Frame>
-            <Gate need>
+            <Gate need enrolment=true>
                 <div class="page-head"><h1>"Account"</h1></div>
                 {(!use_host().is_platform).then(|| view! { <Organizations/> })}
+                <crate::components::two_factor::TwoFactor panel=two_factor/>
                 <PasswordForm/>
             </Gate>
         </Frame>

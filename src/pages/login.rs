@@ -59,3 +59,52 @@ pub fn LoginPage() -> impl IntoView {
         </main>
     }
 }
+
+/// `/login/code`: the second step of signing in, for people with two-factor
+/// sign-in. Anyone not midway through a sign-in goes back to `/login`.
+#[component]
+pub fn SignInCodePage() -> impl IntoView {
+    use crate::components::form::{last_error, Field};
+    let session = use_session();
+    let code = session.code;
+    let pending = code.pending();
+    let error = last_error(code.value());
+    let waiting = Resource::new(|| (), |_| crate::api::two_factor::sign_in_pending());
+    let host = crate::components::context::use_host();
+    let heading = if host.is_platform {
+        "Callboard console".to_string()
+    } else {
+        host.brand.display_name.clone()
+    };
+    view! {
+        <Title text="Enter your code"/>
+        <main class="auth">
+            <section class="card auth-card">
+                <h1>{heading}</h1>
+                <Suspense>
+                    {move || Suspend::new(async move {
+                        let signed_in = session.whoami.await.ok().is_some_and(|w| w.signed_in.is_some());
+                        let waiting = waiting.await.unwrap_or(false);
+                        if signed_in {
+                            Some(view! { <Redirect path="/"/> }.into_any())
+                        } else if !waiting && code.version().get_untracked() == 0 {
+                            Some(view! { <Redirect path="/login"/> }.into_any())
+                        } else {
+                            None
+                        }
+                    })}
+                </Suspense>
+                <h2>"Two-factor sign-in"</h2>
+                <p class="muted">"Enter the six-digit code your authenticator app shows, or one of your recovery codes."</p>
+                <ActionForm action=code>
+                    <Field name="code" label="Code" autocomplete="one-time-code" required=true error/>
+                    <FormMessage value=outcome(code.value())/>
+                    <button type="submit" class="button button-primary button-wide" disabled=move || pending.get()>
+                        {move || if pending.get() { "Checking…" } else { "Continue" }}
+                    </button>
+                </ActionForm>
+                <p class="small"><a href="/login">"Start again"</a></p>
+            </section>
+        </main>
+    }
+}

@@ -52,6 +52,21 @@ pub async fn rotate(
         db::numbers::reseal_sip_password(&mut tx, org_id, id, &resealed).await?;
         report.resealed += 1;
     }
+    // Two-factor secrets, sealed with their user's id.
+    for (user_id, sealed) in db::two_factor::all_sealed(&mut tx).await? {
+        if !keys.is_stale(&sealed) {
+            report.already_current += 1;
+            continue;
+        }
+        let column = db::two_factor::SECRET_COLUMN;
+        let plain = keys.open(user_id, column, &sealed).map_err(|e| {
+            AppError::Refused(format!(
+                "The two-factor secret of user {user_id} cannot be opened ({e}). Add the key that sealed it to CALLBOARD_ENCRYPTION_KEY_PREVIOUS."
+            ))
+        })?;
+        db::two_factor::reseal(&mut tx, user_id, &keys.seal(user_id, column, &plain)).await?;
+        report.resealed += 1;
+    }
     // The agency's shared key.
     if let Some((sealed, _, _)) = db::credentials::shared_get(&mut tx).await? {
         use db::credentials::SHARED_VOICE_API_KEY as SHARED;

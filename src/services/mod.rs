@@ -25,5 +25,6 @@ pub mod system;
 pub mod team;
 pub mod tool_feed;
 pub mod tool_import;
+pub mod two_factor;
 pub mod usage;
 pub mod users;

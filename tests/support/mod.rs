@@ -221,6 +221,7 @@ pub fn test_config(port: u16) -> Config {
         smtp_url: None,
         mail_from: "no-reply@callboard.test".into(),
         invitation_days: 7,
+        require_2fa_for_super_admins: false,
     }
 }
 
