@@ -113,6 +113,19 @@ const ENDPOINTS: &[(&str, Access)] = &[
     // The sign-in's second step answers only a session waiting for it.
     ("/api/auth/login/code", Access::Public),
     ("/api/auth/login/pending", Access::Public),
+    // Self-serve sign-up: public on the platform's address while open.
+    ("/api/signup/open", Access::Public),
+    ("/api/signup/subdomain", Access::Public),
+    ("/api/signup/submit", Access::Public),
+    ("/api/signup/view", Access::Public),
+    ("/api/signup/confirm", Access::Public),
+    ("/api/platform/signups", Access::SuperAdmin),
+    ("/api/platform/signups/settings", Access::SuperAdmin),
+    ("/api/platform/signups/settings/save", Access::SuperAdmin),
+    ("/api/org/setup", Access::OrgAdmin),
+    ("/api/org/setup/save", Access::OrgAdmin),
+    ("/api/org/setup/skip", Access::OrgAdmin),
+    ("/api/org/setup/checklist", Access::OrgMember),
 ];
 
 /// Arguments that satisfy every server function's signature, so the request
@@ -158,6 +171,7 @@ fn args(uuid: &str) -> Vec<(&'static str, String)> {
         ("new_password", "probe password 456"),
         ("form[status]", "confirmed"),
         ("code", "123456"),
+        ("step", "details"),
     ]
     .into_iter()
     .map(|(k, v)| (k, v.to_string()))

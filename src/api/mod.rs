@@ -13,6 +13,7 @@ pub mod platform;
 pub mod reservations;
 pub mod revenue;
 pub mod settings;
+pub mod signup;
 pub mod system;
 pub mod two_factor;
 pub mod usage;

@@ -23,6 +23,8 @@ pub mod reviews;
 pub mod roles;
 pub mod rollups;
 pub mod settings;
+pub mod setup;
+pub mod signups;
 pub mod system;
 pub mod tool_data;
 pub mod tool_uploads;

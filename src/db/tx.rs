@@ -228,6 +228,17 @@ impl PlatformAccess {
         }
     }
 
+    /// Self-serve sign-up: whether it is open, a company's request kept
+    /// until its e-mail is confirmed, then its organization, account and
+    /// rates made, and the hand-off that signs the person in there.
+    pub(crate) fn signup() -> Self {
+        PlatformAccess {
+            actor: None,
+            purpose: "signup",
+            role: PLATFORM,
+        }
+    }
+
     /// Accepting an invitation: the invitee signs in or gets an account
     /// (users are not a tenant's to write), and joins the organization the
     /// invitation's host and token name.

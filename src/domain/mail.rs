@@ -123,6 +123,49 @@ pub fn password_reset(
     }
 }
 
+/// The link that confirms a self-serve sign-up for `company` at `portal`.
+pub fn signup_confirm(
+    look: &Branding,
+    to: &str,
+    company: &str,
+    portal: &str,
+    link: &str,
+    hours: i64,
+) -> Message {
+    let lines = [
+        format!("Thanks for signing up {company} for {}.", look.display_name),
+        format!("Confirm your e-mail address with the link below and your call portal will be ready at {portal}. The link works once and expires in {hours} hours."),
+        "If you did not sign up, ignore this e-mail: nothing is created without the confirmation.".to_string(),
+    ];
+    Message {
+        from_name: look.display_name.clone(),
+        to: to.to_string(),
+        subject: format!("Confirm your e-mail for {company}"),
+        text: format!("{}\n\n{link}\n\n{}\n", lines[..2].join("\n\n"), lines[2]),
+        html: frame(look, None, &lines, "Confirm and create my portal", link),
+    }
+}
+
+/// Someone signed up with an address that already has an account.
+pub fn signup_existing(look: &Branding, to: &str, reset_link: &str) -> Message {
+    let lines = [
+        format!("Someone, perhaps you, tried to sign up for {} with {to}.", look.display_name),
+        "This address already has an account, so nothing new was created. Sign in as usual, or choose a new password with the link below if you forgot it.".to_string(),
+        "If it was not you, you can ignore this e-mail.".to_string(),
+    ];
+    Message {
+        from_name: look.display_name.clone(),
+        to: to.to_string(),
+        subject: format!("You already have a {} account", look.display_name),
+        text: format!(
+            "{}\n\n{reset_link}\n\n{}\n",
+            lines[..2].join("\n\n"),
+            lines[2]
+        ),
+        html: frame(look, None, &lines, "Choose a new password", reset_link),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

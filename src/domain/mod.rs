@@ -16,6 +16,7 @@ pub mod reservations;
 pub mod revenue;
 pub mod routing;
 pub mod settings;
+pub mod signup;
 pub mod system;
 pub mod time;
 pub mod tool_data;

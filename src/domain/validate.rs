@@ -6,8 +6,35 @@ use crate::error::{AppError, FieldError};
 /// Names that can never be an organization's subdomain: they belong to the
 /// platform or would confuse people.
 pub const RESERVED_SUBDOMAINS: &[&str] = &[
-    "www", "admin", "api", "app", "auth", "login", "mail", "smtp", "static", "assets", "pkg",
-    "status", "support", "help", "webhooks", "docs", "billing", "platform", "root",
+    "www",
+    "admin",
+    "api",
+    "app",
+    "auth",
+    "login",
+    "mail",
+    "smtp",
+    "static",
+    "assets",
+    "pkg",
+    "status",
+    "support",
+    "help",
+    "webhooks",
+    "docs",
+    "billing",
+    "platform",
+    "root",
+    "signup",
+    "welcome",
+    "console",
+    "account",
+    "invite",
+    "portal",
+    "dashboard",
+    "ns1",
+    "ns2",
+    "ftp",
 ];
 
 pub const MIN_PASSWORD_LEN: usize = 12;

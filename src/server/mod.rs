@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod recording;
 pub mod router;
 pub mod security;
+pub mod signup;
 pub mod tool_data;
 pub mod webhooks;
 

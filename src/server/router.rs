@@ -106,6 +106,7 @@ pub fn build(state: AppState) -> Router {
         .route("/calls/{id}/recording", get(super::recording::recording))
         .route("/calls/export.csv", get(super::export::calls_csv))
         .route("/events", get(super::live::events))
+        .route("/welcome/start/{token}", get(super::signup::handoff))
         .route("/reservations/export.csv", get(super::tool_data::export))
         .route(
             "/reservations/drivers.csv",
