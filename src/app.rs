@@ -97,8 +97,13 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/account") view=crate::pages::account::AccountPage ssr=SsrMode::Async/>
                 <Route path=path!("/forgot-password") view=crate::pages::password::ForgotPasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/reset-password/:token") view=crate::pages::password::ResetPasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/signup") view=crate::pages::signup::SignupPage ssr=SsrMode::Async/>
+                <Route path=path!("/signup/sent") view=crate::pages::signup::SignupSentPage ssr=SsrMode::Async/>
+                <Route path=path!("/signup/confirm/:token") view=crate::pages::signup::SignupConfirmPage ssr=SsrMode::Async/>
+                <Route path=path!("/welcome") view=crate::pages::org::welcome::WelcomePage ssr=SsrMode::Async/>
                 <Route path=path!("/invite/:token") view=crate::pages::invite::InvitePage ssr=SsrMode::Async/>
                 <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async/>
+                <Route path=path!("/signups") view=crate::pages::platform::signups::SignupsPage ssr=SsrMode::Async/>
                 <Route path=path!("/orgs/:id") view=OrgDetailPage ssr=SsrMode::Async/>
                 <Route path=path!("/team") view=TeamPage ssr=SsrMode::Async/>
                 <Route path=path!("/agents") view=crate::pages::org::agents::AgentsPage ssr=SsrMode::Async/>

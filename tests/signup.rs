@@ -83,6 +83,8 @@ async fn a_company_signs_up_confirms_and_finishes_the_wizard() {
     )
     .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let page = anon.get(format!("{platform}/signup")).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::NOT_FOUND, "the page too");
 
     // A super admin opens it and sets the rates new organizations start on.
     let root = app.signed_in(&platform, "root@callboard.localhost").await;
@@ -121,6 +123,13 @@ async fn a_company_signs_up_confirms_and_finishes_the_wizard() {
         res.status(),
         StatusCode::FORBIDDEN | StatusCode::UNAUTHORIZED
     ));
+    let page = anon.get(format!("{platform}/signup")).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page
+        .text()
+        .await
+        .unwrap()
+        .contains("Create your call portal"));
     // Sign-up exists only on the platform's address.
     let res = post(
         &anon,

@@ -46,6 +46,7 @@ fn TopBar(who: Whoami) -> impl IntoView {
             ("/system", "System health"),
             ("/activity", "Activity"),
             ("/users", "Users"),
+            ("/signups", "Sign-ups"),
         ],
         (Site::Org { .. }, Some(v)) if v.role == Some(Role::Admin) => {
             vec![

@@ -14,6 +14,7 @@ pub mod revenue;
 pub mod review;
 pub mod settings;
 pub mod shared_key;
+pub mod signups;
 pub mod status;
 pub mod system;
 pub mod two_factor;

@@ -9,3 +9,4 @@ pub mod not_found;
 pub mod org;
 pub mod password;
 pub mod platform;
+pub mod signup;

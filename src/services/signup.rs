@@ -98,7 +98,10 @@ pub async fn submit(
     let check = check_subdomain(&pool, &config, &subdomain).await?;
     validate::Checks::new()
         .check("company_name", validate::org_name(&company))
-        .check("subdomain", if check.ok { Ok(()) } else { Err(check.message) })
+        .check(
+            "subdomain",
+            if check.ok { Ok(()) } else { Err(check.message) },
+        )
         .check("name", person)
         .check("email", validate::email(&email))
         .check("password", validate::new_password(&form.password))

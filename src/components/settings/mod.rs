@@ -14,11 +14,13 @@ mod company;
 mod fields;
 mod numbers;
 mod routing;
+mod wizard;
 
 use behaviour::BehaviourSection;
 use company::CompanySection;
 use numbers::NumbersSection;
 use routing::RoutingSection;
+pub use wizard::{SetupChecklist, SetupWizard};
 
 #[component]
 pub fn SettingsEditor() -> impl IntoView {

@@ -18,11 +18,14 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn OrgHomePage() -> impl IntoView {
+    // At the page's level, outside the gate's suspense, so that it hydrates.
+    let checklist = Resource::new(|| (), |_| crate::api::signup::setup_checklist());
     view! {
         <Frame>
             // Set before the figures arrive, so the tab is named at once.
             <Title text="Dashboard"/>
             <Gate need=Need::Member>
+                <crate::components::settings::SetupChecklist list=checklist/>
                 <DashboardView/>
             </Gate>
         </Frame>

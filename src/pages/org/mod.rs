@@ -6,3 +6,4 @@ pub mod home;
 pub mod reservations;
 pub mod settings;
 pub mod team;
+pub mod welcome;

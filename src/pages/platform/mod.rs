@@ -3,4 +3,5 @@
 pub mod monitoring;
 pub mod org_detail;
 pub mod orgs;
+pub mod signups;
 pub mod users;
