@@ -672,3 +672,60 @@ async fn the_agency_invites_for_any_organization_from_the_console_and_admins_onl
     .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn accepting_an_invitation_never_changes_a_members_role() {
+    let app = TestApp::spawn().await;
+    let f = fixture(&app.db.app).await;
+    let host = app.org(&f.alpha.slug, "");
+    let admin = app.signed_in(&host, "admin@alpha.example").await;
+    let res = post(
+        &admin,
+        &format!("{host}/api/org/invitations/create"),
+        &[("email", "later@example.com"), ("role", "viewer")],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let owner = app.db.super_pool().await;
+    let text: String =
+        sqlx::query_scalar("SELECT text_body FROM outbox WHERE to_address = 'later@example.com'")
+            .fetch_one(&owner)
+            .await
+            .unwrap();
+    let at = text.find("/invite/").unwrap();
+    let token = text[at + 8..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    // Meanwhile the person got an account and was made an admin.
+    let user = support::make_user(&app.db.app, "later@example.com", false).await;
+    support::make_member(
+        &app.db.app,
+        f.alpha.id,
+        user,
+        callboard::domain::Role::Admin,
+    )
+    .await;
+    let res = post(
+        &app.client(),
+        &format!("{host}/api/auth/invitation/accept"),
+        &[("token", token.as_str()), ("password", support::PASSWORD)],
+    )
+    .await;
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
+    let role: String = sqlx::query_scalar(
+        "SELECT role FROM memberships WHERE organization_id = $1 AND user_id = $2",
+    )
+    .bind(f.alpha.id)
+    .bind(user)
+    .fetch_one(&owner)
+    .await
+    .unwrap();
+    assert_eq!(role, "admin");
+    app.stop();
+}

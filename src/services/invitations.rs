@@ -248,7 +248,15 @@ pub async fn accept(
         ),
         (None, None) => return Err(AppError::Internal),
     };
-    db::memberships::upsert(&mut tx, org_id, user_id, invitation.role).await?;
+    // Someone who became a member meanwhile keeps the role they have: an
+    // invitation never changes a member's access (it could demote the last
+    // admin without anyone deciding to).
+    if db::memberships::role_of(&mut tx, org_id, user_id)
+        .await?
+        .is_none()
+    {
+        db::memberships::upsert(&mut tx, org_id, user_id, invitation.role).await?;
+    }
     db::invitations::mark_accepted(&mut tx, org_id, invitation.id, user_id).await?;
     let actor = Actor {
         user_id: Some(user_id),
