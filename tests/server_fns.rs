@@ -126,6 +126,10 @@ const ENDPOINTS: &[(&str, Access)] = &[
     ("/api/org/setup/save", Access::OrgAdmin),
     ("/api/org/setup/skip", Access::OrgAdmin),
     ("/api/org/setup/checklist", Access::OrgMember),
+    // Statements: members read their own; the agency closes.
+    ("/api/org/statements", Access::OrgMember),
+    ("/api/org/statements/get", Access::OrgMember),
+    ("/api/platform/statements/close", Access::SuperAdmin),
 ];
 
 /// Arguments that satisfy every server function's signature, so the request
@@ -172,6 +176,7 @@ fn args(uuid: &str) -> Vec<(&'static str, String)> {
         ("form[status]", "confirmed"),
         ("code", "123456"),
         ("step", "details"),
+        ("month", "2026-11"),
     ]
     .into_iter()
     .map(|(k, v)| (k, v.to_string()))

@@ -14,6 +14,7 @@ pub mod reservations;
 pub mod revenue;
 pub mod settings;
 pub mod signup;
+pub mod statements;
 pub mod system;
 pub mod two_factor;
 pub mod usage;

@@ -8,6 +8,7 @@ mod demo;
 mod ops;
 mod phone;
 mod platform;
+mod statements;
 mod tool_data;
 mod voice;
 
@@ -54,6 +55,9 @@ enum Command {
     /// Export an organization's calls.
     #[command(subcommand)]
     Calls(calls::CallsCommand),
+    /// Monthly statements: close a month, list an organization's.
+    #[command(subcommand)]
+    Statements(statements::StatementsCommand),
     /// Manage the phone numbers callers dial.
     #[command(subcommand)]
     Number(phone::NumberCommand),
@@ -108,6 +112,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Agent(cmd) => voice::agent(&config, cmd).await,
         Command::Number(cmd) => phone::number(&config, cmd).await,
         Command::Calls(cmd) => calls::calls(&config, cmd).await,
+        Command::Statements(cmd) => statements::statements(&config, cmd).await,
         Command::Platform(cmd) => platform::platform(&config, cmd).await,
         Command::Reservations(cmd) => tool_data::reservations(&config, cmd).await,
         Command::Drivers(cmd) => tool_data::drivers(&config, cmd).await,

@@ -25,6 +25,7 @@ pub mod rollups;
 pub mod settings;
 pub mod setup;
 pub mod signups;
+pub mod statements;
 pub mod system;
 pub mod tool_data;
 pub mod tool_uploads;

@@ -17,6 +17,7 @@ pub mod revenue;
 pub mod routing;
 pub mod settings;
 pub mod signup;
+pub mod statements;
 pub mod system;
 pub mod time;
 pub mod tool_data;

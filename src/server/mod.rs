@@ -14,6 +14,7 @@ pub mod recording;
 pub mod router;
 pub mod security;
 pub mod signup;
+pub mod statements;
 pub mod tool_data;
 pub mod webhooks;
 

@@ -107,6 +107,10 @@ pub fn build(state: AppState) -> Router {
         .route("/calls/export.csv", get(super::export::calls_csv))
         .route("/events", get(super::live::events))
         .route("/welcome/start/{token}", get(super::signup::handoff))
+        .route(
+            "/statements/{month}/statement.csv",
+            get(super::statements::csv),
+        )
         .route("/reservations/export.csv", get(super::tool_data::export))
         .route(
             "/reservations/drivers.csv",

@@ -23,6 +23,7 @@ pub mod settings;
 pub mod setup;
 pub mod shared_key;
 pub mod signup;
+pub mod statements;
 pub mod system;
 pub mod team;
 pub mod tool_feed;

@@ -204,6 +204,22 @@ impl AppState {
         });
         let pool = self.pool.clone();
         tokio::spawn(async move {
+            // Closes every organization's finished months, soon after each
+            // month ends in its timezone: at start, then every ten minutes
+            // (jittered). Several processes may run it at once; one
+            // statement per month results all the same.
+            loop {
+                match crate::services::statements::close_due(&pool).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(statements = n, "closed monthly statements"),
+                    Err(e) => tracing::warn!(error = ?e, "could not close monthly statements"),
+                }
+                let jitter = rand::random::<u64>() % 60;
+                tokio::time::sleep(Duration::from_secs(9 * 60 + jitter)).await;
+            }
+        });
+        let pool = self.pool.clone();
+        tokio::spawn(async move {
             // Every past hour at start (another process may have been down
             // for a while), then the last day every five minutes.
             let mut since = None;
