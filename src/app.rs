@@ -108,6 +108,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/team") view=TeamPage ssr=SsrMode::Async/>
                 <Route path=path!("/agents") view=crate::pages::org::agents::AgentsPage ssr=SsrMode::Async/>
                 <Route path=path!("/reservations") view=crate::pages::org::reservations::ReservationsPage ssr=SsrMode::Async/>
+                <Route path=path!("/statements") view=crate::pages::org::statements::StatementsPage ssr=SsrMode::Async/>
+                <Route path=path!("/statements/:month") view=crate::pages::org::statements::StatementPage ssr=SsrMode::Async/>
                 <Route path=path!("/settings") view=crate::pages::org::settings::SettingsPage ssr=SsrMode::Async/>
                 <Route path=path!("/activity") view=crate::pages::activity::ActivityPage ssr=SsrMode::Async/>
                 <Route path=path!("/usage") view=crate::pages::platform::monitoring::UsagePage ssr=SsrMode::Async/>

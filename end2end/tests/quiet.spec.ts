@@ -31,7 +31,7 @@ test("no page of either site logs a warning or an error in the browser console",
   const client = await browser.newPage();
   const saidClient = listen(client);
   await signInAs(client, orgUrl(slug, "/login"), email, password);
-  for (const path of ["/", "/agents", "/team", "/settings", "/reservations", "/activity", "/account"]) {
+  for (const path of ["/", "/agents", "/team", "/settings", "/reservations", "/statements", "/activity", "/account"]) {
     await open(client, orgUrl(slug, path));
   }
   await open(client, orgUrl(slug, "/"));

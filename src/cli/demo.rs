@@ -122,11 +122,35 @@ pub async fn seed(config: &Config) -> anyhow::Result<()> {
             Ok(keys) => demo_calls(&pool, &keys, config, org.id, demo.slug).await?,
             Err(e) => eprintln!("skipping demo agents and calls: {e}"),
         }
+        demo_statement(&pool, org.id).await?;
     }
 
     println!("Demo data is ready. Sign in with:");
     for (who, url, email, password) in lines {
         println!("  {who:<20} {url:<45} {email:<36} {password}");
+    }
+    Ok(())
+}
+
+/// Last month's statement, when the demo's week of calls reaches into it
+/// (early in a month), so the Statements page has one to show.
+async fn demo_statement(pool: &sqlx::PgPool, org_id: uuid::Uuid) -> anyhow::Result<()> {
+    use chrono::Datelike;
+    let today = chrono::Utc::now().date_naive();
+    let this_month = today.with_day(1).unwrap_or(today);
+    let last_month = (this_month - chrono::Days::new(1))
+        .with_day(1)
+        .unwrap_or(this_month);
+    if (today - chrono::Days::new(7)) < this_month {
+        services::statements::close_through(
+            pool,
+            PlatformAccess::operator(),
+            org_id,
+            last_month,
+            "demo",
+        )
+        .await
+        .map_err(explain)?;
     }
     Ok(())
 }

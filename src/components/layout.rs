@@ -54,6 +54,7 @@ fn TopBar(who: Whoami) -> impl IntoView {
                 ("/agents", "Agents"),
                 ("/settings", "Agent Settings"),
                 ("/reservations", "Reservations"),
+                ("/statements", "Statements"),
                 ("/team", "Team"),
                 ("/activity", "Activity"),
             ]
@@ -62,6 +63,7 @@ fn TopBar(who: Whoami) -> impl IntoView {
             ("/", "Home"),
             ("/settings", "Agent Settings"),
             ("/reservations", "Reservations"),
+            ("/statements", "Statements"),
         ],
     };
     let console = matches!(who.site, Site::Platform)

@@ -15,6 +15,7 @@ pub mod review;
 pub mod settings;
 pub mod shared_key;
 pub mod signups;
+pub mod statements;
 pub mod status;
 pub mod system;
 pub mod two_factor;

@@ -138,7 +138,9 @@ pub async fn get(pool: &PgPool, who: &Principal, month: NaiveDate) -> Result<Sta
 pub fn csv(org_name: &str, s: &Statement) -> Result<Vec<u8>, AppError> {
     use crate::domain::statements::{money, month_label};
     // A header block of label–value pairs above the lines: rows of two lengths.
-    let mut w = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::new());
     let fail = |e: csv::Error| {
         tracing::error!(error = %e, "could not write a statement's CSV");
         AppError::Internal

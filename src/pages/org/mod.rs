@@ -5,5 +5,6 @@ pub mod call;
 pub mod home;
 pub mod reservations;
 pub mod settings;
+pub mod statements;
 pub mod team;
 pub mod welcome;

@@ -1,0 +1,39 @@
+import { expect, test } from "@playwright/test";
+import { cli, open, orgUrl, orgWithACall, signInAs } from "./helpers";
+
+function lastMonth(): { key: string; label: string } {
+  const now = new Date();
+  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+  const key = `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
+  const label = d.toLocaleString("en-US", { month: "long", year: "numeric", timeZone: "UTC" });
+  return { key, label };
+}
+
+test("an org admin opens Statements, sees this month so far, opens last month and downloads it", async ({ page }) => {
+  const o = orgWithACall("Books");
+  const { key, label } = lastMonth();
+  expect(cli("statements", "close", "--month", key, "--org", o.slug)).toContain(`${o.slug}\t${key}\tclosed`);
+
+  await signInAs(page, orgUrl(o.slug, "/login"), o.email, o.password);
+  await page.getByRole("link", { name: "Statements" }).click();
+  await expect(page.getByRole("heading", { name: "Statements", level: 1 })).toBeVisible();
+  // This month's simulated call counts toward "so far".
+  await expect(page.getByRole("heading", { name: /so far$/ })).toBeVisible();
+  await expect(page.locator(".stat-line")).toContainText("1 billable calls");
+  const row = page.locator("#statements-table tbody tr", { hasText: label });
+  await expect(row).toBeVisible();
+  await row.getByRole("link", { name: label }).click();
+  await expect(page).toHaveURL(orgUrl(o.slug, `/statements/${key}`));
+  await expect(page.getByRole("heading", { name: label })).toBeVisible();
+  await expect(page.locator("#statement-total")).toHaveText("$0.00");
+  await expect(page.locator("body[data-hydrated]")).toBeAttached();
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Download CSV" }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe(`${o.slug}-statement-${key}.csv`);
+
+  // A month without a statement says so.
+  await open(page, orgUrl(o.slug, "/statements/1999-01"));
+  await expect(page.getByRole("heading", { name: "No statement for this month" })).toBeVisible();
+});
