@@ -29,6 +29,8 @@ pub mod media;
 #[cfg(feature = "ssr")]
 pub mod metrics;
 #[cfg(feature = "ssr")]
+pub mod pdf;
+#[cfg(feature = "ssr")]
 pub mod retell;
 #[cfg(feature = "ssr")]
 pub mod server;

@@ -454,3 +454,164 @@ async fn statements_are_walled_off_and_housekeeping_closes_finished_months() {
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     app.stop();
 }
+
+/// The text of every page of a PDF, as a reader gets it: each shown string's
+/// two-byte glyph codes through its font's ToUnicode map. (lopdf's own
+/// `extract_text` stops at the PostScript comments krilla's maps open with.)
+fn pdf_text(bytes: &[u8]) -> String {
+    use lopdf::content::Content;
+    use lopdf::Object;
+    use std::collections::HashMap;
+    let mut doc = lopdf::Document::load_mem(bytes).expect("a well-formed PDF");
+    doc.decompress();
+    let mut out = String::new();
+    let pages: Vec<_> = doc.get_pages().values().copied().collect();
+    assert!(!pages.is_empty());
+    for page in pages {
+        let mut maps: HashMap<Vec<u8>, HashMap<u16, String>> = HashMap::new();
+        for (name, font) in doc.get_page_fonts(page).unwrap() {
+            let Ok(to_unicode) = font.get(b"ToUnicode").and_then(|o| o.as_reference()) else {
+                continue;
+            };
+            let stream = doc.get_object(to_unicode).unwrap().as_stream().unwrap();
+            let text = String::from_utf8_lossy(&stream.content).into_owned();
+            let mut map = HashMap::new();
+            for line in text.lines() {
+                let parts: Vec<&str> = line.split_whitespace().collect();
+                if let [code, uni] = parts[..] {
+                    let (Some(code), Some(uni)) = (code.strip_prefix('<'), uni.strip_prefix('<'))
+                    else {
+                        continue;
+                    };
+                    let (code, uni) = (code.trim_end_matches('>'), uni.trim_end_matches('>'));
+                    let Ok(code) = u16::from_str_radix(code, 16) else {
+                        continue;
+                    };
+                    let units: Vec<u16> = (0..uni.len() / 4)
+                        .filter_map(|k| u16::from_str_radix(&uni[k * 4..k * 4 + 4], 16).ok())
+                        .collect();
+                    map.insert(code, String::from_utf16_lossy(&units));
+                }
+            }
+            maps.insert(name, map);
+        }
+        let content = Content::decode(&doc.get_page_content(page).unwrap()).unwrap();
+        let mut font: Vec<u8> = vec![];
+        let show = |bytes: &[u8], font: &[u8], out: &mut String| {
+            let map = &maps[font];
+            for pair in bytes.chunks(2) {
+                if let [a, b] = pair {
+                    if let Some(t) = map.get(&u16::from_be_bytes([*a, *b])) {
+                        out.push_str(t);
+                    }
+                }
+            }
+        };
+        for op in content.operations {
+            match (op.operator.as_str(), op.operands.as_slice()) {
+                ("Tf", [Object::Name(n), ..]) => font = n.clone(),
+                ("Tj", [Object::String(b, _)]) => show(b, &font, &mut out),
+                ("TJ", [Object::Array(items)]) => {
+                    for item in items {
+                        if let Object::String(b, _) = item {
+                            show(b, &font, &mut out);
+                        }
+                    }
+                }
+                ("ET", _) => out.push('\n'),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn statement_and_call_report_pdfs_carry_the_brand_the_figures_and_any_script() {
+    let app = TestApp::spawn().await;
+    let f = fixture(&app.db.app).await;
+    let (pool, su) = (&app.db.app, app.db.super_pool().await);
+    let desk = agent(&su, f.alpha.id, "Front desk").await;
+    set_rate(pool, f.alpha.id, "2000-01-01T00:00:00Z", "40").await;
+    for day in 1..=20 {
+        let start = format!("2026-03-{day:02}T18:00:00Z");
+        call(pool, f.alpha.id, desk, "phone_call", &start, 90_000).await; // 2 min, 80 ¢
+    }
+    close(pool, f.alpha.id, month(2026, 3)).await;
+    let viewer = app
+        .signed_in(&app.org("alpha", ""), "viewer@alpha.example")
+        .await;
+
+    for (name, font) in [
+        ("Alpha Shuttle Co", "DejaVuSans"),
+        ("北京快运有限公司", "DroidSansFallback"),
+        ("شركة النور للنقل", "DejaVuSans"),
+    ] {
+        sqlx::query("UPDATE organizations SET name = $2 WHERE id = $1")
+            .bind(f.alpha.id)
+            .bind(name)
+            .execute(&su)
+            .await
+            .unwrap();
+        let res = viewer
+            .get(app.org("alpha", "/statements/2026-03/statement.pdf"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{name}");
+        assert_eq!(res.headers()["content-type"], "application/pdf");
+        let bytes = res.bytes().await.unwrap();
+        assert!(
+            bytes.windows(font.len()).any(|w| w == font.as_bytes()),
+            "{font} embedded for {name}"
+        );
+        let text = pdf_text(&bytes);
+        assert!(text.contains("$16.00"), "{name}: {text}");
+        assert!(text.contains("Front desk"));
+        assert!(
+            text.contains("alpha."),
+            "the organization's own address in the footer: {text}"
+        );
+        assert!(!text.to_lowercase().contains("retell"));
+        // Every letter of the name is in the text (right-to-left names come
+        // out in the order they are drawn).
+        for c in name.chars().filter(|c| !c.is_whitespace()) {
+            assert!(text.contains(c), "{c} of {name} missing: {text}");
+        }
+    }
+
+    // The call report for a filter says what the dashboard says.
+    let filter = "period=custom&from=2026-03-01&to=2026-03-31";
+    let res = viewer
+        .get(app.org("alpha", &format!("/calls/report.pdf?{filter}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let text = pdf_text(&res.bytes().await.unwrap());
+    let d: Value = viewer
+        .post(app.org("alpha", "/api/dashboard"))
+        .form(&filter_form(filter))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let cost = callboard::domain::dashboard::money(d["totals"]["charge_cents"].as_i64().unwrap());
+    assert_eq!(cost, "$16.00");
+    assert!(text.contains("Call report"));
+    assert!(text.contains(&cost), "{text}");
+    assert!(text.contains("20"), "the call count");
+    // Another organization's member gets nothing of alpha's.
+    let other = app
+        .signed_in(&app.org("bravo", ""), "admin@bravo.example")
+        .await;
+    let res = other
+        .get(app.org("bravo", "/statements/2026-03/statement.pdf"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    app.stop();
+}

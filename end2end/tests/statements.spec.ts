@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { readFileSync } from "node:fs";
 import { cli, open, orgUrl, orgWithACall, signInAs } from "./helpers";
 
 function lastMonth(): { key: string; label: string } {
@@ -9,7 +10,7 @@ function lastMonth(): { key: string; label: string } {
   return { key, label };
 }
 
-test("an org admin opens Statements, sees this month so far, opens last month and downloads it", async ({ page }) => {
+test("an org admin opens Statements, sees this month so far, opens last month and downloads its PDF and CSV", async ({ page }) => {
   const o = orgWithACall("Books");
   const { key, label } = lastMonth();
   expect(cli("statements", "close", "--month", key, "--org", o.slug)).toContain(`${o.slug}\t${key}\tclosed`);
@@ -27,11 +28,26 @@ test("an org admin opens Statements, sees this month so far, opens last month an
   await expect(page.getByRole("heading", { name: label })).toBeVisible();
   await expect(page.locator("#statement-total")).toHaveText("$0.00");
   await expect(page.locator("body[data-hydrated]")).toBeAttached();
-  const [download] = await Promise.all([
+  const [csv] = await Promise.all([
     page.waitForEvent("download"),
     page.getByRole("link", { name: "Download CSV" }).click(),
   ]);
-  expect(download.suggestedFilename()).toBe(`${o.slug}-statement-${key}.csv`);
+  expect(csv.suggestedFilename()).toBe(`${o.slug}-statement-${key}.csv`);
+  const [pdf] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Download PDF" }).click(),
+  ]);
+  expect(pdf.suggestedFilename()).toBe(`${o.slug}-statement-${key}.pdf`);
+  const bytes = readFileSync((await pdf.path())!);
+  expect(bytes.subarray(0, 5).toString()).toBe("%PDF-");
+
+  // The dashboard's export menu has the call report beside the CSV.
+  await open(page, orgUrl(o.slug, "/"));
+  const [report] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "PDF report" }).click(),
+  ]);
+  expect(report.suggestedFilename()).toMatch(new RegExp(`^${o.slug}-calls-.*\\.pdf$`));
 
   // A month without a statement says so.
   await open(page, orgUrl(o.slug, "/statements/1999-01"));

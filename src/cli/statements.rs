@@ -25,6 +25,14 @@ pub enum StatementsCommand {
         #[arg(long = "org")]
         slug: String,
     },
+    /// Write a month's statement as PDF to standard output.
+    Pdf {
+        #[arg(long = "org")]
+        slug: String,
+        /// The month, e.g. 2026-11.
+        #[arg(long)]
+        month: String,
+    },
 }
 
 pub async fn statements(config: &Config, cmd: StatementsCommand) -> anyhow::Result<()> {
@@ -54,6 +62,34 @@ pub async fn statements(config: &Config, cmd: StatementsCommand) -> anyhow::Resu
                     println!("{}\t{}\t{what}", org.slug, month_key(c.month));
                 }
             }
+            Ok(())
+        }
+        StatementsCommand::Pdf { slug, month } => {
+            use std::io::Write;
+            let month = parse_month(&month)
+                .ok_or_else(|| anyhow::anyhow!("--month must look like 2026-11"))?;
+            let org = org_by_slug(&pool, &slug).await?;
+            let brand = {
+                let mut tx = crate::db::tx::platform(&pool, PlatformAccess::host_lookup())
+                    .await
+                    .map_err(explain)?;
+                let host = crate::db::branding::by_id(&mut tx, org.id)
+                    .await
+                    .map_err(explain)?
+                    .ok_or_else(|| anyhow::anyhow!("no organization {slug}"))?;
+                tx.commit().await?;
+                host.branding
+            };
+            let doc = crate::services::documents::statement(
+                &pool,
+                config,
+                &Principal::operator(org.id),
+                &brand,
+                month,
+            )
+            .await
+            .map_err(explain)?;
+            std::io::stdout().write_all(&doc.bytes)?;
             Ok(())
         }
         StatementsCommand::List { slug } => {

@@ -44,7 +44,11 @@ pub fn StatementList(page: StatementsPage) -> impl IntoView {
                                             <td class="num">{s.billed_minutes}</td>
                                             <td class="num">{(s.adjustment_cents != 0).then(|| money(s.adjustment_cents))}</td>
                                             <td class="num"><strong>{money(s.total_cents)}</strong></td>
-                                            <td><a href=format!("/statements/{key}/statement.csv") download="">"CSV"</a></td>
+                                            <td>
+                                                <a href=format!("/statements/{key}/statement.pdf") download="">"PDF"</a>
+                                                " · "
+                                                <a href=format!("/statements/{key}/statement.csv") download="">"CSV"</a>
+                                            </td>
                                         </tr>
                                     }
                                 }).collect_view()}
@@ -71,7 +75,10 @@ pub fn StatementView(statement: Statement) -> impl IntoView {
         <section class="card" aria-labelledby="statement-title">
             <div class="section-head">
                 <h2 id="statement-title">{month_label(s.month)}</h2>
-                <a class="button" href=format!("/statements/{key}/statement.csv") download="">"Download CSV"</a>
+                <div class="button-row">
+                    <a class="button button-primary" href=format!("/statements/{key}/statement.pdf") download="">"Download PDF"</a>
+                    <a class="button" href=format!("/statements/{key}/statement.csv") download="">"Download CSV"</a>
+                </div>
             </div>
             <p class="muted small">{format!("Times in {}. Closed {}.", s.timezone, clock.when(s.closed_at))}</p>
             <div class="table-wrap table-flat">

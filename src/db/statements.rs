@@ -82,7 +82,7 @@ pub async fn close(
         "WITH s AS (SELECT period_start, period_end FROM statements WHERE id = $2),
          taken AS (
            SELECT c.id, c.agent_id, c.is_billable, c.billed_minutes, c.charge_cents,
-                  c.billing_rate_cents
+                  c.billing_rate_cents, c.occurred_at, c.from_number
              FROM calls c, s
             WHERE c.organization_id = $1
               AND c.occurred_at >= s.period_start AND c.occurred_at < s.period_end
@@ -92,6 +92,13 @@ pub async fn close(
            INSERT INTO statement_calls (organization_id, call_id, statement_id, billable,
                                         billed_minutes, amount_cents)
            SELECT $1, id, $2, is_billable, billed_minutes, charge_cents FROM taken),
+         items AS (
+           INSERT INTO statement_items (organization_id, statement_id, call_id, occurred_at,
+                                        from_number, agent_name, billable, billed_minutes,
+                                        amount_cents)
+           SELECT $1, $2, t.id, t.occurred_at, t.from_number, coalesce(a.name, 'Other calls'),
+                  t.is_billable, t.billed_minutes, t.charge_cents
+             FROM taken t LEFT JOIN agents a ON a.id = t.agent_id),
          grouped AS (
            SELECT CASE WHEN t.is_billable THEN 'usage' ELSE 'test' END AS kind, t.agent_id,
                   coalesce(a.name, 'Other calls') AS agent_name,
@@ -107,7 +114,10 @@ pub async fn close(
                 kind, agent_id, agent_name, rate, calls, minutes, amount,
                 CASE WHEN kind = 'usage'
                      THEN agent_name || ': ' || minutes || ' min at $'
-                          || to_char(rate / 100, 'FM999990.00##') || '/min'
+                          || CASE WHEN rate = round(rate)
+                                  THEN to_char(rate / 100, 'FM999990.00')
+                                  ELSE rtrim(to_char(rate / 100, 'FM999990.0000'), '0') END
+                          || '/min'
                      ELSE agent_name || ': test calls, free' END
            FROM grouped",
     )
@@ -314,4 +324,53 @@ pub async fn due(conn: &mut PgConnection) -> Result<Vec<(Uuid, NaiveDate, NaiveD
     .bind(crate::domain::DEFAULT_TIMEZONE)
     .fetch_all(conn)
     .await?)
+}
+
+/// One call as a statement billed it (its itemised pages).
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub occurred_at: chrono::DateTime<chrono::Utc>,
+    pub from_number: Option<String>,
+    pub agent_name: String,
+    pub billable: bool,
+    pub billed_minutes: i64,
+    pub amount_cents: i64,
+}
+
+/// A statement's calls in time order.
+pub async fn items(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+    statement_id: Uuid,
+) -> Result<Vec<Item>, AppError> {
+    type Row = (
+        chrono::DateTime<chrono::Utc>,
+        Option<String>,
+        String,
+        bool,
+        i64,
+        i64,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT occurred_at, from_number, agent_name, billable, billed_minutes, amount_cents
+           FROM statement_items WHERE organization_id = $1 AND statement_id = $2
+          ORDER BY occurred_at, call_id",
+    )
+    .bind(org_id)
+    .bind(statement_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(occurred_at, from_number, agent_name, billable, billed_minutes, amount_cents)| Item {
+                occurred_at,
+                from_number,
+                agent_name,
+                billable,
+                billed_minutes,
+                amount_cents,
+            },
+        )
+        .collect())
 }

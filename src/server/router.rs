@@ -111,6 +111,11 @@ pub fn build(state: AppState) -> Router {
             "/statements/{month}/statement.csv",
             get(super::statements::csv),
         )
+        .route(
+            "/statements/{month}/statement.pdf",
+            get(super::statements::pdf),
+        )
+        .route("/calls/report.pdf", get(super::statements::report))
         .route("/reservations/export.csv", get(super::tool_data::export))
         .route(
             "/reservations/drivers.csv",

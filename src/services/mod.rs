@@ -9,6 +9,7 @@ pub mod branding;
 pub mod calls;
 pub mod clock;
 pub mod dashboard;
+pub mod documents;
 pub mod export;
 pub mod impersonation;
 pub mod invitations;

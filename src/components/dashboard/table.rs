@@ -38,9 +38,14 @@ pub fn CallsTable(
         <section class="card calls-card" id="calls" aria-labelledby="calls-title">
             <div class="card-head">
                 <h2 id="calls-title">"Calls"</h2>
-                <a class="button button-small" href=move || format!("/calls/export.csv?{}", filter.with(|f| f.to_query())) download="">
-                    "Export CSV"
-                </a>
+                <div class="button-row">
+                    <a class="button button-small" href=move || format!("/calls/export.csv?{}", filter.with(|f| f.to_query())) download="">
+                        "Export CSV"
+                    </a>
+                    <a class="button button-small" href=move || format!("/calls/report.pdf?{}", filter.with(|f| f.to_query())) download="">
+                        "PDF report"
+                    </a>
+                </div>
             </div>
             <Transition fallback=|| view! { <Loading/> }>
                 {move || Suspend::new(async move {
