@@ -103,6 +103,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/welcome") view=crate::pages::org::welcome::WelcomePage ssr=SsrMode::Async/>
                 <Route path=path!("/invite/:token") view=crate::pages::invite::InvitePage ssr=SsrMode::Async/>
                 <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async/>
+                <Route path=path!("/billing") view=crate::pages::platform::billing::BillingPage ssr=SsrMode::Async/>
                 <Route path=path!("/signups") view=crate::pages::platform::signups::SignupsPage ssr=SsrMode::Async/>
                 <Route path=path!("/orgs/:id") view=OrgDetailPage ssr=SsrMode::Async/>
                 <Route path=path!("/team") view=TeamPage ssr=SsrMode::Async/>

@@ -130,6 +130,7 @@ const ENDPOINTS: &[(&str, Access)] = &[
     ("/api/org/statements", Access::OrgMember),
     ("/api/org/statements/get", Access::OrgMember),
     ("/api/platform/statements/close", Access::SuperAdmin),
+    ("/api/platform/statements", Access::SuperAdmin),
 ];
 
 /// Arguments that satisfy every server function's signature, so the request

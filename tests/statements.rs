@@ -248,6 +248,48 @@ async fn a_month_closes_in_the_organizations_timezone_to_the_dashboards_cent() {
     let text = csv.text().await.unwrap();
     assert!(text.contains("$29.20"), "{text}");
     assert!(text.contains("Front desk"));
+    // The console's revenue per month adds up every organization's.
+    let root = app
+        .signed_in(&app.platform(""), "root@callboard.localhost")
+        .await;
+    let b: Value = root
+        .post(app.platform("/api/platform/statements"))
+        .form(&[("month", "2026-03")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let march = b["months"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["month"] == "2026-03-01")
+        .unwrap();
+    assert_eq!(march["total_cents"], 2920, "{b}");
+    assert_eq!(b["statements"][0]["total_cents"], 2920);
+    // The console closes a month early; again changes nothing.
+    let res = root
+        .post(app.platform("/api/platform/statements/close"))
+        .form(&[
+            ("org_id", f.bravo.id.to_string()),
+            ("month", "2026-04".into()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.json::<Value>().await.unwrap(), 1);
+    let res = root
+        .post(app.platform("/api/platform/statements/close"))
+        .form(&[
+            ("org_id", f.bravo.id.to_string()),
+            ("month", "2026-04".into()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.json::<Value>().await.unwrap(), 0);
     let res = viewer
         .post(app.org("alpha", "/api/platform/statements/close"))
         .form(&[("org_id", org.to_string()), ("month", "2026-04".into())])

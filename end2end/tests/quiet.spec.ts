@@ -20,7 +20,7 @@ test("no page of either site logs a warning or an error in the browser console",
   // `open` also waits for each page to hydrate: a panic in the browser
   // leaves a page dead (the health page once asked WebAssembly for the
   // time, which it has no clock for).
-  for (const path of ["/", "/users", "/usage", "/system", "/activity", "/signups", "/account"]) {
+  for (const path of ["/", "/users", "/usage", "/system", "/activity", "/signups", "/billing", "/account"]) {
     await open(console_, path);
   }
   await open(console_, "/");

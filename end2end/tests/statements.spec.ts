@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { readFileSync } from "node:fs";
-import { cli, open, orgUrl, orgWithACall, signInAs } from "./helpers";
+import { admin, base, cli, open, orgUrl, orgWithACall, signInAs } from "./helpers";
 
 function lastMonth(): { key: string; label: string } {
   const now = new Date();
@@ -52,4 +52,19 @@ test("an org admin opens Statements, sees this month so far, opens last month an
   // A month without a statement says so.
   await open(page, orgUrl(o.slug, "/statements/1999-01"));
   await expect(page.getByRole("heading", { name: "No statement for this month" })).toBeVisible();
+});
+
+test("the super admin sees revenue per month and each organization's statement in it", async ({ page }) => {
+  const o = orgWithACall("Ledgr");
+  const { key, label } = lastMonth();
+  cli("statements", "close", "--month", key, "--org", o.slug);
+  await signInAs(page, `${base.origin}/login`, admin.email, admin.password);
+  await page.getByRole("link", { name: "Billing" }).click();
+  await expect(page.getByRole("heading", { name: "Revenue per month" })).toBeVisible();
+  const month = page.locator("#revenue-table tbody tr", { hasText: label });
+  await expect(month).toBeVisible();
+  await month.getByRole("link", { name: label }).click();
+  await expect(page).toHaveURL(`${base.origin}/billing?month=${key}`);
+  await expect(page.getByRole("heading", { name: `${label} by organization` })).toBeVisible();
+  await expect(page.locator("#month-statements tbody tr", { hasText: o.name })).toContainText("$0.00");
 });

@@ -52,3 +52,19 @@ pub async fn close_statement(org_id: Uuid, month: String) -> Result<usize, AppEr
         .await,
     )
 }
+
+/// The console's billing: revenue per month, and `month`'s statements by
+/// organization (the newest month when empty).
+#[server(prefix = "/api", endpoint = "platform/statements")]
+pub async fn load_platform_billing(
+    #[server(default)] month: String,
+) -> Result<crate::domain::statements::PlatformBilling, AppError> {
+    super::respond(
+        async {
+            let (app, sa) = super::require_super_admin().await?;
+            let month = crate::domain::statements::parse_month(&month);
+            crate::services::statements::platform(&app.pool, sa.platform(), month).await
+        }
+        .await,
+    )
+}

@@ -43,6 +43,7 @@ fn TopBar(who: Whoami) -> impl IntoView {
         (Site::Platform, Some(_)) => vec![
             ("/", "Organizations"),
             ("/usage", "Usage"),
+            ("/billing", "Billing"),
             ("/system", "System health"),
             ("/activity", "Activity"),
             ("/users", "Users"),

@@ -1,6 +1,7 @@
 //! Reusable pieces of the UI.
 
 pub mod agents;
+pub mod billing;
 pub mod branding;
 pub mod context;
 pub mod dashboard;

@@ -374,3 +374,61 @@ pub async fn items(
         )
         .collect())
 }
+
+/// The platform's statements per month: how many organizations, calls,
+/// minutes and the total billed, newest month first.
+pub async fn platform_months(
+    conn: &mut PgConnection,
+) -> Result<Vec<crate::domain::statements::PlatformMonth>, AppError> {
+    let rows: Vec<(NaiveDate, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT month, count(*), sum(billable_calls)::bigint, sum(billed_minutes)::bigint,
+                sum(total_cents)::bigint
+           FROM statements GROUP BY month ORDER BY month DESC LIMIT 36",
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(month, organizations, billable_calls, billed_minutes, total_cents)| {
+                crate::domain::statements::PlatformMonth {
+                    month,
+                    organizations,
+                    billable_calls,
+                    billed_minutes,
+                    total_cents,
+                }
+            },
+        )
+        .collect())
+}
+
+/// Every organization's statement for `month`, largest first.
+pub async fn platform_month(
+    conn: &mut PgConnection,
+    month: NaiveDate,
+) -> Result<Vec<crate::domain::statements::OrgStatement>, AppError> {
+    let rows: Vec<(Uuid, String, i64, i64, i64, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
+        "SELECT o.id, o.name, s.billable_calls, s.billed_minutes, s.total_cents, s.closed_at
+           FROM statements s JOIN organizations o ON o.id = s.organization_id
+          WHERE s.month = $1 ORDER BY s.total_cents DESC, o.name",
+    )
+    .bind(month)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(org_id, org_name, billable_calls, billed_minutes, total_cents, closed_at)| {
+                crate::domain::statements::OrgStatement {
+                    org_id,
+                    org_name,
+                    billable_calls,
+                    billed_minutes,
+                    total_cents,
+                    closed_at,
+                }
+            },
+        )
+        .collect())
+}

@@ -58,6 +58,38 @@ pub struct SoFar {
     pub cents: i64,
 }
 
+/// The console's revenue per month: every organization's statements.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlatformMonth {
+    pub month: NaiveDate,
+    pub organizations: i64,
+    pub billable_calls: i64,
+    pub billed_minutes: i64,
+    pub total_cents: i64,
+}
+
+/// One organization's statement in the console's month view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgStatement {
+    pub org_id: Uuid,
+    pub org_name: String,
+    pub billable_calls: i64,
+    pub billed_minutes: i64,
+    pub total_cents: i64,
+    pub closed_at: DateTime<Utc>,
+}
+
+/// The console's Billing page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlatformBilling {
+    pub months: Vec<PlatformMonth>,
+    /// The month shown in detail (the newest, or the one asked for).
+    pub month: Option<NaiveDate>,
+    pub statements: Vec<OrgStatement>,
+    /// Organizations to close a month for: (id, name).
+    pub organizations: Vec<(Uuid, String)>,
+}
+
 /// "November 2026".
 pub fn month_label(month: NaiveDate) -> String {
     const NAMES: [&str; 12] = [

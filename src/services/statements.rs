@@ -187,3 +187,31 @@ pub fn csv(org_name: &str, s: &Statement) -> Result<Vec<u8>, AppError> {
     }
     w.into_inner().map_err(|_| AppError::Internal)
 }
+
+/// The console's billing page: revenue per month, and one month's
+/// statements by organization.
+pub async fn platform(
+    pool: &PgPool,
+    access: PlatformAccess,
+    month: Option<NaiveDate>,
+) -> Result<crate::domain::statements::PlatformBilling, AppError> {
+    let mut tx = db::tx::platform(pool, access).await?;
+    let months = db::statements::platform_months(&mut tx).await?;
+    let month = month.or_else(|| months.first().map(|m| m.month));
+    let statements = match month {
+        Some(m) => db::statements::platform_month(&mut tx, m).await?,
+        None => vec![],
+    };
+    let organizations = db::orgs::list(&mut tx)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    tx.commit().await?;
+    Ok(crate::domain::statements::PlatformBilling {
+        months,
+        month,
+        statements,
+        organizations,
+    })
+}

@@ -1,5 +1,6 @@
 //! The platform console (super admins, on the root domain).
 
+pub mod billing;
 pub mod monitoring;
 pub mod org_detail;
 pub mod orgs;
