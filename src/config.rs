@@ -60,6 +60,13 @@ pub struct Config {
     /// Super admins must sign in with a second factor
     /// (`CALLBOARD_REQUIRE_2FA_FOR_SUPER_ADMINS`; on by default in production).
     pub require_2fa_for_super_admins: bool,
+    /// Stripe: invoices for closed statements when a secret key is set
+    /// (`CALLBOARD_STRIPE_SECRET_KEY`), its API's address
+    /// (`CALLBOARD_STRIPE_API_BASE`) and the webhook's signing secret
+    /// (`CALLBOARD_STRIPE_WEBHOOK_SECRET`).
+    pub stripe_secret_key: Option<String>,
+    pub stripe_api_base: String,
+    pub stripe_webhook_secret: Option<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -221,6 +228,12 @@ impl Config {
                 "CALLBOARD_REQUIRE_2FA_FOR_SUPER_ADMINS",
                 production,
             )?,
+            stripe_secret_key: var("CALLBOARD_STRIPE_SECRET_KEY"),
+            stripe_api_base: var("CALLBOARD_STRIPE_API_BASE")
+                .unwrap_or_else(|| "https://api.stripe.com".into())
+                .trim_end_matches('/')
+                .to_string(),
+            stripe_webhook_secret: var("CALLBOARD_STRIPE_WEBHOOK_SECRET"),
         })
     }
 
@@ -289,6 +302,9 @@ mod tests {
             mail_from: "no-reply@callboard.localhost".into(),
             invitation_days: 7,
             require_2fa_for_super_admins: false,
+            stripe_secret_key: None,
+            stripe_api_base: String::new(),
+            stripe_webhook_secret: None,
         }
     }
 

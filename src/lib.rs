@@ -39,6 +39,8 @@ pub mod services;
 #[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "ssr")]
+pub mod stripe;
+#[cfg(feature = "ssr")]
 pub mod tenancy;
 #[cfg(feature = "ssr")]
 pub mod tools;

@@ -11,6 +11,7 @@ pub mod calls;
 pub mod credentials;
 pub mod dashboard;
 pub mod invitations;
+pub mod invoices;
 pub mod memberships;
 pub mod notify;
 pub mod numbers;

@@ -153,10 +153,17 @@ pub fn build(state: AppState) -> Router {
     // identified by their own signatures, not by cookies or Host.
     // Call events read their own body, after the agent is known, up to
     // `webhooks::calls::MAX_BODY_BYTES`.
-    let webhooks = Router::new().route(
-        "/webhooks/agent/{agent}",
-        post(super::webhooks::calls::agent_event),
-    );
+    let webhooks = Router::new()
+        .route(
+            "/webhooks/agent/{agent}",
+            post(super::webhooks::calls::agent_event),
+        )
+        .route(
+            "/webhooks/stripe",
+            post(super::webhooks::stripe::event).layer(DefaultBodyLimit::max(
+                super::webhooks::stripe::MAX_BODY_BYTES,
+            )),
+        );
 
     let small = Router::new()
         .route(

@@ -13,6 +13,7 @@ pub mod documents;
 pub mod export;
 pub mod impersonation;
 pub mod invitations;
+pub mod invoicing;
 pub mod keys;
 pub mod members;
 pub mod numbers;

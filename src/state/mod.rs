@@ -56,6 +56,9 @@ pub struct AppState {
     pub tool_counts: Arc<crate::tools::reservation::Counts>,
     /// Whether e-mail leaves the outbox (its worker runs when it does).
     pub mail_configured: bool,
+    /// Stripe, when `CALLBOARD_STRIPE_SECRET_KEY` is set: closed statements
+    /// become invoices.
+    pub stripe: Option<crate::stripe::Client>,
     /// When this process started (the console's health page).
     pub started_at: chrono::DateTime<chrono::Utc>,
     /// Drops what this process cached about an organization; registered
@@ -157,6 +160,10 @@ impl AppState {
             first_pages,
             tool_counts,
             mail_configured,
+            stripe: config
+                .stripe_secret_key
+                .as_deref()
+                .map(|key| crate::stripe::Client::new(&config.stripe_api_base, key)),
             started_at: chrono::Utc::now(),
             forget,
             config: Arc::new(config),
@@ -203,9 +210,11 @@ impl AppState {
             }
         });
         let pool = self.pool.clone();
+        let stripe = self.stripe.clone();
         tokio::spawn(async move {
             // Closes every organization's finished months, soon after each
-            // month ends in its timezone: at start, then every ten minutes
+            // month ends in its timezone (and invoices them in Stripe when
+            // it is configured): at start, then every ten minutes
             // (jittered). Several processes may run it at once; one
             // statement per month results all the same.
             loop {
@@ -213,6 +222,15 @@ impl AppState {
                     Ok(0) => {}
                     Ok(n) => tracing::info!(statements = n, "closed monthly statements"),
                     Err(e) => tracing::warn!(error = ?e, "could not close monthly statements"),
+                }
+                // Then invoices them in Stripe, when it is set up (a round
+                // that failed halfway is finished here, the next time).
+                if let Some(client) = &stripe {
+                    match crate::services::invoicing::invoice_due(&pool, client).await {
+                        Ok(0) => {}
+                        Ok(n) => tracing::info!(invoices = n, "invoiced statements in Stripe"),
+                        Err(e) => tracing::warn!(error = ?e, "could not invoice statements"),
+                    }
                 }
                 let jitter = rand::random::<u64>() % 60;
                 tokio::time::sleep(Duration::from_secs(9 * 60 + jitter)).await;

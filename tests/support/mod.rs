@@ -222,6 +222,9 @@ pub fn test_config(port: u16) -> Config {
         mail_from: "no-reply@callboard.test".into(),
         invitation_days: 7,
         require_2fa_for_super_admins: false,
+        stripe_secret_key: None,
+        stripe_api_base: "http://127.0.0.1:9".into(),
+        stripe_webhook_secret: None,
     }
 }
 

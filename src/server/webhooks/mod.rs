@@ -6,4 +6,5 @@
 
 pub mod calls;
 pub mod inbound;
+pub mod stripe;
 pub mod tools;
