@@ -54,6 +54,7 @@ fn main() {
             adjustment_cents: 0,
             total_cents: total,
             closed_at: start + Duration::days(30),
+            invoice: None,
         },
         lines: vec![StatementLine {
             kind: "usage".into(),

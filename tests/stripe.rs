@@ -243,6 +243,20 @@ async fn signed_webhooks_mark_invoices_paid_or_failed_and_bad_ones_are_refused()
         StatusCode::OK
     );
     assert_eq!(status_of(&su, f.bravo.id).await[0].0, "failed");
+    // Members see their invoice's state; the console lists what is unpaid.
+    let viewer = app
+        .signed_in(&app.org("alpha", ""), "viewer@alpha.example")
+        .await;
+    let page = support::post_json(&viewer, &app.org("alpha", "/api/org/statements")).await;
+    assert_eq!(page["statements"][0]["invoice"], "paid", "{page}");
+    let root = app
+        .signed_in(&app.platform(""), "root@callboard.localhost")
+        .await;
+    let billing = support::post_json(&root, &app.platform("/api/platform/statements")).await;
+    let unpaid = billing["unpaid"].as_array().unwrap();
+    assert_eq!(unpaid.len(), 1, "{billing}");
+    assert_eq!(unpaid[0]["org_id"], f.bravo.id.to_string());
+    assert_eq!(unpaid[0]["invoice"], "failed");
     let kept: i64 = sqlx::query_scalar("SELECT count(*) FROM stripe_events")
         .fetch_one(&su)
         .await

@@ -4,11 +4,14 @@
 use crate::api::statements::CloseStatement;
 use crate::components::form::{last_error, outcome, Field, FormMessage, Submit};
 use crate::components::status::{clock, Empty};
-use crate::domain::statements::{money, month_key, month_label, PlatformBilling};
+use crate::domain::statements::{
+    invoice_label, money, month_key, month_label, OrgStatement, PlatformBilling,
+};
 use leptos::prelude::*;
 
 #[component]
 pub fn RevenueByMonth(b: PlatformBilling) -> impl IntoView {
+    let unpaid = b.unpaid.clone();
     let most = b
         .months
         .iter()
@@ -55,6 +58,7 @@ pub fn RevenueByMonth(b: PlatformBilling) -> impl IntoView {
                 }.into_any()
             }}
         </section>
+        <Unpaid rows=unpaid/>
         {shown.map(|m| {
             let clock = clock();
             view! {
@@ -78,7 +82,7 @@ pub fn RevenueByMonth(b: PlatformBilling) -> impl IntoView {
                                         <td class="num">{s.billed_minutes}</td>
                                         <td class="num">{money(s.total_cents)}</td>
                                         <td>{clock.when(s.closed_at)}</td>
-                                        <td class="muted">"Not invoiced"</td>
+                                        <td>{invoice_label(s.invoice.as_deref())}</td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>
@@ -121,6 +125,42 @@ pub fn CloseMonth(
                 {move || matches!(close.value().get(), Some(Err(_))).then(|| view! { <FormMessage value=outcome(close.value())/> })}
                 <Submit label="Close month" busy_label="Closing…" pending=close.pending().into()/>
             </ActionForm>
+        </section>
+    }
+}
+
+/// Invoices sent and not paid, or whose payment failed, any month.
+#[component]
+fn Unpaid(rows: Vec<OrgStatement>) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="unpaid">
+            <h2 id="unpaid">"Unpaid invoices"</h2>
+            {if rows.is_empty() {
+                view! { <Empty title="Nothing unpaid" hint="Invoiced statements appear here until Stripe says they are paid."/> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap table-flat">
+                        <table class="table" id="unpaid-table">
+                            <thead><tr>
+                                <th scope="col">"Organization"</th>
+                                <th scope="col">"Month"</th>
+                                <th scope="col" class="num">"Total"</th>
+                                <th scope="col">"Invoice"</th>
+                            </tr></thead>
+                            <tbody>
+                                {rows.into_iter().map(|s| view! {
+                                    <tr>
+                                        <td><a href=format!("/orgs/{}", s.org_id)>{s.org_name}</a></td>
+                                        <td>{month_label(s.month)}</td>
+                                        <td class="num">{money(s.total_cents)}</td>
+                                        <td>{invoice_label(s.invoice.as_deref())}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
         </section>
     }
 }

@@ -2,7 +2,9 @@
 //! month's statement line by line.
 
 use crate::components::status::{clock, Empty};
-use crate::domain::statements::{money, month_key, month_label, Statement, StatementsPage};
+use crate::domain::statements::{
+    invoice_label, money, month_key, month_label, Statement, StatementsPage,
+};
 use leptos::prelude::*;
 
 #[component]
@@ -32,6 +34,7 @@ pub fn StatementList(page: StatementsPage) -> impl IntoView {
                                 <th scope="col" class="num">"Minutes"</th>
                                 <th scope="col" class="num">"Adjustments"</th>
                                 <th scope="col" class="num">"Total"</th>
+                                <th scope="col">"Invoice"</th>
                                 <th scope="col"><span class="sr-only">"Download"</span></th>
                             </tr></thead>
                             <tbody>
@@ -44,6 +47,7 @@ pub fn StatementList(page: StatementsPage) -> impl IntoView {
                                             <td class="num">{s.billed_minutes}</td>
                                             <td class="num">{(s.adjustment_cents != 0).then(|| money(s.adjustment_cents))}</td>
                                             <td class="num"><strong>{money(s.total_cents)}</strong></td>
+                                            <td>{invoice_label(s.invoice.as_deref())}</td>
                                             <td>
                                                 <a href=format!("/statements/{key}/statement.pdf") download="">"PDF"</a>
                                                 " · "
@@ -80,7 +84,9 @@ pub fn StatementView(statement: Statement) -> impl IntoView {
                     <a class="button" href=format!("/statements/{key}/statement.csv") download="">"Download CSV"</a>
                 </div>
             </div>
-            <p class="muted small">{format!("Times in {}. Closed {}.", s.timezone, clock.when(s.closed_at))}</p>
+            <p class="muted small">
+                {format!("Times in {}. Closed {}. {}.", s.timezone, clock.when(s.closed_at), invoice_label(s.invoice.as_deref()))}
+            </p>
             <div class="table-wrap table-flat">
                 <table class="table" id="statement-lines">
                     <thead><tr>

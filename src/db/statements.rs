@@ -204,11 +204,15 @@ type SummaryRow = (
     i64,
     i64,
     chrono::DateTime<chrono::Utc>,
+    Option<String>,
 );
 
+/// Statements with their invoice's state (a tenant reads its own of both).
 const SUMMARY: &str = "SELECT id, month, timezone, period_start, period_end, billable_calls,
-        test_calls, billed_minutes, usage_cents, adjustment_cents, total_cents, closed_at
-   FROM statements";
+        test_calls, billed_minutes, usage_cents, adjustment_cents, total_cents, closed_at,
+        invoice_status
+   FROM (SELECT st.*, i.status AS invoice_status
+           FROM statements st LEFT JOIN statement_invoices i ON i.statement_id = st.id) statements";
 
 fn summary(r: SummaryRow) -> StatementSummary {
     StatementSummary {
@@ -224,6 +228,7 @@ fn summary(r: SummaryRow) -> StatementSummary {
         adjustment_cents: r.9,
         total_cents: r.10,
         closed_at: r.11,
+        invoice: r.12,
     }
 }
 
@@ -403,15 +408,30 @@ pub async fn platform_months(
         .collect())
 }
 
-/// Every organization's statement for `month`, largest first.
+/// Every organization's statement for `month`, largest first; or, with no
+/// month, every statement whose invoice is unpaid.
 pub async fn platform_month(
     conn: &mut PgConnection,
-    month: NaiveDate,
+    month: Option<NaiveDate>,
 ) -> Result<Vec<crate::domain::statements::OrgStatement>, AppError> {
-    let rows: Vec<(Uuid, String, i64, i64, i64, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
-        "SELECT o.id, o.name, s.billable_calls, s.billed_minutes, s.total_cents, s.closed_at
+    type Row = (
+        Uuid,
+        String,
+        NaiveDate,
+        Option<String>,
+        i64,
+        i64,
+        i64,
+        chrono::DateTime<chrono::Utc>,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT o.id, o.name, s.month, i.status, s.billable_calls, s.billed_minutes,
+                s.total_cents, s.closed_at
            FROM statements s JOIN organizations o ON o.id = s.organization_id
-          WHERE s.month = $1 ORDER BY s.total_cents DESC, o.name",
+           LEFT JOIN statement_invoices i ON i.statement_id = s.id
+          WHERE CASE WHEN $1::date IS NULL THEN i.status IN ('open', 'failed')
+                     ELSE s.month = $1 END
+          ORDER BY s.month DESC, s.total_cents DESC, o.name",
     )
     .bind(month)
     .fetch_all(conn)
@@ -419,10 +439,21 @@ pub async fn platform_month(
     Ok(rows
         .into_iter()
         .map(
-            |(org_id, org_name, billable_calls, billed_minutes, total_cents, closed_at)| {
+            |(
+                org_id,
+                org_name,
+                month,
+                invoice,
+                billable_calls,
+                billed_minutes,
+                total_cents,
+                closed_at,
+            )| {
                 crate::domain::statements::OrgStatement {
                     org_id,
                     org_name,
+                    month,
+                    invoice,
                     billable_calls,
                     billed_minutes,
                     total_cents,

@@ -19,6 +19,20 @@ pub struct StatementSummary {
     pub adjustment_cents: i64,
     pub total_cents: i64,
     pub closed_at: DateTime<Utc>,
+    /// Where its Stripe invoice stands (`None`: not invoiced).
+    pub invoice: Option<String>,
+}
+
+/// An invoice's state in words.
+pub fn invoice_label(status: Option<&str>) -> &'static str {
+    match status {
+        None => "Not invoiced",
+        Some("pending") => "Being invoiced",
+        Some("open") => "Invoiced, unpaid",
+        Some("paid") => "Paid",
+        Some("failed") => "Payment failed",
+        Some(_) => "Void",
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -73,6 +87,8 @@ pub struct PlatformMonth {
 pub struct OrgStatement {
     pub org_id: Uuid,
     pub org_name: String,
+    pub month: NaiveDate,
+    pub invoice: Option<String>,
     pub billable_calls: i64,
     pub billed_minutes: i64,
     pub total_cents: i64,
@@ -86,6 +102,8 @@ pub struct PlatformBilling {
     /// The month shown in detail (the newest, or the one asked for).
     pub month: Option<NaiveDate>,
     pub statements: Vec<OrgStatement>,
+    /// Invoices sent and not paid (or whose payment failed), any month.
+    pub unpaid: Vec<OrgStatement>,
     /// Organizations to close a month for: (id, name).
     pub organizations: Vec<(Uuid, String)>,
 }

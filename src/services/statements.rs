@@ -199,9 +199,10 @@ pub async fn platform(
     let months = db::statements::platform_months(&mut tx).await?;
     let month = month.or_else(|| months.first().map(|m| m.month));
     let statements = match month {
-        Some(m) => db::statements::platform_month(&mut tx, m).await?,
+        Some(m) => db::statements::platform_month(&mut tx, Some(m)).await?,
         None => vec![],
     };
+    let unpaid = db::statements::platform_month(&mut tx, None).await?;
     let organizations = db::orgs::list(&mut tx)
         .await?
         .into_iter()
@@ -212,6 +213,7 @@ pub async fn platform(
         months,
         month,
         statements,
+        unpaid,
         organizations,
     })
 }
