@@ -134,6 +134,16 @@ async fn each_statement_becomes_one_invoice_and_a_retry_bills_nothing_twice() {
             "bravo: its line once, despite the retry"
         );
     });
+    // The console's organization page names the customer.
+    let detail =
+        callboard::services::orgs::detail(&db.app, PlatformAccess::operator(), f.alpha.id, |s| {
+            s.to_string()
+        })
+        .await
+        .unwrap();
+    assert!(detail
+        .stripe_customer
+        .is_some_and(|c| c.starts_with("cus_")));
     let alpha = status_of(&su, f.alpha.id).await;
     assert_eq!(alpha.len(), 1);
     assert_eq!(alpha[0].0, "open");

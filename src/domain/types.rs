@@ -119,6 +119,10 @@ pub struct OrgDetail {
     pub members: Vec<Member>,
     /// Where this organization's users sign in.
     pub url: String,
+    /// The Stripe customer its statements are invoiced to (made with its
+    /// first invoice).
+    #[serde(default)]
+    pub stripe_customer: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -283,10 +283,12 @@ pub async fn detail(
     let mut tx = db::tx::platform(pool, access).await?;
     let org = db::orgs::get(&mut tx, id).await?;
     let members = db::memberships::list(&mut tx, id).await?;
+    let stripe_customer = db::invoices::customer(&mut tx, id).await?;
     tx.commit().await?;
     Ok(OrgDetail {
         url: url_for(&org.subdomain),
         org,
         members,
+        stripe_customer,
     })
 }

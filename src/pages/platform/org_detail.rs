@@ -118,6 +118,12 @@ fn Detail(d: OrgDetail, a: Actions) -> impl IntoView {
                 <crate::pages::platform::orgs::ViewAs org_id=org.id/>
             </div>
         </div>
+        <p class="muted small" id="stripe-customer">
+            {match d.stripe_customer.clone() {
+                Some(c) => format!("Invoiced in Stripe as customer {c}."),
+                None => "Not invoiced in Stripe yet (the customer is made with the first invoice).".to_string(),
+            }}
+        </p>
         <EditForm d=d.clone() a/>
         <StatusCard status=org.status id=id.clone() a/>
         <Members org_id=id.clone() members=d.members.clone() a/>
