@@ -144,7 +144,7 @@ pub async fn sign_in(
                 tracing::error!(error = %e, "could not start session");
                 AppError::Internal
             };
-            if crate::services::two_factor::is_on(pool, user_id).await? {
+            if super::second_factor::is_on(pool, user_id).await? {
                 let step = session::SecondStep {
                     auth,
                     since: chrono::Utc::now(),
@@ -197,7 +197,7 @@ pub async fn second_step(
         tracing::error!(error = %e, "could not keep the sign-in's state");
         AppError::Internal
     };
-    match crate::services::two_factor::check(&ctx.pool, keys, user_id, entered).await? {
+    match super::second_factor::check(&ctx.pool, keys, user_id, entered).await? {
         Some(passed) => {
             session::update_second_step(&ctx.session, None)
                 .await

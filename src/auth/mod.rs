@@ -5,6 +5,7 @@ pub mod login;
 pub mod password;
 pub mod principal;
 pub mod rate_limit;
+pub mod second_factor;
 pub mod session;
 pub mod totp;
 

@@ -152,6 +152,88 @@ impl Layout {
         self.pages.len()
     }
 
+    /// A row of figures, each big over its small label; the first in
+    /// `accent` (the brand's colour).
+    pub fn figures(&mut self, accent: Rgb, figures: &[(&str, String)]) {
+        let y = self.y;
+        for (i, (label, value)) in figures.iter().enumerate() {
+            let x = MARGIN + i as f32 * 125.0;
+            let (size, color) = if i == 0 {
+                (18.0, accent)
+            } else {
+                (14.0, Rgb::TEXT)
+            };
+            self.push(Op::Text {
+                x,
+                y,
+                size,
+                bold: true,
+                color,
+                align: Align::Left,
+                text: value.clone(),
+            });
+            let text = label.to_string();
+            self.push(Op::Text {
+                x,
+                y: y + 14.0,
+                size: 8.0,
+                bold: false,
+                color: Rgb::MUTED,
+                align: Align::Left,
+                text,
+            });
+        }
+    }
+
+    /// A table: its heading (`columns`: x, alignment, title), then `rows`
+    /// of cells in the same columns at `size` points, the heading repeated
+    /// at the top of every page the table runs onto.
+    pub fn table(
+        &mut self,
+        columns: &[(f32, Align, &str)],
+        rows: impl IntoIterator<Item = Vec<String>>,
+        size: f32,
+    ) {
+        let heading = |y: f32| -> Vec<Op> {
+            columns
+                .iter()
+                .map(|(x, align, t)| Op::Text {
+                    x: *x,
+                    y,
+                    size: 8.0,
+                    bold: true,
+                    color: Rgb::MUTED,
+                    align: *align,
+                    text: t.to_string(),
+                })
+                .collect()
+        };
+        for op in heading(self.y) {
+            self.push(op);
+        }
+        self.rect(MARGIN, self.y + 4.0, PAGE_W - 2.0 * MARGIN, 0.6, Rgb::LINE);
+        self.y += 16.0;
+        self.set_running(heading(MARGIN));
+        let step = size + 4.0;
+        for cells in rows {
+            self.need(step);
+            let y = self.y;
+            for ((x, align, _), text) in columns.iter().zip(cells) {
+                self.push(Op::Text {
+                    x: *x,
+                    y,
+                    size,
+                    bold: false,
+                    color: Rgb::TEXT,
+                    align: *align,
+                    text,
+                });
+            }
+            self.y += step;
+        }
+        self.set_running(vec![]);
+    }
+
     /// Draws every page (with its footer and number) and answers the PDF.
     pub fn render(self, title: &str) -> Result<Vec<u8>, crate::error::AppError> {
         let mut doc = Document::new();
@@ -262,6 +344,18 @@ fn draw(surface: &mut krilla::surface::Surface<'_>, op: &Op) {
             surface.pop();
         }
     }
+}
+
+/// The calls table's columns: when, the other party, agent, minutes, money.
+pub fn call_columns(party: &'static str, money: &'static str) -> [(f32, Align, &'static str); 5] {
+    let right = PAGE_W - MARGIN;
+    [
+        (MARGIN, Align::Left, "When"),
+        (MARGIN + 110.0, Align::Left, party),
+        (MARGIN + 220.0, Align::Left, "Agent"),
+        (right - 80.0, Align::Right, "Minutes"),
+        (right, Align::Right, money),
+    ]
 }
 
 /// The organization's look for a document: name, colours, logo.

@@ -48,108 +48,43 @@ pub fn render(
 
     // The figures.
     l.y += 34.0;
-    let figures = [
-        ("Total", money(sum.total_cents)),
-        ("Billable calls", sum.billable_calls.to_string()),
-        ("Billed minutes", sum.billed_minutes.to_string()),
-        ("Test calls (free)", sum.test_calls.to_string()),
-    ];
-    for (i, (label, value)) in figures.iter().enumerate() {
-        let x = MARGIN + i as f32 * 125.0;
-        let y = l.y;
-        l.push(Op::Text {
-            x,
-            y,
-            size: if i == 0 { 18.0 } else { 14.0 },
-            bold: true,
-            color: if i == 0 { look.primary } else { Rgb::TEXT },
-            align: Align::Left,
-            text: value.clone(),
-        });
-        l.push(Op::Text {
-            x,
-            y: y + 14.0,
-            size: 8.0,
-            bold: false,
-            color: Rgb::MUTED,
-            align: Align::Left,
-            text: label.to_string(),
-        });
-    }
+    l.figures(
+        look.primary,
+        &[
+            ("Total", money(sum.total_cents)),
+            ("Billable calls", sum.billable_calls.to_string()),
+            ("Billed minutes", sum.billed_minutes.to_string()),
+            ("Test calls (free)", sum.test_calls.to_string()),
+        ],
+    );
 
     // The lines.
     l.y += 48.0;
     l.text(MARGIN, 12.0, true, Rgb::TEXT, Align::Left, "Summary");
     l.y += 18.0;
-    let head = |l: &mut Layout| {
-        let y = l.y;
-        for (x, align, t) in [
-            (MARGIN, Align::Left, "Item"),
-            (RIGHT - 150.0, Align::Right, "Calls"),
-            (RIGHT - 80.0, Align::Right, "Minutes"),
-            (RIGHT, Align::Right, "Amount"),
-        ] {
-            l.push(Op::Text {
-                x,
-                y,
-                size: 8.0,
-                bold: true,
-                color: Rgb::MUTED,
-                align,
-                text: t.to_string(),
-            });
-        }
-        l.rect(MARGIN, y + 4.0, RIGHT - MARGIN, 0.6, Rgb::LINE);
-        l.y += 16.0;
-    };
-    head(&mut l);
-    for line in &s.lines {
-        l.need(16.0);
+    let lines = s.lines.iter().map(|line| {
         let amount = if line.kind == "test" {
             "Free".to_string()
         } else {
             money(line.amount_cents)
         };
-        let desc: String = line.description.chars().take(80).collect();
-        let y = l.y;
-        l.push(Op::Text {
-            x: MARGIN,
-            y,
-            size: 9.0,
-            bold: false,
-            color: Rgb::TEXT,
-            align: Align::Left,
-            text: desc,
-        });
-        l.push(Op::Text {
-            x: RIGHT - 150.0,
-            y,
-            size: 9.0,
-            bold: false,
-            color: Rgb::TEXT,
-            align: Align::Right,
-            text: line.calls.to_string(),
-        });
-        l.push(Op::Text {
-            x: RIGHT - 80.0,
-            y,
-            size: 9.0,
-            bold: false,
-            color: Rgb::TEXT,
-            align: Align::Right,
-            text: line.minutes.to_string(),
-        });
-        l.push(Op::Text {
-            x: RIGHT,
-            y,
-            size: 9.0,
-            bold: false,
-            color: Rgb::TEXT,
-            align: Align::Right,
-            text: amount,
-        });
-        l.y += 15.0;
-    }
+        vec![
+            line.description.chars().take(80).collect(),
+            line.calls.to_string(),
+            line.minutes.to_string(),
+            amount,
+        ]
+    });
+    l.table(
+        &[
+            (MARGIN, Align::Left, "Item"),
+            (RIGHT - 150.0, Align::Right, "Calls"),
+            (RIGHT - 80.0, Align::Right, "Minutes"),
+            (RIGHT, Align::Right, "Amount"),
+        ],
+        lines,
+        9.0,
+    );
     if s.lines.is_empty() {
         l.text(
             MARGIN,
@@ -200,64 +135,21 @@ pub fn render(
         l.need(60.0);
         l.text(MARGIN, 12.0, true, Rgb::TEXT, Align::Left, "Calls");
         l.y += 18.0;
-        let columns = |y: f32| -> Vec<Op> {
-            [
-                (MARGIN, Align::Left, "When"),
-                (MARGIN + 110.0, Align::Left, "From"),
-                (MARGIN + 220.0, Align::Left, "Agent"),
-                (RIGHT - 80.0, Align::Right, "Minutes"),
-                (RIGHT, Align::Right, "Amount"),
-            ]
-            .into_iter()
-            .map(|(x, align, t)| Op::Text {
-                x,
-                y,
-                size: 8.0,
-                bold: true,
-                color: Rgb::MUTED,
-                align,
-                text: t.to_string(),
-            })
-            .collect()
-        };
-        for op in columns(l.y) {
-            l.push(op);
-        }
-        l.y += 14.0;
-        l.set_running(columns(super::MARGIN));
-        for it in items {
-            l.need(12.0);
-            let y = l.y;
-            let when = clock.when_exact(it.occurred_at);
+        let rows = items.iter().map(|it| {
             let amount = if it.billable {
                 money(it.amount_cents)
             } else {
                 "Free".into()
             };
-            let agent: String = it.agent_name.chars().take(40).collect();
-            for (x, align, text) in [
-                (MARGIN, Align::Left, when),
-                (
-                    MARGIN + 110.0,
-                    Align::Left,
-                    it.from_number.clone().unwrap_or_default(),
-                ),
-                (MARGIN + 220.0, Align::Left, agent),
-                (RIGHT - 80.0, Align::Right, it.billed_minutes.to_string()),
-                (RIGHT, Align::Right, amount),
-            ] {
-                l.push(Op::Text {
-                    x,
-                    y,
-                    size: 8.0,
-                    bold: false,
-                    color: Rgb::TEXT,
-                    align,
-                    text,
-                });
-            }
-            l.y += 12.0;
-        }
+            vec![
+                clock.when_exact(it.occurred_at),
+                it.from_number.clone().unwrap_or_default(),
+                it.agent_name.chars().take(40).collect(),
+                it.billed_minutes.to_string(),
+                amount,
+            ]
+        });
+        l.table(&super::call_columns("From", "Amount"), rows, 8.0);
     }
     l.render(&format!(
         "{} statement, {}",

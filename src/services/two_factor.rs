@@ -229,65 +229,6 @@ async fn record(
     db::audit::record(conn, &who.actor(), entry).await
 }
 
-/// How the second step was passed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Passed {
-    Code,
-    RecoveryCode,
-}
-
-impl Passed {
-    pub fn label(self) -> &'static str {
-        match self {
-            Passed::Code => "authenticator",
-            Passed::RecoveryCode => "recovery_code",
-        }
-    }
-}
-
-/// Checks a sign-in's second step: six digits are an authenticator code
-/// (good once), anything else a recovery code (good once).
-pub async fn check(
-    pool: &PgPool,
-    keys: &Keyring,
-    user_id: Uuid,
-    entered: &str,
-) -> Result<Option<Passed>, AppError> {
-    if entered.len() > 64 {
-        return Ok(None);
-    }
-    let mut tx = db::tx::platform(pool, PlatformAccess::second_factor()).await?;
-    let passed = if totp::is_code(entered) {
-        let Some(t) = db::two_factor::get(&mut tx, user_id)
-            .await?
-            .filter(|t| t.confirmed_at.is_some())
-        else {
-            return Ok(None);
-        };
-        let secret = open_secret(keys, user_id, &t)?;
-        match totp::matching_step(&secret, entered, unix_now()) {
-            Some(step) if db::two_factor::take_step(&mut tx, user_id, step).await? => {
-                Some(Passed::Code)
-            }
-            _ => None,
-        }
-    } else {
-        db::two_factor::use_code(&mut tx, user_id, &totp::recovery_hash(entered))
-            .await?
-            .then_some(Passed::RecoveryCode)
-    };
-    tx.commit().await?;
-    Ok(passed)
-}
-
-/// Whether the user signs in with a second step.
-pub async fn is_on(pool: &PgPool, user_id: Uuid) -> Result<bool, AppError> {
-    let mut tx = db::tx::platform(pool, PlatformAccess::second_factor()).await?;
-    let on = db::two_factor::is_on(&mut tx, user_id).await?;
-    tx.commit().await?;
-    Ok(on)
-}
-
 fn unix_now() -> u64 {
     chrono::Utc::now().timestamp().max(0) as u64
 }
