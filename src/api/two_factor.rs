@@ -19,6 +19,22 @@ mod ssr {
         }
     }
 
+    /// The caller's own account, for a change that checks their password
+    /// again: limited like changing the password.
+    pub async fn asking_password(
+    ) -> Result<(crate::state::AppState, crate::auth::Caller, OwnAccount), crate::error::AppError>
+    {
+        let (app, caller) = crate::state::caller::from_context().await?;
+        let own = own_account(&caller, &app.config).await?;
+        if !app
+            .limits
+            .allow(caller.ip, &format!("password:{}", own.email))
+        {
+            return Err(crate::error::AppError::RateLimited);
+        }
+        Ok((app, caller, own))
+    }
+
     /// Recovery codes just made wait in the session for the page to show.
     pub async fn keep(
         session: &tower_sessions::Session,
@@ -104,14 +120,7 @@ pub async fn two_factor_off(password: String) -> Result<(), AppError> {
     use ssr::*;
     super::respond(
         async {
-            let (app, caller) = crate::state::caller::from_context().await?;
-            let own = own_account(&caller, &app.config).await?;
-            if !app
-                .limits
-                .allow(caller.ip, &format!("password:{}", own.email))
-            {
-                return Err(AppError::RateLimited);
-            }
+            let (app, caller, own) = asking_password().await?;
             let who = holder(&own, caller.ip);
             service::turn_off(&app.pool, &who, password, own.second_factor_required).await
         }
@@ -125,14 +134,7 @@ pub async fn recovery_codes_new(password: String) -> Result<(), AppError> {
     use ssr::*;
     super::respond(
         async {
-            let (app, caller) = crate::state::caller::from_context().await?;
-            let own = own_account(&caller, &app.config).await?;
-            if !app
-                .limits
-                .allow(caller.ip, &format!("password:{}", own.email))
-            {
-                return Err(AppError::RateLimited);
-            }
+            let (app, caller, own) = asking_password().await?;
             let codes = service::new_codes(&app.pool, &holder(&own, caller.ip), password).await?;
             keep(&caller.session, codes).await
         }

@@ -20,6 +20,37 @@ pub async fn timezone(conn: &mut PgConnection, org_id: Uuid) -> Result<String, A
     .await?)
 }
 
+/// This month until now, in the organization's timezone (the Statements
+/// page's "so far").
+pub async fn so_far(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+) -> Result<crate::domain::statements::SoFar, AppError> {
+    let tz = timezone(conn, org_id).await?;
+    let (month, billable_calls, billed_minutes, cents): (NaiveDate, i64, i64, i64) =
+        sqlx::query_as(
+            "WITH b AS (SELECT date_trunc('month', now() AT TIME ZONE $2)::date AS month)
+             SELECT b.month, count(c.id) FILTER (WHERE c.is_billable),
+                    coalesce(sum(c.billed_minutes) FILTER (WHERE c.is_billable), 0)::bigint,
+                    coalesce(sum(c.charge_cents), 0)::bigint
+               FROM b LEFT JOIN calls c
+                 ON c.organization_id = $1
+                AND c.occurred_at >= b.month::timestamp AT TIME ZONE $2
+                AND c.occurred_at < now()
+              GROUP BY b.month",
+        )
+        .bind(org_id)
+        .bind(&tz)
+        .fetch_one(conn)
+        .await?;
+    Ok(crate::domain::statements::SoFar {
+        month,
+        billable_calls,
+        billed_minutes,
+        cents,
+    })
+}
+
 /// The newest closed month, if any.
 pub async fn last_closed(
     conn: &mut PgConnection,

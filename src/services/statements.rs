@@ -5,7 +5,7 @@
 
 use crate::auth::Principal;
 use crate::db::{self, PlatformAccess};
-use crate::domain::statements::{SoFar, Statement, StatementsPage};
+use crate::domain::statements::{Statement, StatementsPage};
 use crate::error::AppError;
 use chrono::{Datelike, NaiveDate};
 use sqlx::PgPool;
@@ -97,33 +97,9 @@ pub async fn page(pool: &PgPool, who: &Principal) -> Result<StatementsPage, AppE
     let org_id = who.org_id();
     let mut tx = db::tx::tenant(pool, &who.tenant).await?;
     let statements = db::statements::list(&mut tx, org_id).await?;
-    let tz = db::statements::timezone(&mut tx, org_id).await?;
-    let (month, billable_calls, billed_minutes, cents): (NaiveDate, i64, i64, i64) =
-        sqlx::query_as(
-            "WITH b AS (SELECT date_trunc('month', now() AT TIME ZONE $2)::date AS month)
-             SELECT b.month, count(*) FILTER (WHERE c.is_billable),
-                    coalesce(sum(c.billed_minutes) FILTER (WHERE c.is_billable), 0)::bigint,
-                    coalesce(sum(c.charge_cents), 0)::bigint
-               FROM b LEFT JOIN calls c
-                 ON c.organization_id = $1
-                AND c.occurred_at >= b.month::timestamp AT TIME ZONE $2
-                AND c.occurred_at < now()
-              GROUP BY b.month",
-        )
-        .bind(org_id)
-        .bind(&tz)
-        .fetch_one(&mut *tx)
-        .await?;
+    let so_far = db::statements::so_far(&mut tx, org_id).await?;
     tx.commit().await?;
-    Ok(StatementsPage {
-        statements,
-        so_far: SoFar {
-            month,
-            billable_calls,
-            billed_minutes,
-            cents,
-        },
-    })
+    Ok(StatementsPage { statements, so_far })
 }
 
 /// One month's statement (404 when that month has none).
