@@ -4,7 +4,7 @@
 
 mod support;
 
-use callboard::db::{self, PlatformAccess, TenantCtx};
+use callboard::db::{self, TenantCtx};
 use callboard::retell::simulate;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -13,7 +13,7 @@ use sqlx::PgPool;
 use std::collections::HashSet;
 use std::time::Duration;
 use support::fake_retell::FakeRetell;
-use support::{filter_form, fixture, keyring, operator_scope as scope, TestApp};
+use support::{filter_form, fixture, keyring, operator_scope as scope, set_rate, TestApp};
 use uuid::Uuid;
 
 fn tenant(org: Uuid) -> TenantCtx {
@@ -73,25 +73,6 @@ async fn insert(pool: &PgPool, org: Uuid, agent: Option<Uuid>, c: &NewCall) -> U
     .unwrap();
     tx.commit().await.unwrap();
     id
-}
-
-/// Sets an organization's rates from `from` on (the platform path, as the
-/// console will).
-async fn set_rate(pool: &PgPool, org: Uuid, from: &str, billing_cents: &str) {
-    let mut tx = db::tx::platform(pool, PlatformAccess::operator())
-        .await
-        .unwrap();
-    sqlx::query(
-        "INSERT INTO org_rates (organization_id, effective_from, billing_cents_per_minute,
-            cogs_cents_per_minute) VALUES ($1, $2::timestamptz, $3::numeric, 20)",
-    )
-    .bind(org)
-    .bind(from)
-    .bind(billing_cents)
-    .execute(&mut *tx)
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
 }
 
 async fn api(client: &reqwest::Client, url: &str, form: &[(&str, String)]) -> (u16, Value) {

@@ -23,15 +23,7 @@ const KEY: &str = "sk_test_callboard";
 const WHSEC: &str = "whsec_callboard_test";
 
 async fn month_of_calls(pool: &PgPool, su: &PgPool, org: Uuid, month: u32, minutes: &[i64]) {
-    let agent: Uuid = sqlx::query_scalar(
-        "INSERT INTO agents (organization_id, provider_agent_id, name, status)
-         VALUES ($1, $2, 'Desk', 'active') RETURNING id",
-    )
-    .bind(org)
-    .bind(format!("agent_{}", Uuid::new_v4().simple()))
-    .fetch_one(su)
-    .await
-    .unwrap();
+    let agent = support::make_agent(su, org, "Desk").await;
     let mut tx = db::tx::tenant(pool, &TenantCtx::without_user(org))
         .await
         .unwrap();

@@ -148,10 +148,6 @@ impl Layout {
         self.running = ops;
     }
 
-    pub fn pages(&self) -> usize {
-        self.pages.len()
-    }
-
     /// A row of figures, each big over its small label; the first in
     /// `accent` (the brand's colour).
     pub fn figures(&mut self, accent: Rgb, figures: &[(&str, String)]) {

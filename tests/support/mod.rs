@@ -150,6 +150,40 @@ pub async fn make_member(pool: &PgPool, org: Uuid, user: Uuid, role: Role) {
     tx.commit().await.unwrap();
 }
 
+/// Sets an organization's rates from `from` on (the platform path, as the
+/// console does).
+pub async fn set_rate(pool: &PgPool, org: Uuid, from: &str, billing_cents: &str) {
+    let mut tx = db::tx::platform(pool, PlatformAccess::operator())
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO org_rates (organization_id, effective_from, billing_cents_per_minute,
+            cogs_cents_per_minute) VALUES ($1, $2::timestamptz, $3::numeric, 20)",
+    )
+    .bind(org)
+    .bind(from)
+    .bind(billing_cents)
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
+/// An active agent named `name` (written as the owner: `su` bypasses RLS
+/// for arranging).
+pub async fn make_agent(su: &PgPool, org: Uuid, name: &str) -> Uuid {
+    sqlx::query_scalar(
+        "INSERT INTO agents (organization_id, provider_agent_id, name, status)
+         VALUES ($1, $2, $3, 'active') RETURNING id",
+    )
+    .bind(org)
+    .bind(format!("agent_{}", Uuid::new_v4().simple()))
+    .bind(name)
+    .fetch_one(su)
+    .await
+    .unwrap()
+}
+
 /// Two organizations whose data overlaps: one person belongs to both, and
 /// each has an admin and a viewer of its own.
 pub struct Fixture {
